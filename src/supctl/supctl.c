@@ -1,0 +1,2 @@
+/* supctl: main. */
+int main(void) { return 0; }

@@ -1,0 +1,2 @@
+/* supd: main. */
+int main(void) { return 0; }

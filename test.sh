@@ -1,0 +1,25 @@
+#!/bin/sh
+# Builds supd and runs the whole suite: unit tests, the black-box tests
+# against supd and against Debian's supervisord 4.2.5, then unit and
+# black-box tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Installs missing Debian packages first. Usage: ./test.sh [pytest args]
+set -eu
+cd "$(dirname "$0")"
+scripts/deps.sh test
+
+[ -d build ] || meson setup build >/dev/null
+ninja -C build
+meson test -C build --suite unit --print-errorlogs
+
+py=/usr/bin/python3
+$py -m pytest -q tests/func --daemon=supd "$@"
+$py -m pytest -q tests/func --daemon=supervisord "$@"
+
+[ -d build-asan ] || meson setup build-asan -Db_sanitize=address,undefined \
+    -Db_lundef=false -Dbuildtype=debug >/dev/null
+ninja -C build-asan
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+meson test -C build-asan --suite unit --print-errorlogs
+SUPD_BUILD=build-asan $py -m pytest -q tests/func --daemon=supd "$@"
+echo "all tests passed"

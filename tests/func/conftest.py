@@ -1,0 +1,387 @@
+"""Black-box test harness: runs supd (or, with --daemon=supervisord, the real
+supervisord 4.2.5) on generated configs and talks to it with the real
+supervisorctl and xmlrpc.client.
+
+A test asks for the `sup` fixture, writes a config with `sup.write(body)`,
+starts the daemon with `sup.start()`, then uses `sup.rpc` (the `supervisor`
+namespace), `sup.system`, `sup.ctl(...)` (supervisorctl), `sup.supctl(...)`.
+Teardown shuts the daemon down, kills anything it left behind, and fails the
+test if the daemon printed sanitizer reports.
+"""
+import ctypes
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import xmlrpc.client
+
+import pytest
+
+sys.path.insert(0, "/usr/lib/python3/dist-packages")
+from supervisor.xmlrpc import SupervisorTransport  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("SUPD_BUILD", os.path.join(ROOT, "build"))
+SUPERVISORCTL = "/usr/bin/supervisorctl"
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def pytest_addoption(parser):
+    parser.addoption("--daemon", default=os.environ.get("SUPD_TEST_DAEMON", "supd"),
+                     choices=("supd", "supervisord"),
+                     help="daemon under test: our supd (default) or /usr/bin/supervisord")
+
+
+def pytest_configure(config):
+    # Orphans of the daemons under test come to us, not to PID 1 (which
+    # does not reap here); reap_orphans() collects them.
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    config.addinivalue_line("markers", "supd_only: behaviour supervisord lacks (supd extensions)")
+    config.addinivalue_line("markers", "slow: takes several seconds")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--daemon") == "supd":
+        return
+    skip = pytest.mark.skip(reason="supd extension, not in supervisord")
+    for item in items:
+        if "supd_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def daemon_kind(request):
+    return request.config.getoption("--daemon")
+
+
+def wait_until(predicate, timeout=10.0, interval=0.02, what="condition"):
+    """Poll predicate() until it returns a true value; return that value."""
+    deadline = time.monotonic() + timeout
+    last_exc = None
+    while True:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as exc:  # the daemon may not be up yet
+            last_exc = exc
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out after %.1fs waiting for %s (last error: %r)"
+                                 % (timeout, what, last_exc))
+        time.sleep(interval)
+
+
+def proc_state(pid):
+    """Return the /proc state letter of pid, or None if it does not exist."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            data = f.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return data[data.rindex(")") + 2]
+
+
+def pid_alive(pid):
+    state = proc_state(pid)
+    return state is not None and state not in ("Z", "X")
+
+
+def children_of(pid):
+    """Direct children of pid (from /proc)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                data = f.read()
+        except OSError:
+            continue
+        fields = data[data.rindex(")") + 2:].split()
+        if int(fields[1]) == pid:
+            out.append(int(entry))
+    return out
+
+
+def descendants_of(pid):
+    out, todo = [], [pid]
+    while todo:
+        kids = children_of(todo.pop())
+        out.extend(kids)
+        todo.extend(kids)
+    return out
+
+
+_popen_pids = set()
+
+
+def reap_orphans():
+    """Reap zombies that were reparented to us, leaving our own Popen
+    children for their Popen objects."""
+    for pid in children_of(os.getpid()):
+        if pid in _popen_pids:
+            continue
+        if proc_state(pid) == "Z":
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+
+
+class TimeoutTransport(SupervisorTransport):
+    """supervisor's own transport (unix or http serverurl, basic auth,
+    persistent connection) with a socket timeout, so a wedged daemon fails
+    a test instead of hanging it."""
+
+    def __init__(self, username, password, serverurl, timeout=60):
+        SupervisorTransport.__init__(self, username, password, serverurl)
+        inner = self._get_connection
+
+        def get_connection():
+            conn = inner()
+            conn.timeout = timeout
+            if serverurl.startswith("unix://"):
+                def connect(conn=conn):
+                    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    sock.settimeout(timeout)
+                    sock.connect(conn.socketfile)
+                    conn.sock = sock
+                conn.connect = connect
+            return conn
+        self._get_connection = get_connection
+
+
+BASE_CONFIG = """\
+[unix_http_server]
+file={dir}/supervisor.sock
+
+[supervisord]
+logfile={dir}/supervisord.log
+pidfile={dir}/supervisord.pid
+childlogdir={dir}/logs
+loglevel={loglevel}
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[supervisorctl]
+serverurl=unix://{dir}/supervisor.sock
+
+"""
+
+
+class Daemon:
+    """One daemon under test in its own temporary directory."""
+
+    def __init__(self, kind, tmpdir):
+        self.kind = kind
+        self.dir = str(tmpdir)
+        self.conf = os.path.join(self.dir, "supervisord.conf")
+        self.sock = os.path.join(self.dir, "supervisor.sock")
+        self.logfile = os.path.join(self.dir, "supervisord.log")
+        self.out_path = os.path.join(self.dir, "daemon.out")
+        self.proc = None
+        os.makedirs(os.path.join(self.dir, "logs"), exist_ok=True)
+
+    @property
+    def is_supd(self):
+        return self.kind == "supd"
+
+    @property
+    def daemon_argv(self):
+        if self.is_supd:
+            return [os.path.join(BUILD, "supd")]
+        return ["/usr/bin/supervisord"]
+
+    # -- configuration -------------------------------------------------
+
+    def write(self, body="", base=True, loglevel="info", name=None):
+        """Write a config: BASE_CONFIG (socket, log, pidfile, rpcinterface,
+        supervisorctl) followed by body. {dir} in body is the test dir.
+        Returns the path written."""
+        text = textwrap.dedent(body).replace("{dir}", self.dir)
+        if base:
+            text = BASE_CONFIG.format(dir=self.dir, loglevel=loglevel) + text
+        path = os.path.join(self.dir, name) if name else self.conf
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+    # -- life cycle ----------------------------------------------------
+
+    def launch(self, *args, conf=None, env=None):
+        """Start the daemon in the foreground-style (-n) and return the Popen;
+        does not wait for it to be ready."""
+        argv = self.daemon_argv + ["-c", conf or self.conf, "-n"] + list(args)
+        full_env = dict(os.environ)
+        full_env.pop("SUPERVISOR_ENABLED", None)
+        if env:
+            full_env.update(env)
+        out = open(self.out_path, "ab")
+        self.proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, cwd=self.dir,
+                                     env=full_env, start_new_session=True)
+        out.close()
+        _popen_pids.add(self.proc.pid)
+        return self.proc
+
+    def start(self, *args, conf=None, env=None, timeout=15):
+        """Launch and wait until the daemon answers getState over its socket."""
+        self.launch(*args, conf=conf, env=env)
+        def ready():
+            if self.proc.poll() is not None:
+                raise AssertionError("daemon exited with %s:\n%s"
+                                     % (self.proc.returncode, self.output()))
+            return self.rpc.getState()["statename"] == "RUNNING"
+        try:
+            wait_until(ready, timeout=timeout, what="daemon to answer getState")
+        except AssertionError:
+            if self.proc.poll() is not None:
+                raise AssertionError("daemon exited with %s:\n%s"
+                                     % (self.proc.returncode, self.output()))
+            raise
+        return self
+
+    def run_to_exit(self, *args, conf=None, env=None, timeout=15):
+        """Run the daemon expecting it to exit by itself (bad config);
+        returns (returncode, output)."""
+        proc = self.launch(*args, conf=conf, env=env)
+        try:
+            rc = proc.wait(timeout=timeout)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        return rc, self.output()
+
+    def output(self):
+        try:
+            with open(self.out_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return ""
+
+    def log(self):
+        try:
+            with open(self.logfile, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return ""
+
+    def stop(self, timeout=30):
+        """Shut the daemon down through the API (SIGTERM if that fails),
+        wait for it, then kill anything it left behind."""
+        if self.proc is None:
+            return
+        left = descendants_of(self.proc.pid) if self.proc.poll() is None else []
+        if self.proc.poll() is None:
+            try:
+                self.proxy(timeout=5).supervisor.shutdown()
+            except Exception:
+                try:
+                    self.proc.send_signal(signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for pid in left:
+            if pid_alive(pid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        reap_orphans()
+        _popen_pids.discard(self.proc.pid)
+
+    # -- clients -------------------------------------------------------
+
+    def proxy(self, timeout=None, username=None, password=None, serverurl=None):
+        transport = TimeoutTransport(username, password,
+                                     serverurl or "unix://" + self.sock,
+                                     timeout=60 if timeout is None else timeout)
+        return xmlrpc.client.ServerProxy("http://127.0.0.1", transport=transport)
+
+    @property
+    def rpc(self):
+        return self.proxy().supervisor
+
+    @property
+    def system(self):
+        return self.proxy().system
+
+    def ctl(self, *args, input=None, timeout=30, conf=None):
+        """Run the real supervisorctl against this daemon."""
+        argv = [SUPERVISORCTL, "-c", conf or self.conf] + list(args)
+        return subprocess.run(argv, input=input, capture_output=True, text=True,
+                              timeout=timeout, cwd=self.dir)
+
+    def supctl(self, *args, input=None, timeout=30, conf=None):
+        """Run our supctl against this daemon."""
+        argv = [os.path.join(BUILD, "supctl"), "-c", conf or self.conf] + list(args)
+        return subprocess.run(argv, input=input, capture_output=True, text=True,
+                              timeout=timeout, cwd=self.dir)
+
+    # -- queries -------------------------------------------------------
+
+    def info(self, name):
+        return self.rpc.getProcessInfo(name)
+
+    def state(self, name):
+        return self.info(name)["statename"]
+
+    def wait_state(self, name, *states, timeout=10):
+        """Wait until process `name` is in one of states; return its info."""
+        def check():
+            info = self.info(name)
+            return info if info["statename"] in states else None
+        return wait_until(check, timeout=timeout,
+                          what="%s to reach %s" % (name, "/".join(states)))
+
+    def wait_log(self, text, timeout=10):
+        """Wait until the main log contains text."""
+        return wait_until(lambda: text in self.log(), timeout=timeout,
+                          what="main log to contain %r" % text)
+
+
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                     "runtime error:", "ERROR: UndefinedBehaviorSanitizer")
+
+
+@pytest.fixture
+def sup(daemon_kind, tmp_path):
+    d = Daemon(daemon_kind, tmp_path)
+    yield d
+    d.stop()
+    out = d.output()
+    for marker in SANITIZER_MARKERS:
+        assert marker not in out, "sanitizer report from daemon:\n" + out
+
+
+@pytest.fixture
+def sup_factory(daemon_kind, tmp_path):
+    """For tests that need several daemons: sup_factory('a') -> Daemon."""
+    made = []
+
+    def make(name):
+        sub = tmp_path / name
+        sub.mkdir()
+        d = Daemon(daemon_kind, sub)
+        made.append(d)
+        return d
+    yield make
+    for d in made:
+        d.stop()
+        out = d.output()
+        for marker in SANITIZER_MARKERS:
+            assert marker not in out, "sanitizer report from daemon:\n" + out
