@@ -1,0 +1,50 @@
+/*
+ * Python's "format % dict" as Supervisor uses it to expand %(name)s in
+ * option values, with Supervisor's error texts.
+ */
+#ifndef EXPAND_H
+#define EXPAND_H
+
+#include <stddef.h>
+
+enum expand_type { EXPAND_STR, EXPAND_INT };
+
+struct expand_var {
+	const char		*name;		/* "here", "ENV_HOME", ... */
+	enum expand_type	 type;
+	const char		*str;		/* EXPAND_STR */
+	long long		 num;		/* EXPAND_INT */
+};
+
+/* A set of variables; later additions of the same name replace earlier. */
+struct expand_vars {
+	struct expand_var	*vars;
+	size_t			 nvars;
+	size_t			 cap;
+};
+
+void	 expand_vars_init(struct expand_vars *);
+void	 expand_vars_free(struct expand_vars *);
+/* Copies name and value. */
+void	 expand_vars_set_str(struct expand_vars *, const char *name,
+	     const char *value);
+void	 expand_vars_set_int(struct expand_vars *, const char *name,
+	     long long value);
+/* Adds ENV_<name> for every variable of environ. */
+void	 expand_vars_add_environ(struct expand_vars *, char **environ);
+const struct expand_var *expand_vars_find(const struct expand_vars *,
+	     const char *name);
+
+/*
+ * Expand `format` like Python's `format % vars`: %(name)<flags><width>
+ * <.precision><type> with types s r a d i u o x X e E f F g G c, and %%.
+ * Returns a new string (caller frees), or NULL with *cause set (caller
+ * frees) to Supervisor's message for `what` (e.g. "program:x.command"):
+ *   Format string '<format>' for '<what>' contains names ('<name>') which
+ *   cannot be expanded. Available names: a, b, c
+ *   Format string '<format>' for '<what>' is badly formatted: <reason>
+ */
+char	*expand_format(const char *format, const struct expand_vars *,
+	     const char *what, char **cause);
+
+#endif
