@@ -1,0 +1,61 @@
+/*
+ * Log files of the daemon and its children: appending, size rotation as
+ * Supervisor names it (file, file.1 ... file.N), sharing one file between
+ * several programs without splitting lines, reopening for logrotate, and
+ * riding out write failures (full disk, removed directory) without
+ * blocking or losing what was already written.
+ */
+#ifndef LOGFILE_H
+#define LOGFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct event_base;
+struct logfile;
+struct logwriter;
+
+/* Once, before any other call: retry timers run on this base. */
+void		 logfile_init(struct event_base *);
+
+/*
+ * Open (or share) the log at path. Every caller naming the same path gets
+ * the same struct logfile, with one more reference; the first caller's
+ * maxbytes (0: never rotate) and backups apply. Returns NULL with *cause
+ * (caller frees) when the file cannot be opened.
+ */
+struct logfile	*logfile_open(const char *path, int64_t maxbytes, int backups,
+		     char **cause);
+void		 logfile_ref(struct logfile *);
+void		 logfile_unref(struct logfile *);
+const char	*logfile_path(const struct logfile *);
+int		 logfile_nwriters(const struct logfile *);
+
+/*
+ * Append len bytes as given (the main log, or a file with one writer).
+ * Rotates once the file has reached maxbytes after the write, as
+ * Supervisor's RotatingFileHandler does. Never blocks on a failed write:
+ * the bytes are kept (bounded) and retried; the failure is logged once.
+ */
+void		 logfile_write(struct logfile *, const void *, size_t);
+
+/* Unlink the current file (not its backups) and start a new empty one. */
+int		 logfile_remove(struct logfile *, char **cause);
+/* Close and reopen every open log file (SIGUSR2, after logrotate). */
+void		 logfile_reopen_all(void);
+
+/*
+ * A writer is one output channel (a process's stdout or stderr) feeding a
+ * log file. When a file has more than one writer, each writer's bytes are
+ * written in whole lines so lines of different programs never interleave;
+ * a partial line waits in the writer until its newline arrives, until
+ * logwriter_flush(), or until it grows past a bound.
+ */
+struct logwriter *logwriter_create(struct logfile *);
+void		 logwriter_write(struct logwriter *, const void *, size_t);
+void		 logwriter_flush(struct logwriter *);
+void		 logwriter_free(struct logwriter *);	/* flushes first */
+struct logfile	*logwriter_file(const struct logwriter *);
+
+#endif
