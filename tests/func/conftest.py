@@ -175,6 +175,34 @@ serverurl=unix://{dir}/supervisor.sock
 """
 
 
+# A helper program for black-box checks: `probe.py OUT [args...]` writes what
+# it sees (argv, environment, cwd, ids, umask, rlimits) as JSON to OUT, then
+# sleeps until signalled.  Tests read it back with Daemon.read_probe().
+PROBE_PY = """\
+#!/usr/bin/python3
+import json, os, resource, sys, time
+def status(key):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return line.split(":", 1)[1].strip()
+data = {
+    "argv": sys.argv[2:], "env": dict(os.environ), "cwd": os.getcwd(),
+    "pid": os.getpid(), "ppid": os.getppid(), "pgid": os.getpgrp(),
+    "sid": os.getsid(0), "uid": os.getuid(), "gid": os.getgid(),
+    "groups": sorted(os.getgroups()), "umask": status("Umask"),
+    "nofile": resource.getrlimit(resource.RLIMIT_NOFILE),
+    "nproc": resource.getrlimit(resource.RLIMIT_NPROC),
+}
+tmp = sys.argv[1] + ".tmp"
+with open(tmp, "w") as f:
+    json.dump(data, f)
+os.rename(tmp, sys.argv[1])
+while True:
+    time.sleep(1000)
+"""
+
+
 class Daemon:
     """One daemon under test in its own temporary directory."""
 
@@ -214,6 +242,39 @@ class Daemon:
 
     def path(self, *parts):
         return os.path.join(self.dir, *parts)
+
+    def script(self, name, text, mode=0o755):
+        """Write a helper program (dedented; {dir} is the test dir) into the
+        test dir, make it executable and return its path."""
+        path = self.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(textwrap.dedent(text).lstrip("\n").replace("{dir}", self.dir))
+        os.chmod(path, mode)
+        return path
+
+    def probe(self):
+        """Write probe.py (see PROBE_PY) into the test dir; return its path."""
+        return self.script("probe.py", PROBE_PY)
+
+    def read_probe(self, out, timeout=10):
+        """Wait for the probe writing to `out` (relative to the test dir or
+        absolute) and return what it saw."""
+        import json
+        path = self.path(out)
+        wait_until(lambda: os.path.exists(path), timeout=timeout,
+                   what="probe output %s" % path)
+        with open(path) as f:
+            return json.load(f)
+
+    def read(self, *parts):
+        """Text of a file under the test dir (or an absolute path); "" if
+        it does not exist."""
+        try:
+            with open(self.path(*parts), "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return ""
 
     # -- life cycle ----------------------------------------------------
 
