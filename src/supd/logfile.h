@@ -31,6 +31,9 @@ void		 logfile_ref(struct logfile *);
 void		 logfile_unref(struct logfile *);
 const char	*logfile_path(const struct logfile *);
 int		 logfile_nwriters(const struct logfile *);
+/* Bytes waiting to be written after a failure, and bytes given up on. */
+size_t		 logfile_pending(const struct logfile *);
+uint64_t	 logfile_dropped(const struct logfile *);
 
 /*
  * Append len bytes as given (the main log, or a file with one writer).
@@ -57,5 +60,23 @@ void		 logwriter_write(struct logwriter *, const void *, size_t);
 void		 logwriter_flush(struct logwriter *);
 void		 logwriter_free(struct logwriter *);	/* flushes first */
 struct logfile	*logwriter_file(const struct logwriter *);
+/* Bytes of a partial line held by the writer (at most 64 KiB). */
+size_t		 logwriter_pending(const struct logwriter *);
+
+/*
+ * Syslog for child output (stdout_syslog=true). Supervisor sends each line
+ * as "<program name> <line>" at LOG_INFO with the identity "supervisord"
+ * (Python's default openlog: argv[0]'s base name, facility LOG_USER). A
+ * struct logsyslog is one channel: it assembles whole lines across reads
+ * so a line split by the pipe is still one message; a partial line goes
+ * out on flush, on free or past 64 KiB.
+ */
+struct logsyslog;
+struct logsyslog *logsyslog_create(const char *name);
+void		 logsyslog_write(struct logsyslog *, const void *, size_t);
+void		 logsyslog_flush(struct logsyslog *);
+void		 logsyslog_free(struct logsyslog *);	/* flushes first */
+/* Send "prefix line" (or just the line if prefix is NULL) to syslog. */
+void		 logfile_syslog_line(const char *prefix, const char *, size_t);
 
 #endif
