@@ -46,6 +46,7 @@ struct logfile_chunk {
 	TAILQ_ENTRY(logfile_chunk) entry;
 	size_t			 off;	/* already written */
 	size_t			 len;
+	int			 started; /* partly in the file */
 	char			 data[];
 };
 TAILQ_HEAD(logfile_chunks, logfile_chunk);
@@ -94,7 +95,8 @@ struct logsyslog {
 	size_t			 size;
 };
 
-static void	logfile_fault(struct logfile *, int, const struct iovec *, int);
+static void	logfile_fault(struct logfile *, int, const struct iovec *, int,
+		    int);
 static void	logfile_retry(struct logfile *);
 
 void
@@ -370,33 +372,53 @@ logfile_dropped(const struct logfile *lf)
 }
 
 /*
- * Keep bytes that could not be written. Past the bound the oldest chunks
- * go first, whole, so what survives is the most recent output; a single
- * chunk larger than the bound keeps only its tail.
+ * Keep bytes that could not be written, as one chunk. Past the bound the
+ * oldest chunks go first, whole, so what survives is the most recent
+ * output; a chunk already partly in the file is kept so that no line is
+ * cut in the middle, and a single chunk larger than the bound keeps only
+ * its tail.
  */
 static void
-logfile_backlog_add(struct logfile *lf, const char *data, size_t len)
+logfile_backlog_add(struct logfile *lf, const struct iovec *iov, int iovcnt,
+    int started)
 {
 	struct logfile_chunk	*ch;
+	size_t			 len = 0, skip;
+	int			 i;
 
+	for (i = 0; i < iovcnt; i++)
+		len += iov[i].iov_len;
 	if (len == 0)
 		return;
-	if (len > LOGFILE_BACKLOG_MAX) {
-		lf->dropped += len - LOGFILE_BACKLOG_MAX;
-		data += len - LOGFILE_BACKLOG_MAX;
-		len = LOGFILE_BACKLOG_MAX;
-	}
+	skip = len > LOGFILE_BACKLOG_MAX ? len - LOGFILE_BACKLOG_MAX : 0;
+	lf->dropped += skip;
+	len -= skip;
 	while (lf->backlog_len + len > LOGFILE_BACKLOG_MAX) {
 		ch = TAILQ_FIRST(&lf->backlog);
+		if (ch != NULL && ch->started)
+			ch = TAILQ_NEXT(ch, entry);
+		if (ch == NULL)
+			break;
 		TAILQ_REMOVE(&lf->backlog, ch, entry);
 		lf->backlog_len -= ch->len - ch->off;
 		lf->dropped += ch->len - ch->off;
 		free(ch);
 	}
+
 	ch = xmalloc(sizeof *ch + len);
 	ch->off = 0;
-	ch->len = len;
-	memcpy(ch->data, data, len);
+	ch->len = 0;
+	ch->started = started && skip == 0;
+	for (i = 0; i < iovcnt; i++) {
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		memcpy(ch->data + ch->len, (char *)iov[i].iov_base + skip,
+		    iov[i].iov_len - skip);
+		ch->len += iov[i].iov_len - skip;
+		skip = 0;
+	}
 	TAILQ_INSERT_TAIL(&lf->backlog, ch, entry);
 	lf->backlog_len += len;
 }
@@ -418,6 +440,7 @@ logfile_backlog_drain(struct logfile *lf)
 		lf->size += n;
 		lf->backlog_len -= n;
 		ch->off += n;
+		ch->started = 1;
 		if (ch->off == ch->len) {
 			TAILQ_REMOVE(&lf->backlog, ch, entry);
 			free(ch);
@@ -460,7 +483,7 @@ logfile_reopen(struct logfile *lf, int trunc)
 		lf->fd = -1;
 	}
 	if (logfile_openfd(lf, trunc) == -1) {
-		logfile_fault(lf, errno, NULL, 0);
+		logfile_fault(lf, errno, NULL, 0, 0);
 		return;
 	}
 	lf->rotate_at = lf->maxbytes;
@@ -508,7 +531,7 @@ logfile_rotate(struct logfile *lf)
 		free(dst);
 	}
 	if (logfile_openfd(lf, trunc) == -1) {
-		logfile_fault(lf, errno, NULL, 0);
+		logfile_fault(lf, errno, NULL, 0, 0);
 		return;
 	}
 	lf->rotate_at = trunc ? lf->maxbytes : lf->size + lf->maxbytes;
@@ -535,13 +558,12 @@ logfile_maybe_rotate(struct logfile *lf)
  */
 static void
 logfile_fault(struct logfile *lf, int error, const struct iovec *iov,
-    int iovcnt)
+    int iovcnt, int started)
 {
-	int	first = !lf->failing, i;
+	int	first = !lf->failing;
 
 	lf->failing = 1;
-	for (i = 0; i < iovcnt; i++)
-		logfile_backlog_add(lf, iov[i].iov_base, iov[i].iov_len);
+	logfile_backlog_add(lf, iov, iovcnt, started);
 	if (lf->fd != -1 && logfile_fd_broken(error)) {
 		if (error != EBADF)
 			close(lf->fd);
@@ -633,6 +655,7 @@ static void
 logfile_writev(struct logfile *lf, struct iovec *iov, int iovcnt)
 {
 	ssize_t	n;
+	int	started = 0;
 
 	if (lf->devnull)
 		return;
@@ -643,7 +666,7 @@ logfile_writev(struct logfile *lf, struct iovec *iov, int iovcnt)
 		    logfile_now() - lf->checked >= LOGFILE_CHECK_SECS)
 			logfile_retry(lf);
 		if (lf->failing) {
-			logfile_fault(lf, 0, iov, iovcnt);
+			logfile_fault(lf, 0, iov, iovcnt, 0);
 			return;
 		}
 	}
@@ -656,10 +679,11 @@ logfile_writev(struct logfile *lf, struct iovec *iov, int iovcnt)
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			logfile_fault(lf, errno, iov, iovcnt);
+			logfile_fault(lf, errno, iov, iovcnt, started);
 			return;
 		}
 		lf->size += n;
+		started = 1;
 		while (iovcnt > 0 && (size_t)n >= iov->iov_len) {
 			n -= iov->iov_len;
 			iov++;
