@@ -587,6 +587,7 @@ static void
 logfile_retry(struct logfile *lf)
 {
 	struct stat	st;
+	uint64_t	dropped;
 	int		error;
 
 	if (!lf->failing)
@@ -601,13 +602,14 @@ logfile_retry(struct logfile *lf)
 	if (logfile_backlog_drain(lf) == -1)
 		goto again;
 
+	dropped = lf->dropped;
+	lf->dropped = 0;
 	lf->failing = 0;
 	lf->retry_ms = LOGFILE_RETRY_MIN;
 	lf->rotate_at = lf->maxbytes;
-	log_info("writing log file %s resumed, %llu bytes dropped",
-	    lf->path, (unsigned long long)lf->dropped);
-	lf->dropped = 0;
 	logfile_maybe_rotate(lf);
+	log_info("writing log file %s resumed, %llu bytes dropped", lf->path,
+	    (unsigned long long)dropped);
 	return;
 
 again:
@@ -641,10 +643,13 @@ logfile_check(struct logfile *lf)
 	lf->checked = now;
 	if (fstat(lf->fd, &st) == -1)
 		return;
-	if (st.st_nlink == 0)
-		logfile_reopen(lf, 0);
-	else
+	if (st.st_nlink != 0) {
 		lf->size = st.st_size;
+		return;
+	}
+	logfile_reopen(lf, 0);
+	if (!lf->failing)
+		log_info("log file %s was removed, created it again", lf->path);
 }
 
 /*

@@ -16,7 +16,10 @@ struct event_base;
 struct logfile;
 struct logwriter;
 
-/* Once, before any other call: retry timers run on this base. */
+/*
+ * Once, before any other call: retry timers run on this base, so close
+ * every log file before freeing it.
+ */
 void		 logfile_init(struct event_base *);
 
 /*
