@@ -1,0 +1,375 @@
+/*
+ * Child output capture. Each channel (stdout, stderr) of a running process
+ * has a non-blocking pipe watched by the event loop; what arrives goes, in
+ * Supervisor's order, to the log file (through a logwriter, which keeps
+ * lines whole when programs share a file), syslog, the main log at debug
+ * level, and PROCESS_LOG events. With capture_maxbytes set, text between
+ * <!--XSUPERVISOR:BEGIN--> and <!--XSUPERVISOR:END--> becomes a
+ * PROCESS_COMMUNICATION event instead (Supervisor's capture mode).
+ *
+ * The common case (a plain log file, no events, no capture mode, loglevel
+ * above debug) does one read and one write per chunk and nothing else.
+ */
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "config.h"
+#include "event.h"
+#include "group.h"
+#include "log.h"
+#include "logfile.h"
+#include "process.h"
+#include "server.h"
+#include "spawn.h"
+#include "xmalloc.h"
+
+#define CAPTURE_READ_SIZE	(128 * 1024)
+/* Reads per wake-up before letting other events run. */
+#define CAPTURE_READS_PER_WAKE	8
+
+static const char capture_begin[] = "<!--XSUPERVISOR:BEGIN-->";
+static const char capture_end[] = "<!--XSUPERVISOR:END-->";
+
+capture_listener_fn capture_listener_input;
+
+struct capture {
+	struct process		*proc;
+	int			 channel;	/* 0 stdout, 1 stderr */
+	int			 fd;
+	struct event		*ev;
+	struct logwriter	*writer;
+	struct logsyslog	*syslog;
+	int			 strip_ansi;
+	/* Capture mode (capture_maxbytes > 0). */
+	int64_t			 capture_max;
+	int			 capturemode;
+	struct evbuffer		*pending;	/* may hold a partial token */
+	struct evbuffer		*captured;
+};
+
+static char	capture_buf[CAPTURE_READ_SIZE];
+
+static const struct channel_config *
+capture_config(const struct capture *c)
+{
+	return (c->channel == 0 ? &c->proc->config->out :
+	    &c->proc->config->err);
+}
+
+static const char *
+capture_channel_name(const struct capture *c)
+{
+	return (c->channel == 0 ? "stdout" : "stderr");
+}
+
+int
+capture_open_pipes(const struct process_config *pc, struct spawn_fds *fds,
+    char **why)
+{
+	return (spawn_make_pipes(pc, fds, why));
+}
+
+struct capture *
+capture_create(struct process *p, int channel, int fd)
+{
+	struct capture	*c;
+
+	c = xcalloc(1, sizeof *c);
+	c->proc = p;
+	c->channel = channel;
+	c->fd = fd;
+	c->strip_ansi = server_config != NULL && server_config->strip_ansi;
+	c->capture_max = capture_config(c)->capture_maxbytes;
+	if (c->capture_max > 0) {
+		c->pending = evbuffer_new();
+		c->captured = evbuffer_new();
+	}
+	return (c);
+}
+
+/* Supervisor opens the channel's log when it makes the dispatchers. */
+int
+capture_open_logs(struct capture *c, char **why)
+{
+	const struct channel_config	*cc = capture_config(c);
+	struct logfile			*lf;
+	char				*cause = NULL, *repr;
+
+	if (cc->syslog)
+		c->syslog = logsyslog_create(c->proc->config->name);
+	if (cc->logfile == NULL || cc->kind == LOGFILE_NONE)
+		return (0);
+	if ((lf = logfile_open(cc->logfile, cc->maxbytes, cc->backups,
+	    &cause)) == NULL) {
+		repr = spawn_repr(c->proc->config->name);
+		xasprintf(why, "unknown error making dispatchers for %s: %s",
+		    repr, cause);
+		free(repr);
+		free(cause);
+		return (-1);
+	}
+	c->writer = logwriter_create(lf);
+	logfile_unref(lf);
+	return (0);
+}
+
+const char *
+capture_logfile(const struct capture *c)
+{
+	if (c == NULL || c->writer == NULL)
+		return (NULL);
+	return (logfile_path(logwriter_file(c->writer)));
+}
+
+/* Supervisor's stripEscapes: drop ESC [ ... up to a terminator letter. */
+static size_t
+capture_strip_ansi(const char *in, size_t len, char *out)
+{
+	static const char	 terms[] = "HfABCDRsuJKhlpm";
+	size_t			 i, n = 0;
+	int			 show = 1;
+
+	for (i = 0; i < len; i++) {
+		if (!show) {
+			if (in[i] != '\0' && strchr(terms, in[i]) != NULL)
+				show = 1;
+			continue;
+		}
+		if (in[i] == '\x1b' && i + 1 < len && in[i + 1] == '[') {
+			show = 0;
+			i++;
+			continue;
+		}
+		out[n++] = in[i];
+	}
+	return (n);
+}
+
+static void
+capture_event(const struct capture *c, enum event_type type, int with_channel,
+    const char *data, size_t len)
+{
+	struct evbuffer	*b;
+	struct process	*p = c->proc;
+
+	if (!event_wanted(type))
+		return;
+	b = evbuffer_new();
+	evbuffer_add_printf(b, "processname:%s groupname:%s pid:%d",
+	    p->config->name, p->group->config->name, (int)p->pid);
+	if (with_channel)
+		evbuffer_add_printf(b, " channel:%s", capture_channel_name(c));
+	evbuffer_add(b, "\n", 1);
+	evbuffer_add(b, data, len);
+	event_emit(type, (const char *)evbuffer_pullup(b, -1),
+	    evbuffer_get_length(b));
+	evbuffer_free(b);
+}
+
+/* Supervisor's _log(): one piece of output to wherever it goes. */
+static void
+capture_log(struct capture *c, const char *data, size_t len)
+{
+	const struct channel_config	*cc = capture_config(c);
+	char				*stripped = NULL;
+
+	if (len == 0)
+		return;
+	if (c->strip_ansi) {
+		stripped = xmalloc(len);
+		len = capture_strip_ansi(data, len, stripped);
+		data = stripped;
+	}
+	if (c->capturemode) {
+		evbuffer_add(c->captured, data, len);
+		/* Keep only the last capture_maxbytes, as Supervisor's BoundIO. */
+		if ((int64_t)evbuffer_get_length(c->captured) > c->capture_max)
+			evbuffer_drain(c->captured,
+			    evbuffer_get_length(c->captured) - c->capture_max);
+	} else {
+		if (c->writer != NULL)
+			logwriter_write(c->writer, data, len);
+		if (c->syslog != NULL)
+			logsyslog_write(c->syslog, data, len);
+	}
+	if (log_enabled(LOG_DEBG))
+		log_debug("'%s' %s output:\n%.*s", c->proc->config->name,
+		    capture_channel_name(c), (int)len, data);
+	if (cc->events_enabled)
+		capture_event(c, c->channel == 0 ? EVENT_PROCESS_LOG_STDOUT :
+		    EVENT_PROCESS_LOG_STDERR, 1, data, len);
+	free(stripped);
+}
+
+static void
+capture_toggle(struct capture *c)
+{
+	c->capturemode = !c->capturemode;
+	if (c->capturemode)
+		return;
+	capture_event(c, c->channel == 0 ?
+	    EVENT_PROCESS_COMMUNICATION_STDOUT :
+	    EVENT_PROCESS_COMMUNICATION_STDERR, 0,
+	    (const char *)evbuffer_pullup(c->captured, -1),
+	    evbuffer_get_length(c->captured));
+	log_debug("'%s' %s emitted a comm event", c->proc->config->name,
+	    capture_channel_name(c));
+	evbuffer_drain(c->captured, evbuffer_get_length(c->captured));
+}
+
+/* Longest suffix of data that is a proper prefix of token. */
+static size_t
+capture_prefix_at_end(const char *data, size_t len, const char *token)
+{
+	size_t	l = strlen(token) - 1;
+
+	for (; l > 0; l--) {
+		if (l <= len && memcmp(data + len - l, token, l) == 0)
+			return (l);
+	}
+	return (0);
+}
+
+/* Supervisor's record_output() with capture mode on. */
+static void
+capture_record(struct capture *c, int final)
+{
+	const char	*token, *data, *hit;
+	size_t		 tlen, len, keep;
+
+	for (;;) {
+		token = c->capturemode ? capture_end : capture_begin;
+		tlen = strlen(token);
+		len = evbuffer_get_length(c->pending);
+		if (len == 0 || (len <= tlen && !final))
+			return;
+		data = (const char *)evbuffer_pullup(c->pending, -1);
+		if ((hit = memmem(data, len, token, tlen)) != NULL) {
+			capture_log(c, data, hit - data);
+			evbuffer_drain(c->pending, hit - data + tlen);
+			capture_toggle(c);
+			continue;
+		}
+		keep = final ? 0 : capture_prefix_at_end(data, len, token);
+		capture_log(c, data, len - keep);
+		evbuffer_drain(c->pending, len - keep);
+		return;
+	}
+}
+
+static void
+capture_output(struct capture *c, const char *data, size_t len)
+{
+	struct process	*p = c->proc;
+
+	if (p->listener != NULL && c->channel == 0 &&
+	    capture_listener_input != NULL) {
+		if (c->writer != NULL)
+			logwriter_write(c->writer, data, len);
+		if (log_enabled(LOG_DEBG))
+			log_debug("'%s' stdout output:\n%.*s", p->config->name,
+			    (int)len, data);
+		capture_listener_input(p, data, len);
+		return;
+	}
+	if (c->capture_max > 0) {
+		evbuffer_add(c->pending, data, len);
+		capture_record(c, 0);
+		return;
+	}
+	capture_log(c, data, len);
+}
+
+static void
+capture_close_fd(struct capture *c)
+{
+	if (c->ev != NULL) {
+		event_free(c->ev);
+		c->ev = NULL;
+	}
+	if (c->fd != -1) {
+		close(c->fd);
+		c->fd = -1;
+	}
+}
+
+/* Read up to max chunks; 0 at EOF or error, 1 if more may come. */
+static int
+capture_read(struct capture *c, int max)
+{
+	ssize_t	n;
+	int	i;
+
+	for (i = 0; i < max; i++) {
+		n = read(c->fd, capture_buf, sizeof capture_buf);
+		if (n > 0) {
+			capture_output(c, capture_buf, n);
+			continue;
+		}
+		if (n == 0)
+			return (0);
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN)
+			return (1);
+		return (0);
+	}
+	return (1);
+}
+
+static void
+capture_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct capture	*c = arg;
+
+	if (capture_read(c, CAPTURE_READS_PER_WAKE) == 0)
+		capture_close_fd(c);
+}
+
+void
+capture_start(struct capture *c)
+{
+	if (c == NULL || c->fd == -1)
+		return;
+	c->ev = event_new(server_base, c->fd, EV_READ | EV_PERSIST,
+	    capture_read_cb, c);
+	event_add(c->ev, NULL);
+}
+
+/*
+ * At reap time: what the child wrote before exiting is in the pipe. The
+ * bound stops a grandchild that keeps writing from holding us here.
+ */
+void
+capture_drain(struct capture *c)
+{
+	if (c == NULL || c->fd == -1)
+		return;
+	if (capture_read(c, 64) == 0)
+		capture_close_fd(c);
+}
+
+void
+capture_free(struct capture *c)
+{
+	if (c == NULL)
+		return;
+	capture_drain(c);
+	capture_close_fd(c);
+	if (c->pending != NULL) {
+		capture_record(c, 1);
+		evbuffer_free(c->pending);
+		evbuffer_free(c->captured);
+	}
+	if (c->writer != NULL)
+		logwriter_free(c->writer);
+	if (c->syslog != NULL)
+		logsyslog_free(c->syslog);
+	free(c);
+}

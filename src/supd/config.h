@@ -1,0 +1,213 @@
+/*
+ * The loaded configuration: supervisord.conf read the way Supervisor 4.2.5
+ * reads it, turned into immutable structs. A reload builds a new struct
+ * config and diffs it against the running one; the old one stays on error.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+enum autorestart {
+	AUTORESTART_FALSE,
+	AUTORESTART_UNEXPECTED,
+	AUTORESTART_TRUE,
+};
+
+enum logfile_kind {
+	LOGFILE_NONE,		/* NONE, OFF, or syslog only */
+	LOGFILE_AUTO,		/* AUTO: a file in childlogdir */
+	LOGFILE_PATH,
+};
+
+/* One output channel of a program: stdout or stderr. */
+struct channel_config {
+	enum logfile_kind	 kind;
+	char			*logfile;	/* LOGFILE_PATH, or AUTO once named */
+	int64_t			 maxbytes;
+	int			 backups;
+	int64_t			 capture_maxbytes;
+	int			 events_enabled;
+	int			 syslog;
+};
+
+struct env_var {
+	char	*name;
+	char	*value;
+};
+
+enum group_kind {
+	GROUP_PROGRAM,		/* [program:x] or [group:x] */
+	GROUP_FCGI,		/* [fcgi-program:x] */
+	GROUP_LISTENER,		/* [eventlistener:x] */
+};
+
+struct group_config;
+
+struct process_config {
+	char			*name;
+	char			*program;	/* the section's program name */
+	struct group_config	*group;
+	char			*command;
+	char			*directory;	/* NULL: the daemon's */
+	int			 umask;		/* -1: inherit */
+	int			 priority;
+	int			 autostart;
+	enum autorestart	 autorestart;
+	int			 startsecs;
+	int			 startretries;
+	char			*user;		/* NULL: no switch */
+	uid_t			 uid;
+	gid_t			 gid;
+	struct channel_config	 out;
+	struct channel_config	 err;
+	int			 stopsignal;
+	int			 stopwaitsecs;
+	int			 stopasgroup;
+	int			 killasgroup;
+	int			*exitcodes;
+	int			 nexitcodes;
+	int			 redirect_stderr;
+	struct env_var		*env;	/* [supervisord] environment, then ours */
+	int			 nenv;
+	char			*serverurl;	/* NULL: the daemon's own */
+	int			 process_num;
+	int			 numprocs;
+};
+
+/* The socket of an [fcgi-program:x], bound by supd and given as fd 0. */
+struct fcgi_socket_config {
+	char	*url;		/* "tcp://host:port" or "unix:///path" */
+	int	 is_unix;
+	char	*path;		/* unix */
+	char	*host;		/* tcp */
+	int	 port;
+	int	 backlog;	/* 0: SOMAXCONN */
+	int	 mode;		/* unix: -1 unless set (then 0700 default) */
+	uid_t	 owner_uid;	/* unix: (uid_t)-1 unless set */
+	gid_t	 owner_gid;
+};
+
+struct group_config {
+	int			  refs;	/* the config and a running group */
+	char			 *name;
+	enum group_kind		  kind;
+	int			  priority;
+	struct process_config	**procs;	/* sorted by priority, name */
+	int			  nprocs;
+	struct fcgi_socket_config *socket;	/* GROUP_FCGI */
+	int			  buffer_size;	/* GROUP_LISTENER */
+	uint64_t		  events;	/* GROUP_LISTENER: event mask */
+	char			**event_names;
+	int			  nevent_names;
+	char			 *result_handler;
+};
+
+enum server_family {
+	SERVER_UNIX,
+	SERVER_INET,
+};
+
+struct server_config {
+	enum server_family	 family;
+	char			*section;
+	char			*path;		/* unix */
+	int			 chmod;		/* unix */
+	uid_t			 chown_uid;	/* unix, (uid_t)-1: unchanged */
+	gid_t			 chown_gid;
+	char			*host;		/* inet: "" for all */
+	int			 port;
+	char			*username;
+	char			*password;	/* may be "{SHA}hex" */
+};
+
+/* Values of the command line that override the config file. */
+struct cmdline {
+	char	*configfile;
+	int	 nodaemon;	/* -1: not given */
+	int	 silent;
+	char	*user;
+	int	 umask;		/* -1 */
+	char	*directory;
+	char	*logfile;
+	int64_t	 logfile_maxbytes;	/* -1 */
+	int	 logfile_backups;	/* -1 */
+	int	 loglevel;		/* -1 */
+	char	*pidfile;
+	char	*identifier;
+	char	*childlogdir;
+	int	 nocleanup;
+	int	 minfds;		/* -1 */
+	int	 minprocs;		/* -1 */
+	int	 strip_ansi;
+};
+
+struct config {
+	char			 *configfile;	/* absolute */
+	char			 *here;		/* its directory */
+
+	/* [supervisord] */
+	int			  minfds;
+	int			  minprocs;
+	char			 *directory;
+	char			 *user;
+	uid_t			  uid;
+	gid_t			  gid;
+	int			  umask;
+	char			 *logfile;	/* absolute, or "syslog" */
+	int64_t			  logfile_maxbytes;
+	int			  logfile_backups;
+	int			  loglevel;
+	char			 *pidfile;
+	char			 *identifier;
+	int			  nodaemon;
+	int			  silent;
+	char			 *childlogdir;
+	int			  nocleanup;
+	int			  strip_ansi;
+	struct env_var		 *env;
+	int			  nenv;
+
+	struct group_config	**groups;	/* sorted by priority, name */
+	int			  ngroups;
+	struct server_config	 *servers;
+	int			  nservers;
+	char			 *serverurl;	/* for children; NULL if none */
+
+	/* Messages for the main log once it is open (Supervisor's order). */
+	char			**criticals;
+	int			  ncriticals;
+	char			**warnings;
+	int			  nwarnings;
+	char			**infos;
+	int			  ninfos;
+};
+
+/*
+ * Read path (or search Supervisor's default locations when NULL) with the
+ * command line's overrides. Returns NULL and sets *errors (caller frees
+ * with config_free_errors) to one line per problem found.
+ */
+struct config	*config_load(const struct cmdline *, char ***errors,
+		     int *nerrors);
+void		 config_free(struct config *);
+void		 config_free_errors(char **, int);
+/* Queue a message for the main log; takes ownership of msg. */
+void		 config_add_critical(struct config *, char *msg);
+void		 config_add_info(struct config *, char *msg);
+
+struct group_config *config_find_group(const struct config *, const char *);
+void		 config_group_ref(struct group_config *);
+void		 config_group_unref(struct group_config *);
+int		 config_group_equal(const struct group_config *,
+		     const struct group_config *);
+/* The name supervisord gives an AUTO child log; creates the file. */
+char		*config_auto_logfile(const struct config *, const char *name,
+		     const char *channel, char **cause);
+
+/* Helpers shared with the RPC layer and supctl. */
+int		 config_signal_number(const char *);	/* -1 if unknown */
+const char	*config_signal_name(int);	/* "SIGTERM", or NULL */
+
+#endif

@@ -1,0 +1,331 @@
+/*
+ * The running set of process groups. Supervisor keeps a dict of groups and
+ * sorts it on every loop pass; here the list stays sorted (priority, then
+ * name) as groups come and go, with hash indexes for names, so lookups
+ * cost the same with ten processes or ten thousand.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "event.h"
+#include "group.h"
+#include "hmap.h"
+#include "log.h"
+#include "process.h"
+#include "server.h"
+#include "xmalloc.h"
+
+static struct group	**group_list;
+static int		  group_nlist;
+static struct hmap	  group_by_name;
+
+static int
+group_cmp(const struct group *a, const struct group *b)
+{
+	if (a->config->priority != b->config->priority)
+		return (a->config->priority < b->config->priority ? -1 : 1);
+	return (strcmp(a->config->name, b->config->name));
+}
+
+static void
+group_insert_sorted(struct group *g)
+{
+	int	i;
+
+	group_list = xreallocarray(group_list, group_nlist + 1,
+	    sizeof *group_list);
+	for (i = group_nlist; i > 0 && group_cmp(group_list[i - 1], g) > 0; i--)
+		group_list[i] = group_list[i - 1];
+	group_list[i] = g;
+	group_nlist++;
+}
+
+static int
+group_bind_unix(const struct fcgi_socket_config *fs, char **why)
+{
+	struct sockaddr_un	sun;
+	int			fd;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(fs->path) >= sizeof sun.sun_path) {
+		xasprintf(why, "socket path too long");
+		return (-1);
+	}
+	strcpy(sun.sun_path, fs->path);
+	unlink(fs->path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		goto fail;
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) != 0)
+		goto fail;
+	if (fs->owner_uid != (uid_t)-1 &&
+	    chown(fs->path, fs->owner_uid, fs->owner_gid) != 0)
+		goto fail;
+	if (fs->mode != -1 && chmod(fs->path, fs->mode) != 0)
+		goto fail;
+	if (listen(fd, fs->backlog > 0 ? fs->backlog : SOMAXCONN) != 0)
+		goto fail;
+	return (fd);
+fail:
+	xasprintf(why, "%s", strerror(errno));
+	if (fd != -1)
+		close(fd);
+	return (-1);
+}
+
+static int
+group_bind_tcp(const struct fcgi_socket_config *fs, char **why)
+{
+	struct addrinfo	 hints, *res;
+	char		 port[16];
+	int		 fd, on = 1, rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	snprintf(port, sizeof port, "%d", fs->port);
+	if ((rc = getaddrinfo(fs->host, port, &hints, &res)) != 0) {
+		xasprintf(why, "%s", gai_strerror(rc));
+		return (-1);
+	}
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
+	    listen(fd, fs->backlog > 0 ? fs->backlog : SOMAXCONN) != 0) {
+		xasprintf(why, "%s", strerror(errno));
+		if (fd != -1)
+			close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return (fd);
+}
+
+/* Name AUTO logs now, as Supervisor's after_setuid() does. */
+static int
+group_name_auto_logs(const struct config *cf, struct process_config *pc,
+    char **why)
+{
+	if (pc->out.kind == LOGFILE_AUTO && pc->out.logfile == NULL &&
+	    (pc->out.logfile = config_auto_logfile(cf, pc->name, "stdout",
+	    why)) == NULL)
+		return (-1);
+	if (pc->err.kind == LOGFILE_AUTO && pc->err.logfile == NULL &&
+	    (pc->err.logfile = config_auto_logfile(cf, pc->name, "stderr",
+	    why)) == NULL)
+		return (-1);
+	return (0);
+}
+
+static void
+group_emit(enum event_type type, const char *name)
+{
+	char	buf[512];
+	int	n;
+
+	if (!event_wanted(type))
+		return;
+	n = snprintf(buf, sizeof buf, "groupname:%s\n", name);
+	event_emit(type, buf, n < (int)sizeof buf ? n : (int)sizeof buf - 1);
+}
+
+struct group *
+group_add(const struct config *cf, struct group_config *gc, char **why)
+{
+	struct group	*g;
+	char		*cause = NULL;
+	int		 i, fd = -1;
+
+	if (gc->kind == GROUP_FCGI) {
+		fd = gc->socket->is_unix ? group_bind_unix(gc->socket, &cause) :
+		    group_bind_tcp(gc->socket, &cause);
+		if (fd == -1) {
+			xasprintf(why, "Could not create FastCGI socket %s: %s",
+			    gc->socket->url, cause);
+			free(cause);
+			return (NULL);
+		}
+	}
+	for (i = 0; i < gc->nprocs; i++) {
+		if (group_name_auto_logs(cf, gc->procs[i], why) != 0) {
+			if (fd != -1)
+				close(fd);
+			return (NULL);
+		}
+	}
+	g = xcalloc(1, sizeof *g);
+	config_group_ref(gc);
+	g->config = gc;
+	g->fcgi_fd = fd;
+	hmap_init(&g->by_name);
+	g->procs = xcalloc(gc->nprocs + 1, sizeof *g->procs);
+	for (i = 0; i < gc->nprocs; i++) {
+		g->procs[i] = process_create(gc->procs[i], g);
+		hmap_put_str(&g->by_name, gc->procs[i]->name, g->procs[i]);
+	}
+	g->nprocs = gc->nprocs;
+	group_insert_sorted(g);
+	hmap_put_str(&group_by_name, gc->name, g);
+	group_emit(EVENT_PROCESS_GROUP_ADDED, gc->name);
+	return (g);
+}
+
+int
+group_unstopped(const struct group *g)
+{
+	int	i, n = 0;
+
+	for (i = 0; i < g->nprocs; i++) {
+		if (!process_is_stopped_state(g->procs[i]->state))
+			n++;
+	}
+	return (n);
+}
+
+int
+group_remove(struct group *g)
+{
+	char	*name;
+	int	 i;
+
+	if (group_unstopped(g) > 0)
+		return (-1);
+	for (i = 0; i < group_nlist; i++) {
+		if (group_list[i] == g)
+			break;
+	}
+	memmove(&group_list[i], &group_list[i + 1],
+	    (group_nlist - i - 1) * sizeof *group_list);
+	group_nlist--;
+	hmap_del_str(&group_by_name, g->config->name);
+	server_forget_group(g);
+	name = xstrdup(g->config->name);
+	for (i = 0; i < g->nprocs; i++) {
+		g->procs[i]->dead = 1;
+		process_unref(g->procs[i]);
+	}
+	free(g->procs);
+	hmap_free(&g->by_name);
+	if (g->fcgi_fd != -1)
+		close(g->fcgi_fd);
+	if (g->config->kind == GROUP_FCGI && g->config->socket->is_unix)
+		unlink(g->config->socket->path);
+	config_group_unref(g->config);
+	free(g);
+	group_emit(EVENT_PROCESS_GROUP_REMOVED, name);
+	free(name);
+	return (0);
+}
+
+void
+group_remove_all(void)
+{
+	while (group_nlist > 0)
+		group_remove(group_list[group_nlist - 1]);
+	free(group_list);
+	group_list = NULL;
+	hmap_free(&group_by_name);
+}
+
+struct group *
+group_find(const char *name)
+{
+	return (hmap_get_str(&group_by_name, name));
+}
+
+struct group **
+group_all(int *n)
+{
+	*n = group_nlist;
+	return (group_list);
+}
+
+int
+group_count(void)
+{
+	return (group_nlist);
+}
+
+struct process *
+group_find_process(const struct group *g, const char *name)
+{
+	return (hmap_get_str(&g->by_name, name));
+}
+
+int
+group_lookup(const char *namespec, struct group **gp, struct process **pp)
+{
+	const char	*colon;
+	char		*gname;
+	struct group	*g;
+
+	*gp = NULL;
+	*pp = NULL;
+	if ((colon = strchr(namespec, ':')) == NULL) {
+		if ((g = group_find(namespec)) == NULL)
+			return (-1);
+		*gp = g;
+		*pp = group_find_process(g, namespec);
+		return (*pp == NULL ? -1 : 0);
+	}
+	gname = xstrndup(namespec, colon - namespec);
+	g = group_find(gname);
+	free(gname);
+	if (g == NULL)
+		return (-1);
+	*gp = g;
+	if (colon[1] == '\0' || strcmp(colon + 1, "*") == 0)
+		return (0);
+	*pp = group_find_process(g, colon + 1);
+	return (*pp == NULL ? -1 : 0);
+}
+
+/*
+ * Supervisor's stop_all(): running and starting processes get their stop
+ * signal, highest priority first; BACKOFF ones give up.
+ */
+void
+group_stop_all(struct group *g)
+{
+	struct process	*p;
+	int		 i, j, best;
+	char		*done;
+
+	done = xcalloc(g->nprocs + 1, 1);
+	for (i = 0; i < g->nprocs; i++) {
+		best = -1;
+		for (j = 0; j < g->nprocs; j++) {
+			if (!done[j] && (best == -1 ||
+			    g->procs[j]->config->priority >=
+			    g->procs[best]->config->priority))
+				best = j;
+		}
+		done[best] = 1;
+		p = g->procs[best];
+		if (p->state == PROCESS_RUNNING || p->state == PROCESS_STARTING)
+			process_stop(p);
+		else if (p->state == PROCESS_BACKOFF)
+			process_give_up(p);
+	}
+	free(done);
+}
+
+void
+group_autostart(struct group *g)
+{
+	int	i;
+
+	for (i = 0; i < g->nprocs; i++)
+		process_autostart(g->procs[i]);
+}

@@ -1,0 +1,58 @@
+/*
+ * Process groups: the running set. Groups are kept sorted by priority
+ * (then name) for start and stop order, and indexed by name; processes
+ * are indexed by name within their group.
+ */
+#ifndef GROUP_H
+#define GROUP_H
+
+#include "hmap.h"
+
+struct config;
+struct group_config;
+struct process;
+
+struct group {
+	struct group_config	 *config;	/* referenced */
+	struct process		**procs;	/* config order */
+	int			  nprocs;
+	struct hmap		  by_name;
+	int			  fcgi_fd;	/* GROUP_FCGI: listening socket */
+	void			 *pool;		/* GROUP_LISTENER: the pool */
+};
+
+/*
+ * Add a group to the running set (creates its processes, names AUTO logs,
+ * binds an fcgi socket) and emits PROCESS_GROUP_ADDED. Does not start
+ * anything. NULL with *why if the fcgi socket cannot be bound; the group
+ * must not exist yet.
+ */
+struct group	*group_add(const struct config *, struct group_config *,
+		     char **why);
+/* Remove a group whose processes are all stopped; -1 if one is not. */
+int		 group_remove(struct group *);
+struct group	*group_find(const char *name);
+/* All groups, sorted by priority then name. Borrowed. */
+struct group	**group_all(int *n);
+int		 group_count(void);
+
+struct process	*group_find_process(const struct group *, const char *name);
+/*
+ * Supervisor's split_namespec + lookup: "g:p", "g:*" or "g:" (whole
+ * group: *process = NULL), "p" (group p, process p). Returns 0, or -1 if
+ * the group or process does not exist.
+ */
+int		 group_lookup(const char *namespec, struct group **,
+		     struct process **);
+
+/* Processes not in a stopped state. */
+int		 group_unstopped(const struct group *);
+/* Stop every running process, highest priority first; BACKOFF -> FATAL. */
+void		 group_stop_all(struct group *);
+/* Start autostart processes that never ran, in order. */
+void		 group_autostart(struct group *);
+
+/* Remove every group (shutdown). */
+void		 group_remove_all(void);
+
+#endif

@@ -1,0 +1,304 @@
+/*
+ * The daemon's event loop: signals arrive through libevent (no work in raw
+ * handlers), SIGCHLD reaps every dead child at once, and shutdown stops
+ * groups one at a time from the highest priority down, as Supervisor's
+ * ordered_stop_groups does, but driven by state changes instead of a poll.
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "config-value.h"
+#include "event.h"
+#include "group.h"
+#include "log.h"
+#include "logfile.h"
+#include "process.h"
+#include "server.h"
+#include "xmalloc.h"
+
+struct event_base	*server_base;
+struct config		*server_config;
+
+static enum server_state	  server_mood = SERVER_RUNNING;
+static int			  server_stopping;
+static struct group		**server_stop_list;
+static int			  server_nstop;
+static struct event		 *server_report_timer;
+static struct event		 *server_signals[6];
+static server_reload_fn		  server_reload_check;
+
+enum server_state
+server_state(void)
+{
+	return (server_mood);
+}
+
+const char *
+server_state_name(enum server_state s)
+{
+	switch (s) {
+	case SERVER_FATAL:
+		return ("FATAL");
+	case SERVER_RUNNING:
+		return ("RUNNING");
+	case SERVER_RESTARTING:
+		return ("RESTARTING");
+	case SERVER_SHUTDOWN:
+		return ("SHUTDOWN");
+	}
+	return ("UNKNOWN");
+}
+
+int
+server_accepts_starts(void)
+{
+	return (server_mood > SERVER_RESTARTING);
+}
+
+void
+server_set_config(struct config *cf)
+{
+	if (server_config != NULL && server_config != cf)
+		config_free(server_config);
+	server_config = cf;
+}
+
+void
+server_set_reload_check(server_reload_fn fn)
+{
+	server_reload_check = fn;
+}
+
+/* "waiting for a, b to die", every 3 seconds while something is left. */
+static void
+server_report_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct group	**groups;
+	struct evbuffer	 *names;
+	int		  n, i, j;
+	struct timeval	  tv = { 3, 0 };
+
+	names = evbuffer_new();
+	groups = group_all(&n);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < groups[i]->nprocs; j++) {
+			struct process *p = groups[i]->procs[j];
+
+			if (process_is_stopped_state(p->state))
+				continue;
+			evbuffer_add_printf(names, "%s%s",
+			    evbuffer_get_length(names) ? ", " : "",
+			    p->config->name);
+		}
+	}
+	if (evbuffer_get_length(names) > 0) {
+		evbuffer_add(names, "", 1);
+		log_info("waiting for %s to die",
+		    (char *)evbuffer_pullup(names, -1));
+		evtimer_add(server_report_timer, &tv);
+	}
+	evbuffer_free(names);
+}
+
+/*
+ * Stop the highest-priority group still listed; move on when it is all
+ * stopped. Called at the start of a shutdown and after every state change
+ * while one runs.
+ */
+static void
+server_stop_next(void)
+{
+	struct group	*g;
+
+	while (server_nstop > 0) {
+		g = server_stop_list[server_nstop - 1];
+		group_stop_all(g);
+		if (group_unstopped(g) > 0)
+			return;
+		server_nstop--;
+	}
+	free(server_stop_list);
+	server_stop_list = NULL;
+	event_base_loopexit(server_base, NULL);
+}
+
+static void
+server_observer(struct process *p, enum process_state old, void *arg)
+{
+	if (server_stopping && server_nstop > 0 && process_is_stopped_state(
+	    p->state))
+		server_stop_next();
+}
+
+/* A group removed while a shutdown lists it must leave the list. */
+void
+server_forget_group(struct group *g)
+{
+	int	i;
+
+	for (i = 0; i < server_nstop; i++) {
+		if (server_stop_list[i] == g) {
+			memmove(&server_stop_list[i], &server_stop_list[i + 1],
+			    (server_nstop - i - 1) * sizeof *server_stop_list);
+			server_nstop--;
+			return;
+		}
+	}
+}
+
+static void
+server_begin_stop(void)
+{
+	struct group	**groups;
+	struct timeval	  tv = { 3, 0 };
+	int		  n;
+
+	if (server_stopping)
+		return;
+	server_stopping = 1;
+	groups = group_all(&n);
+	server_stop_list = xcalloc(n + 1, sizeof *server_stop_list);
+	memcpy(server_stop_list, groups, n * sizeof *groups);
+	server_nstop = n;
+	event_emit(EVENT_SUPERVISOR_STATE_CHANGE_STOPPING, "", 0);
+	server_report_timer = evtimer_new(server_base, server_report_cb, NULL);
+	evtimer_add(server_report_timer, &tv);
+	server_stop_next();
+}
+
+void
+server_shutdown(void)
+{
+	server_mood = SERVER_SHUTDOWN;
+	server_begin_stop();
+}
+
+void
+server_restart(void)
+{
+	if (server_mood == SERVER_SHUTDOWN)
+		return;
+	server_mood = SERVER_RESTARTING;
+	server_begin_stop();
+}
+
+int
+server_is_restarting(void)
+{
+	return (server_mood == SERVER_RESTARTING);
+}
+
+/* Reap every child that has exited; one SIGCHLD may stand for many. */
+static void
+server_reap(void)
+{
+	struct process	*p;
+	char		 msg[128];
+	pid_t		 pid;
+	int		 status;
+
+	for (;;) {
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid == 0)
+			return;
+		if (pid == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != ECHILD)
+				log_crit("waitpid error %d; a process may not be "
+				    "cleaned up properly", errno);
+			return;
+		}
+		if ((p = process_find_by_pid(pid)) == NULL) {
+			process_decode_status(status, msg, sizeof msg);
+			log_info("reaped unknown pid %d (%s)", (int)pid, msg);
+			continue;
+		}
+		process_reaped(p, status);
+	}
+}
+
+static void
+server_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	switch (sig) {
+	case SIGCHLD:
+		log_debug("received SIGCHLD indicating a child quit");
+		server_reap();
+		break;
+	case SIGTERM:
+	case SIGINT:
+	case SIGQUIT:
+		log_warn("received %s indicating exit request",
+		    cv_signame(sig));
+		server_shutdown();
+		break;
+	case SIGHUP:
+		if (server_mood == SERVER_SHUTDOWN) {
+			log_warn("ignored SIGHUP indicating restart request "
+			    "(shutdown in progress)");
+			break;
+		}
+		log_warn("received SIGHUP indicating restart request");
+		/* Unlike Supervisor, a broken config keeps us running. */
+		if (server_reload_check != NULL && server_reload_check() != 0)
+			break;
+		server_restart();
+		break;
+	case SIGUSR2:
+		log_info("received SIGUSR2 indicating log reopen request");
+		log_info("supervisord logreopen");
+		logfile_reopen_all();
+		break;
+	}
+}
+
+void
+server_init(void)
+{
+	static const int sigs[] = {
+		SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2,
+	};
+	size_t	i;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		server_signals[i] = evsignal_new(server_base, sigs[i],
+		    server_signal_cb, NULL);
+		evsignal_add(server_signals[i], NULL);
+	}
+	process_add_observer(server_observer, NULL);
+}
+
+/* Run until a shutdown or restart has stopped everything. */
+void
+server_loop(void)
+{
+	event_base_dispatch(server_base);
+	/* Children that died during the last pass are reaped here. */
+	server_reap();
+}
+
+void
+server_done(void)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof server_signals / sizeof server_signals[0]; i++) {
+		if (server_signals[i] != NULL)
+			event_free(server_signals[i]);
+		server_signals[i] = NULL;
+	}
+	if (server_report_timer != NULL)
+		event_free(server_report_timer);
+	server_report_timer = NULL;
+	process_remove_observer(server_observer, NULL);
+}

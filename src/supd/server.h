@@ -1,0 +1,52 @@
+/*
+ * The daemon's life: the event loop, signals, reaping, and the ordered
+ * shutdown and restart. Supervisor calls its state "mood".
+ */
+#ifndef SERVER_H
+#define SERVER_H
+
+struct config;
+struct event_base;
+
+/* Values are Supervisor's (states.SupervisorStates). */
+enum server_state {
+	SERVER_FATAL = 2,
+	SERVER_RUNNING = 1,
+	SERVER_RESTARTING = 0,
+	SERVER_SHUTDOWN = -1,
+};
+
+extern struct event_base	*server_base;
+extern struct config		*server_config;	/* latest loaded config */
+
+enum server_state server_state(void);
+const char	*server_state_name(enum server_state);
+/* Whether processes may be started (not shutting down or restarting). */
+int		 server_accepts_starts(void);
+
+/* Begin the ordered stop; the loop ends (or restarts) when it is done. */
+void		 server_shutdown(void);
+void		 server_restart(void);
+
+int		 server_is_restarting(void);
+
+/* Replace the latest config (reloadConfig), keeping the running set. */
+void		 server_set_config(struct config *);
+
+/*
+ * Before a SIGHUP restart, check that the config still loads; a nonzero
+ * return keeps everything running as it is.
+ */
+typedef int (*server_reload_fn)(void);
+void		 server_set_reload_check(server_reload_fn);
+
+/* A removed group must leave an ongoing shutdown's list. */
+struct group;
+void		 server_forget_group(struct group *);
+
+/* Set up signals; run the loop until everything is stopped; tear down. */
+void		 server_init(void);
+void		 server_loop(void);
+void		 server_done(void);
+
+#endif

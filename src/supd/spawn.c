@@ -1,0 +1,523 @@
+/*
+ * Starting a child. Everything that can fail in a way Supervisor reports
+ * from the parent (command not found, not executable, no pipes) is done
+ * here before forking, with Supervisor's messages. The child itself runs
+ * after vfork(): it shares our memory until it execs, so it only makes
+ * system calls on data prepared here, and reports its own failures the
+ * way Supervisor's child does: a "supervisor: ..." line on its stderr and
+ * exit status 127.
+ */
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "shlex.h"
+#include "spawn.h"
+#include "xmalloc.h"
+
+extern char **environ;
+
+static char	*spawn_serverurl;
+
+struct spawn_args {
+	char		*name;
+	char		*filename;
+	char		**argv;
+	char		**envp;
+	int		  nenv;
+	char		 *directory;
+	int		  umask;
+	int		  setuid;	/* 1: switch, -1: refuse (not root) */
+	uid_t		  uid;
+	gid_t		  gid;
+	gid_t		 *groups;
+	int		  ngroups;
+	char		 *uidstr;	/* for "couldn't setuid to %s" */
+};
+
+/* Signals the daemon handles or ignores, reset in the child. */
+static const int spawn_reset_signals[] = {
+	SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGPIPE,
+	SIGALRM, SIGXFSZ,
+};
+
+/*
+ * Supervisor's drop_privileges() for the daemon itself: nothing to do when
+ * already that user, refused when not root.
+ */
+int
+spawn_drop_privileges(uid_t uid, char **why)
+{
+	struct passwd	*pw;
+
+	if ((pw = getpwuid(uid)) == NULL) {
+		xasprintf(why, "Can't find uid %u", (unsigned)uid);
+		return (-1);
+	}
+	if (getuid() == uid)
+		return (0);
+	if (getuid() != 0) {
+		*why = xstrdup("Can't drop privilege as nonroot user");
+		return (-1);
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0) {
+		*why = xstrdup("Could not set groups of effective user");
+		return (-1);
+	}
+	if (setgid(pw->pw_gid) != 0) {
+		*why = xstrdup("Could not set group id of effective user");
+		return (-1);
+	}
+	if (setuid(uid) != 0) {
+		*why = xstrdup("Could not set user id of effective user");
+		return (-1);
+	}
+	return (0);
+}
+
+/* SUPERVISOR_SERVER_URL for programs without serverurl=. */
+void
+spawn_set_serverurl(const char *url)
+{
+	free(spawn_serverurl);
+	spawn_serverurl = url != NULL ? xstrdup(url) : NULL;
+}
+
+/* Python's repr() of a str: quotes chosen as Python chooses them. */
+char *
+spawn_repr(const char *s)
+{
+	const char	*p;
+	char		*out, *q, quote;
+
+	quote = (strchr(s, '\'') != NULL && strchr(s, '"') == NULL) ?
+	    '"' : '\'';
+	out = q = xmalloc(strlen(s) * 4 + 3);
+	*q++ = quote;
+	for (p = s; *p != '\0'; p++) {
+		unsigned char c = *p;
+
+		if (c == '\\' || c == (unsigned char)quote) {
+			*q++ = '\\';
+			*q++ = c;
+		} else if (c == '\n')
+			q = stpcpy(q, "\\n");
+		else if (c == '\r')
+			q = stpcpy(q, "\\r");
+		else if (c == '\t')
+			q = stpcpy(q, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			q += sprintf(q, "\\x%02x", c);
+		else
+			*q++ = c;
+	}
+	*q++ = quote;
+	*q = '\0';
+	return (out);
+}
+
+static char *
+spawn_msg(const char *fmt, const char *arg)
+{
+	char	*repr, *out;
+
+	repr = spawn_repr(arg);
+	xasprintf(&out, fmt, repr);
+	free(repr);
+	return (out);
+}
+
+/* The PATH a program is looked up in: its environment's, or ours. */
+static const char *
+spawn_path(const struct process_config *pc)
+{
+	const char	*path;
+	int		 i;
+
+	for (i = pc->nenv - 1; i >= 0; i--) {
+		if (strcmp(pc->env[i].name, "PATH") == 0)
+			return (pc->env[i].value);
+	}
+	if ((path = getenv("PATH")) != NULL && *path != '\0')
+		return (path);
+	return ("/bin:/usr/bin:/usr/local/bin");
+}
+
+/* Supervisor's get_execv_args(): the file to exec for argv[0]. */
+static char *
+spawn_resolve(const struct process_config *pc, const char *program,
+    char **why)
+{
+	struct stat	 st;
+	const char	*path, *p, *colon;
+	char		*candidate = NULL, *dir;
+	int		 found = 0;
+
+	if (strchr(program, '/') != NULL) {
+		candidate = xstrdup(program);
+		found = stat(candidate, &st) == 0;
+	} else {
+		path = spawn_path(pc);
+		for (p = path;; p = colon + 1) {
+			colon = strchr(p, ':');
+			dir = colon ? xstrndup(p, colon - p) : xstrdup(p);
+			free(candidate);
+			if (*dir == '\0')
+				candidate = xstrdup(program);
+			else if (dir[strlen(dir) - 1] == '/')
+				xasprintf(&candidate, "%s%s", dir, program);
+			else
+				xasprintf(&candidate, "%s/%s", dir, program);
+			free(dir);
+			if (stat(candidate, &st) == 0) {
+				found = 1;
+				break;
+			}
+			if (colon == NULL)
+				break;
+		}
+		if (!found) {
+			free(candidate);
+			candidate = xstrdup(program);
+		}
+	}
+	if (!found)
+		*why = spawn_msg("can't find command %s", candidate);
+	else if (S_ISDIR(st.st_mode))
+		*why = spawn_msg("command at %s is a directory", candidate);
+	else if ((st.st_mode & 0111) == 0)
+		*why = spawn_msg("command at %s is not executable", candidate);
+	else if (access(candidate, X_OK) != 0)
+		*why = spawn_msg("no permission to run command %s", candidate);
+	else
+		return (candidate);
+	free(candidate);
+	return (NULL);
+}
+
+/* Set name=value in an envp array, replacing an existing entry. */
+static void
+spawn_setenv(char ***envp, int *n, const char *name, const char *value)
+{
+	size_t	len = strlen(name);
+	char	*entry;
+	int	 i;
+
+	xasprintf(&entry, "%s=%s", name, value);
+	for (i = 0; i < *n; i++) {
+		if (strncmp((*envp)[i], name, len) == 0 &&
+		    (*envp)[i][len] == '=') {
+			free((*envp)[i]);
+			(*envp)[i] = entry;
+			return;
+		}
+	}
+	*envp = xreallocarray(*envp, *n + 2, sizeof **envp);
+	(*envp)[(*n)++] = entry;
+	(*envp)[*n] = NULL;
+}
+
+/*
+ * The daemon's environment, then SUPERVISOR_*, then the configured
+ * environment (which may override SUPERVISOR_* as in Supervisor).
+ */
+static void
+spawn_build_env(struct spawn_args *sa, const struct process_config *pc)
+{
+	const char	*url;
+	int		 i, n = 0;
+
+	for (i = 0; environ[i] != NULL; i++)
+		n++;
+	sa->envp = xcalloc(n + 1, sizeof *sa->envp);
+	for (i = 0; i < n; i++)
+		sa->envp[i] = xstrdup(environ[i]);
+	sa->nenv = n;
+	spawn_setenv(&sa->envp, &sa->nenv, "SUPERVISOR_ENABLED", "1");
+	url = pc->serverurl != NULL ? pc->serverurl : spawn_serverurl;
+	if (url != NULL)
+		spawn_setenv(&sa->envp, &sa->nenv, "SUPERVISOR_SERVER_URL", url);
+	spawn_setenv(&sa->envp, &sa->nenv, "SUPERVISOR_PROCESS_NAME", pc->name);
+	spawn_setenv(&sa->envp, &sa->nenv, "SUPERVISOR_GROUP_NAME",
+	    pc->group->name);
+	for (i = 0; i < pc->nenv; i++)
+		spawn_setenv(&sa->envp, &sa->nenv, pc->env[i].name,
+		    pc->env[i].value);
+}
+
+/* Supervisor's drop_privileges(), decided here and applied in the child. */
+static void
+spawn_user(struct spawn_args *sa, const struct process_config *pc)
+{
+	struct passwd	*pw;
+	int		 n = 32;
+
+	if (pc->user == NULL)
+		return;
+	xasprintf(&sa->uidstr, "%u", (unsigned)pc->uid);
+	if (getuid() == pc->uid)
+		return;
+	if (getuid() != 0) {
+		sa->setuid = -1;
+		return;
+	}
+	sa->setuid = 1;
+	sa->uid = pc->uid;
+	sa->gid = pc->gid;
+	if ((pw = getpwuid(pc->uid)) == NULL)
+		return;
+	sa->groups = xcalloc(n, sizeof *sa->groups);
+	if (getgrouplist(pw->pw_name, pw->pw_gid, sa->groups, &n) == -1) {
+		sa->groups = xreallocarray(sa->groups, n, sizeof *sa->groups);
+		getgrouplist(pw->pw_name, pw->pw_gid, sa->groups, &n);
+	}
+	sa->ngroups = n;
+}
+
+struct spawn_args *
+spawn_prepare(const struct process_config *pc, char **why)
+{
+	struct spawn_args	*sa;
+	char			*cause = NULL, *repr;
+	char			**argv;
+	int			 argc;
+
+	if ((argv = shlex_split(pc->command, &argc, &cause)) == NULL) {
+		repr = spawn_repr(pc->command);
+		xasprintf(why, "can't parse command %s: %s", repr, cause);
+		free(repr);
+		free(cause);
+		return (NULL);
+	}
+	if (argc == 0) {
+		shlex_free_argv(argv);
+		*why = xstrdup("command is empty");
+		return (NULL);
+	}
+	sa = xcalloc(1, sizeof *sa);
+	sa->name = xstrdup(pc->name);
+	sa->argv = argv;
+	if ((sa->filename = spawn_resolve(pc, argv[0], why)) == NULL) {
+		spawn_args_free(sa);
+		return (NULL);
+	}
+	spawn_build_env(sa, pc);
+	spawn_user(sa, pc);
+	sa->directory = pc->directory ? xstrdup(pc->directory) : NULL;
+	sa->umask = pc->umask;
+	return (sa);
+}
+
+void
+spawn_args_free(struct spawn_args *sa)
+{
+	int	i;
+
+	if (sa == NULL)
+		return;
+	free(sa->name);
+	free(sa->filename);
+	shlex_free_argv(sa->argv);
+	for (i = 0; i < sa->nenv; i++)
+		free(sa->envp[i]);
+	free(sa->envp);
+	free(sa->directory);
+	free(sa->groups);
+	free(sa->uidstr);
+	free(sa);
+}
+
+static void
+spawn_close(int *fd)
+{
+	if (*fd != -1) {
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+void
+spawn_close_child_fds(struct spawn_fds *fds)
+{
+	spawn_close(&fds->in_child);
+	spawn_close(&fds->out_child);
+	spawn_close(&fds->err_child);
+}
+
+static void
+spawn_close_all(struct spawn_fds *fds)
+{
+	spawn_close_child_fds(fds);
+	spawn_close(&fds->in_parent);
+	spawn_close(&fds->out_parent);
+	spawn_close(&fds->err_parent);
+}
+
+static int
+spawn_pipe(int *parent, int *child, int parent_reads)
+{
+	int	p[2];
+
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return (-1);
+	*parent = parent_reads ? p[0] : p[1];
+	*child = parent_reads ? p[1] : p[0];
+	fcntl(*parent, F_SETFL, fcntl(*parent, F_GETFL) | O_NONBLOCK);
+	return (0);
+}
+
+int
+spawn_make_pipes(const struct process_config *pc, struct spawn_fds *fds,
+    char **why)
+{
+	char	*repr;
+
+	memset(fds, -1, sizeof *fds);
+	if (spawn_pipe(&fds->in_parent, &fds->in_child, 0) == 0 &&
+	    spawn_pipe(&fds->out_parent, &fds->out_child, 1) == 0 &&
+	    (pc->redirect_stderr ||
+	    spawn_pipe(&fds->err_parent, &fds->err_child, 1) == 0))
+		return (0);
+	repr = spawn_repr(pc->name);
+	if (errno == EMFILE || errno == ENFILE)
+		xasprintf(why, "too many open files to spawn %s", repr);
+	else
+		xasprintf(why, "unknown error making dispatchers for %s: %s",
+		    repr, strerrorname_np(errno));
+	free(repr);
+	spawn_close_all(fds);
+	return (-1);
+}
+
+/* Write "supervisor: " and the parts as one line to fd 2; signal-safe. */
+static void
+spawn_child_say(const char *a, const char *b, const char *c, const char *d)
+{
+	const char	*parts[] = { "supervisor: ", a, b, c, d, "\n" };
+	char		 buf[1024];
+	size_t		 n = 0, i, l;
+
+	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		if (parts[i] == NULL)
+			continue;
+		l = strlen(parts[i]);
+		if (l > sizeof buf - n)
+			l = sizeof buf - n;
+		memcpy(buf + n, parts[i], l);
+		n += l;
+	}
+	(void)write(2, buf, n);
+}
+
+static const char *
+spawn_errname(int err)
+{
+	const char	*name = strerrorname_np(err);
+
+	return (name != NULL ? name : "EUNKNOWN");
+}
+
+/*
+ * The child after vfork, in Supervisor's order: own process group, stdio,
+ * no other descriptors, user, directory, umask, exec. Never returns.
+ */
+static void __attribute__((noreturn))
+spawn_child(struct spawn_args *sa, struct spawn_fds *fds,
+    const sigset_t *oldmask)
+{
+	struct sigaction	sa_dfl;
+	size_t			i;
+
+	memset(&sa_dfl, 0, sizeof sa_dfl);
+	sa_dfl.sa_handler = SIG_DFL;
+	for (i = 0; i < sizeof spawn_reset_signals / sizeof (int); i++)
+		sigaction(spawn_reset_signals[i], &sa_dfl, NULL);
+	setpgid(0, 0);
+	dup2(fds->fcgi != -1 ? fds->fcgi : fds->in_child, 0);
+	dup2(fds->out_child, 1);
+	dup2(fds->err_child != -1 ? fds->err_child : fds->out_child, 2);
+	syscall(SYS_close_range, 3, ~0U, 0);
+
+	if (sa->setuid == -1) {
+		spawn_child_say("couldn't setuid to ", sa->uidstr, ": ",
+		    "Can't drop privilege as nonroot user");
+		goto fail;
+	}
+	if (sa->setuid == 1) {
+		if (setgroups(sa->ngroups, sa->groups) != 0) {
+			spawn_child_say("couldn't setuid to ", sa->uidstr, ": ",
+			    "Could not set groups of effective user");
+			goto fail;
+		}
+		if (setgid(sa->gid) != 0) {
+			spawn_child_say("couldn't setuid to ", sa->uidstr, ": ",
+			    "Could not set group id of effective user");
+			goto fail;
+		}
+		if (setuid(sa->uid) != 0) {
+			spawn_child_say("couldn't setuid to ", sa->uidstr, ": ",
+			    "Could not set user id of effective user");
+			goto fail;
+		}
+	}
+	if (sa->directory != NULL && chdir(sa->directory) != 0) {
+		spawn_child_say("couldn't chdir to ", sa->directory, ": ",
+		    spawn_errname(errno));
+		goto fail;
+	}
+	if (sa->umask != -1)
+		umask(sa->umask);
+	sigprocmask(SIG_SETMASK, oldmask, NULL);
+	execve(sa->filename, sa->argv, sa->envp);
+	spawn_child_say("couldn't exec ", sa->argv[0], ": ",
+	    spawn_errname(errno));
+fail:
+	spawn_child_say("child process was not spawned", NULL, NULL, NULL);
+	_exit(127);
+}
+
+pid_t
+spawn_exec(struct spawn_args *sa, struct spawn_fds *fds, char **why)
+{
+	sigset_t	 all, old;
+	pid_t		 pid;
+	int		 err;
+	char		*repr;
+
+	/* No handler of ours may run in the child before it execs. */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = vfork();
+	if (pid == 0)
+		spawn_child(sa, fds, &old);
+	err = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	spawn_close_child_fds(fds);
+	if (pid == -1) {
+		repr = spawn_repr(sa->name);
+		if (err == EAGAIN)
+			xasprintf(why, "Too many processes in process table to "
+			    "spawn %s", repr);
+		else
+			xasprintf(why, "unknown error during fork for %s: %s",
+			    repr, spawn_errname(err));
+		free(repr);
+		spawn_close(&fds->in_parent);
+		spawn_close(&fds->out_parent);
+		spawn_close(&fds->err_parent);
+		return (-1);
+	}
+	return (pid);
+}

@@ -1,0 +1,52 @@
+/*
+ * Starting a child: resolving the command as Supervisor does, building its
+ * environment, and the fork/exec itself (vfork-style: the child only makes
+ * system calls on data prepared by the parent).
+ */
+#ifndef SPAWN_H
+#define SPAWN_H
+
+#include <sys/types.h>
+
+struct process_config;
+
+/* Both ends of the child's stdin/stdout/stderr pipes; -1 when absent. */
+struct spawn_fds {
+	int	in_parent, in_child;
+	int	out_parent, out_child;
+	int	err_parent, err_child;	/* -1 with redirect_stderr */
+	int	fcgi;			/* listening socket for fd 0, or -1 */
+};
+
+struct spawn_args;
+
+/*
+ * Resolve the command (shlex split, PATH search, checks) and prepare
+ * everything the child needs. NULL with *why (caller frees) in
+ * Supervisor's words: "can't find command 'x'", ...
+ */
+struct spawn_args *spawn_prepare(const struct process_config *, char **why);
+void		 spawn_args_free(struct spawn_args *);
+
+/* Create the pipes. -1 with *why ("too many open files to spawn 'x'"). */
+int		 spawn_make_pipes(const struct process_config *,
+		     struct spawn_fds *, char **why);
+void		 spawn_close_child_fds(struct spawn_fds *);
+
+/*
+ * Fork and exec; closes the child's pipe ends in the parent. Returns the
+ * pid, or -1 with *why when the fork itself failed.
+ */
+pid_t		 spawn_exec(struct spawn_args *, struct spawn_fds *,
+		     char **why);
+
+/* Switch the daemon itself to uid (and its groups). -1 with *why. */
+int		 spawn_drop_privileges(uid_t, char **why);
+
+/* SUPERVISOR_SERVER_URL for programs without serverurl= (NULL: none). */
+void		 spawn_set_serverurl(const char *);
+
+/* Python's repr() of a str, as Supervisor's messages quote names. */
+char		*spawn_repr(const char *);
+
+#endif
