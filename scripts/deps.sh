@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh build|test|bench
 set -eu
 
-build="meson ninja-build pkg-config gcc libc6-dev libevent-dev libexpat1-dev libjansson-dev libedit-dev"
+build="meson ninja-build pkg-config gcc libc6-dev libevent-dev libexpat1-dev libjansson-dev libedit-dev python3"
 test="$build libcmocka-dev python3 python3-pytest supervisor clang libclang-rt-14-dev"
 bench="$build supervisor python3 gnuplot-nox s6 runit"
 

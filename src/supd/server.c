@@ -269,7 +269,9 @@ server_init(void)
 	};
 	size_t	i;
 
+	/* A closed client or a file-size limit must give errors, not kill us. */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
 		server_signals[i] = evsignal_new(server_base, sigs[i],
 		    server_signal_cb, NULL);

@@ -47,11 +47,16 @@ struct spawn_args {
 	char		 *uidstr;	/* for "couldn't setuid to %s" */
 };
 
-/* Signals the daemon handles or ignores, reset in the child. */
+/* Signals the daemon handles, back to their defaults in the child. */
 static const int spawn_reset_signals[] = {
-	SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGPIPE,
-	SIGALRM, SIGXFSZ,
+	SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM,
 };
+
+/*
+ * supervisord's children inherit Python's ignored SIGPIPE and SIGXFSZ;
+ * programs run under it may rely on EPIPE instead of dying, so ours do too.
+ */
+static const int spawn_ignored_signals[] = { SIGPIPE, SIGXFSZ };
 
 /*
  * Supervisor's drop_privileges() for the daemon itself: nothing to do when
@@ -437,13 +442,17 @@ static void __attribute__((noreturn))
 spawn_child(struct spawn_args *sa, struct spawn_fds *fds,
     const sigset_t *oldmask)
 {
-	struct sigaction	sa_dfl;
+	struct sigaction	sa_dfl, sa_ign;
 	size_t			i;
 
 	memset(&sa_dfl, 0, sizeof sa_dfl);
 	sa_dfl.sa_handler = SIG_DFL;
+	sa_ign = sa_dfl;
+	sa_ign.sa_handler = SIG_IGN;
 	for (i = 0; i < sizeof spawn_reset_signals / sizeof (int); i++)
 		sigaction(spawn_reset_signals[i], &sa_dfl, NULL);
+	for (i = 0; i < sizeof spawn_ignored_signals / sizeof (int); i++)
+		sigaction(spawn_ignored_signals[i], &sa_ign, NULL);
 	setpgid(0, 0);
 	dup2(fds->fcgi != -1 ? fds->fcgi : fds->in_child, 0);
 	dup2(fds->out_child, 1);
