@@ -299,16 +299,16 @@ class Daemon:
         self.launch(*args, conf=conf, env=env)
         def ready():
             if self.proc.poll() is not None:
-                raise AssertionError("daemon exited with %s:\n%s"
-                                     % (self.proc.returncode, self.output()))
+                return "exited"     # stop polling at once
             return self.rpc.getState()["statename"] == "RUNNING"
         try:
             wait_until(ready, timeout=timeout, what="daemon to answer getState")
         except AssertionError:
-            if self.proc.poll() is not None:
-                raise AssertionError("daemon exited with %s:\n%s"
-                                     % (self.proc.returncode, self.output()))
-            raise
+            if self.proc.poll() is None:
+                raise
+        if self.proc.poll() is not None:
+            raise AssertionError("daemon exited with %s:\n%s"
+                                 % (self.proc.returncode, self.output()))
         return self
 
     def run_to_exit(self, *args, conf=None, env=None, timeout=15):
