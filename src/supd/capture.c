@@ -166,7 +166,7 @@ capture_event(const struct capture *c, enum event_type type, int with_channel,
 	if (with_channel)
 		evbuffer_add_printf(b, " channel:%s", capture_channel_name(c));
 	evbuffer_add(b, "\n", 1);
-	evbuffer_add(b, data, len);
+	event_add_text(b, data, len);
 	event_emit(type, (const char *)evbuffer_pullup(b, -1),
 	    evbuffer_get_length(b));
 	evbuffer_free(b);
@@ -187,11 +187,15 @@ capture_log(struct capture *c, const char *data, size_t len)
 		data = stripped;
 	}
 	if (c->capturemode) {
+		/*
+		 * Supervisor's BoundIO: a write that would pass
+		 * capture_maxbytes first drops as many bytes as it brings
+		 * from the front (so one large write is kept whole).
+		 */
+		if ((int64_t)(evbuffer_get_length(c->captured) + len) >
+		    c->capture_max)
+			evbuffer_drain(c->captured, len);
 		evbuffer_add(c->captured, data, len);
-		/* Keep only the last capture_maxbytes, as Supervisor's BoundIO. */
-		if ((int64_t)evbuffer_get_length(c->captured) > c->capture_max)
-			evbuffer_drain(c->captured,
-			    evbuffer_get_length(c->captured) - c->capture_max);
 	} else {
 		if (c->writer != NULL)
 			logwriter_write(c->writer, data, len);
@@ -263,6 +267,22 @@ capture_record(struct capture *c, int final)
 	}
 }
 
+/* A listener's stdout log gets the protocol bytes, stripped if asked. */
+static void
+capture_write_listener_log(struct capture *c, const char *data, size_t len)
+{
+	char	*stripped;
+
+	if (!c->strip_ansi) {
+		logwriter_write(c->writer, data, len);
+		return;
+	}
+	stripped = xmalloc(len);
+	logwriter_write(c->writer, stripped,
+	    capture_strip_ansi(data, len, stripped));
+	free(stripped);
+}
+
 static void
 capture_output(struct capture *c, const char *data, size_t len)
 {
@@ -271,7 +291,7 @@ capture_output(struct capture *c, const char *data, size_t len)
 	if (p->listener != NULL && c->channel == 0 &&
 	    capture_listener_input != NULL) {
 		if (c->writer != NULL)
-			logwriter_write(c->writer, data, len);
+			capture_write_listener_log(c, data, len);
 		if (log_enabled(LOG_DEBG))
 			log_debug("'%s' stdout output:\n%.*s", p->config->name,
 			    (int)len, data);

@@ -2,8 +2,10 @@
  * Event types and the bus entry point. Producers (process state changes,
  * log capture, the RPC layer, tick timers) call event_emit only when
  * event_wanted() says a pool subscribed; the sink, set by the listener
- * code, fans the event out to pools.
+ * code, fans the event out to pools. Child output in a payload is
+ * rendered as Supervisor renders it (event_add_text).
  */
+#include <event2/buffer.h>
 #include <string.h>
 
 #include "event.h"
@@ -101,4 +103,94 @@ event_emit(enum event_type type, const char *payload, size_t len)
 {
 	if (event_sink != NULL && event_wanted(type))
 		event_sink(type, payload, len, event_sink_arg);
+}
+
+/*
+ * Length of the valid UTF-8 sequence at s, or 0. Python's strict decoder
+ * rules: no overlong forms, no surrogates, nothing above U+10FFFF.
+ */
+static size_t
+event_utf8_seq(const unsigned char *s, size_t left)
+{
+	unsigned char	lo = 0x80, hi = 0xbf;
+	size_t		n, i;
+
+	if (s[0] < 0x80)
+		return (1);
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		if (s[0] == 0xe0)
+			lo = 0xa0;
+		else if (s[0] == 0xed)
+			hi = 0x9f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		else if (s[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return (0);
+	if (left < n || s[1] < lo || s[1] > hi)
+		return (0);
+	for (i = 2; i < n; i++) {
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return (0);
+	}
+	return (n);
+}
+
+static int
+event_is_utf8(const char *data, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)data;
+	size_t			 i = 0, n;
+
+	while (i < len) {
+		if ((n = event_utf8_seq(s + i, len - i)) == 0)
+			return (0);
+		i += n;
+	}
+	return (1);
+}
+
+/* Python's repr() of a bytes object. */
+static void
+event_add_repr(struct evbuffer *b, const char *data, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)data;
+	char			 quote = '\'';
+	size_t			 i;
+
+	if (memchr(data, '\'', len) != NULL && memchr(data, '"', len) == NULL)
+		quote = '"';
+	evbuffer_add_printf(b, "b%c", quote);
+	for (i = 0; i < len; i++) {
+		if (s[i] == quote || s[i] == '\\')
+			evbuffer_add_printf(b, "\\%c", s[i]);
+		else if (s[i] == '\t')
+			evbuffer_add(b, "\\t", 2);
+		else if (s[i] == '\n')
+			evbuffer_add(b, "\\n", 2);
+		else if (s[i] == '\r')
+			evbuffer_add(b, "\\r", 2);
+		else if (s[i] < ' ' || s[i] >= 0x7f)
+			evbuffer_add_printf(b, "\\x%02x", s[i]);
+		else
+			evbuffer_add(b, &s[i], 1);
+	}
+	evbuffer_add(b, &quote, 1);
+}
+
+void
+event_add_text(struct evbuffer *b, const char *data, size_t len)
+{
+	if (event_is_utf8(data, len)) {
+		evbuffer_add(b, data, len);
+		return;
+	}
+	evbuffer_add(b, "Undecodable: ", 13);
+	event_add_repr(b, data, len);
 }

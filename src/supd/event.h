@@ -61,4 +61,12 @@ typedef void (*event_sink_fn)(enum event_type, const char *payload,
 void		 event_set_sink(event_sink_fn, void *arg);
 void		 event_emit(enum event_type, const char *payload, size_t len);
 
+/*
+ * Append child output to a payload the way Supervisor renders bytes in an
+ * event (events.py as_string): as they are when they are valid UTF-8,
+ * otherwise as "Undecodable: b'...'" with Python's bytes repr.
+ */
+struct evbuffer;
+void		 event_add_text(struct evbuffer *, const char *, size_t);
+
 #endif

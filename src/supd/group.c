@@ -19,6 +19,7 @@
 #include "event.h"
 #include "group.h"
 #include "hmap.h"
+#include "listener.h"
 #include "log.h"
 #include "process.h"
 #include "server.h"
@@ -177,6 +178,9 @@ group_add(const struct config *cf, struct group_config *gc, char **why)
 	g->nprocs = gc->nprocs;
 	group_insert_sorted(g);
 	hmap_put_str(&group_by_name, gc->name, g);
+	/* Listener hook: a pool subscribes before its own ADDED event. */
+	if (gc->kind == GROUP_LISTENER)
+		listener_pool_create(g);
 	group_emit(EVENT_PROCESS_GROUP_ADDED, gc->name);
 	return (g);
 }
@@ -201,6 +205,8 @@ group_remove(struct group *g)
 
 	if (group_unstopped(g) > 0)
 		return (-1);
+	/* Listener hook: a pool unsubscribes before the REMOVED event. */
+	listener_pool_free(g);
 	for (i = 0; i < group_nlist; i++) {
 		if (group_list[i] == g)
 			break;

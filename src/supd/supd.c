@@ -25,6 +25,7 @@
 #include "event.h"
 #include "group.h"
 #include "http.h"
+#include "listener.h"
 #include "log.h"
 #include "logfile.h"
 #include "mainlog.h"
@@ -585,6 +586,7 @@ main(int argc, char **argv)
 	server_base = event_base_new();
 	logfile_init(server_base);
 	spawn_set_serverurl(cf->serverurl);
+	listener_init();	/* before groups: pools subscribe as they come */
 	supd_add_groups(cf);
 	if (http_open(cf, &why) != 0)
 		supd_usage("%s", why);
@@ -606,6 +608,7 @@ main(int argc, char **argv)
 		return (1);
 	}
 	group_remove_all();
+	listener_done();
 	server_done();
 	mainlog_close();
 	event_base_free(server_base);
