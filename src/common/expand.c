@@ -1117,6 +1117,17 @@ expand_vars_set_int(struct expand_vars *v, const char *name, long long value)
 	var->num = value;
 }
 
+/* Whether an entry of environ before e has the same name (up to '='). */
+static int
+expand_environ_seen(char **environ, char **e, size_t len)
+{
+	for (; environ != e; environ++) {
+		if (strncmp(*environ, *e, len + 1) == 0)
+			return (1);
+	}
+	return (0);
+}
+
 /*
  * Add ENV_<name> for each "name=value" of environ, as Supervisor builds its
  * environment expansions from os.environ. Like os.environ, the name ends at
@@ -1126,18 +1137,18 @@ expand_vars_set_int(struct expand_vars *v, const char *name, long long value)
 void
 expand_vars_add_environ(struct expand_vars *v, char **environ)
 {
-	const struct expand_var	*var;
-	size_t			 start = v->nvars;
-	const char		*eq;
-	char			*name;
+	const char	*eq;
+	char		*name, **e;
+	size_t		 len;
 
-	for (; environ != NULL && *environ != NULL; environ++) {
-		if ((eq = strchr(*environ, '=')) == NULL)
+	for (e = environ; e != NULL && *e != NULL; e++) {
+		if ((eq = strchr(*e, '=')) == NULL)
 			continue;
-		xasprintf(&name, "ENV_%.*s", (int)(eq - *environ), *environ);
-		var = expand_vars_find(v, name);
-		if (var == NULL || (size_t)(var - v->vars) < start)
-			expand_vars_set_str(v, name, eq + 1);
+		len = eq - *e;
+		if (expand_environ_seen(environ, e, len))
+			continue;
+		xasprintf(&name, "ENV_%.*s", (int)len, *e);
+		expand_vars_set_str(v, name, eq + 1);
 		free(name);
 	}
 }
