@@ -1,0 +1,710 @@
+/*
+ * The HTTP servers: one evhttp per [unix_http_server] and
+ * [inet_http_server], all on server_base. Each checks basic auth when a
+ * username is configured and routes as Supervisor's medusa handlers do:
+ * /RPC2 to the XML-RPC layer, /logtail/<name>[/<channel>] and
+ * /mainlogtail to the streaming tails, / to a status page, the rest 404.
+ *
+ * A unix socket appears under its name only once it is bound, has its
+ * mode and is listening: it is made under a temporary name and hard
+ * linked into place, as Supervisor does. A socket already there is probed:
+ * one that answers means another daemon runs, and we refuse; a stale
+ * socket or a symbolic link is removed, never followed.
+ *
+ * Clients cannot wedge the loop: bodies, headers and idle connections are
+ * bounded, and a request answered later is watched so a client that
+ * leaves is noticed at once (evhttp reads nothing while a request is
+ * outstanding, so it would not notice until it wrote).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "http.h"
+#include "http-auth.h"
+#include "http-tail.h"
+#include "log.h"
+#include "rpc.h"
+#include "server.h"
+#include "spawn.h"
+#include "web.h"
+#include "xmalloc.h"
+
+/* Request bodies (XML-RPC calls) and header blocks beyond these are refused. */
+#define HTTP_MAX_BODY		(1024 * 1024)
+#define HTTP_MAX_HEADERS	(16 * 1024)
+/*
+ * Seconds a connection may sit with nothing moving, idle between requests
+ * included. Supervisor's own client keeps one connection and never
+ * reconnects (event listeners may call hourly through childutils), so
+ * this is long.
+ */
+#define HTTP_TIMEOUT		(2 * 3600)
+/* Pending connections per socket, as Supervisor's listen(1024). */
+#define HTTP_BACKLOG		1024
+/* Pause after accept() fails (out of descriptors) before trying again. */
+#define HTTP_ACCEPT_PAUSE_MS	100
+
+struct http_server {
+	struct evhttp		*http;
+	struct evconnlistener	*listener;
+	struct event		*resume;
+	int			 warned;
+	char			*section;
+	char			*path;		/* unix: unlinked at close */
+	char			*username;
+	char			*password;
+};
+
+struct http_hold {
+	struct evhttp_request		*req;
+	struct evhttp_connection	*evcon;
+	struct event			*watch;
+	http_gone_fn			 gone;
+	void				*arg;
+	int				 discard;
+};
+
+/* What to run once a reply is out, or its client gone. */
+struct http_after {
+	void				(*fn)(void);
+	struct evhttp_connection	*evcon;
+};
+
+static struct http_server	*http_servers;
+static int			 http_nservers;
+
+static const char http_in_use[] = "Another program is already listening on "
+    "a port that one of our HTTP servers is configured to use.  Shut this "
+    "program down first before starting supervisord.";
+
+/* Supervisor's text for a failed bind or listen. */
+static char *
+http_socket_error(int error)
+{
+	const char	*name;
+	char		*why;
+
+	if (error == EADDRINUSE)
+		return (xstrdup(http_in_use));
+	if ((name = strerrorname_np(error)) != NULL)
+		xasprintf(&why, "Cannot open an HTTP server: socket.error "
+		    "reported errno.%s (%d)", name, error);
+	else
+		xasprintf(&why, "Cannot open an HTTP server: socket.error "
+		    "reported %d", error);
+	return (why);
+}
+
+/* -------------------------------------------------------------------- */
+/* Unix sockets.                                                         */
+
+static int
+http_unix_addr(const char *path, struct sockaddr_un *sun)
+{
+	memset(sun, 0, sizeof *sun);
+	sun->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun->sun_path) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	memcpy(sun->sun_path, path, strlen(path) + 1);
+	return (0);
+}
+
+/*
+ * Whether something listens on the socket at path. A connect that is
+ * refused (or finds nothing) means a stale socket; any other outcome
+ * means a live one, so we never take a socket from a running daemon.
+ */
+static int
+http_unix_in_use(const char *path)
+{
+	struct sockaddr_un	sun;
+	int			fd, rc;
+
+	if (http_unix_addr(path, &sun) != 0)
+		return (0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return (1);
+	rc = connect(fd, (struct sockaddr *)&sun, sizeof sun);
+	if (rc != 0 && (errno == ECONNREFUSED || errno == ENOENT)) {
+		close(fd);
+		return (0);
+	}
+	close(fd);
+	return (1);
+}
+
+/*
+ * The name is taken by something: a live socket is another daemon's; a
+ * stale socket or a symbolic link is removed so the link can be retried;
+ * anything else is not ours to remove. Returns 0 to retry.
+ */
+static int
+http_unix_clear(const char *path, char **why)
+{
+	struct stat	st;
+
+	if (lstat(path, &st) != 0)
+		return (errno == ENOENT ? 0 : -1);
+	if (S_ISSOCK(st.st_mode)) {
+		if (http_unix_in_use(path)) {
+			*why = xstrdup(http_in_use);
+			return (-1);
+		}
+		fprintf(stderr, "Unlinking stale socket %s\n", path);
+	} else if (!S_ISLNK(st.st_mode)) {
+		xasprintf(why, "Cannot open an HTTP server: %s exists and is "
+		    "not a socket", path);
+		return (-1);
+	}
+	if (unlink(path) != 0 && errno != ENOENT) {
+		*why = http_socket_error(errno);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Supervisor's chown= (sockchown): EPERM gets its own words. */
+static int
+http_unix_chown(const struct server_config *sc, char **why)
+{
+	struct passwd	*pw;
+
+	if (sc->chown_uid == (uid_t)-1 && sc->chown_gid == (gid_t)-1)
+		return (0);
+	if (lchown(sc->path, sc->chown_uid, sc->chown_gid) == 0)
+		return (0);
+	if (errno != EPERM) {
+		*why = http_socket_error(errno);
+		return (-1);
+	}
+	pw = getpwuid(geteuid());
+	xasprintf(why, "Not permitted to chown %s to uid/gid (%d, %d); adjust "
+	    "\"sockchown\" value in config file or on command line to values "
+	    "that the current user (%s) can successfully chown", sc->path,
+	    (int)sc->chown_uid, (int)sc->chown_gid,
+	    pw != NULL ? pw->pw_name : "?");
+	return (-1);
+}
+
+/*
+ * Bind under "<path>.<pid>" with the configured mode (the umask covers the
+ * window between bind and chmod), listen, then link the socket into place
+ * and chown it. Returns the listening socket, or -1 with *why.
+ */
+static int
+http_unix_open(const struct server_config *sc, char **why)
+{
+	struct sockaddr_un	 sun;
+	char			*tmp;
+	mode_t			 old;
+	int			 fd, tries, rc;
+
+	xasprintf(&tmp, "%s.%d", sc->path, (int)getpid());
+	unlink(tmp);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1 || http_unix_addr(tmp, &sun) != 0) {
+		*why = http_socket_error(errno);
+		goto fail;
+	}
+	old = umask(~sc->chmod & 0777);
+	rc = bind(fd, (struct sockaddr *)&sun, sizeof sun);
+	umask(old);
+	if (rc != 0 || fchmodat(AT_FDCWD, tmp, sc->chmod,
+	    AT_SYMLINK_NOFOLLOW) != 0 || listen(fd, HTTP_BACKLOG) != 0) {
+		*why = http_socket_error(errno);
+		goto fail;
+	}
+	for (tries = 0; link(tmp, sc->path) != 0; tries++) {
+		if (errno != EEXIST || tries == 10) {
+			*why = http_socket_error(errno);
+			goto fail;
+		}
+		if (http_unix_clear(sc->path, why) != 0) {
+			if (*why == NULL)
+				*why = http_socket_error(errno);
+			goto fail;
+		}
+	}
+	unlink(tmp);
+	free(tmp);
+	if (http_unix_chown(sc, why) != 0) {
+		unlink(sc->path);
+		close(fd);
+		return (-1);
+	}
+	return (fd);
+
+fail:
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return (-1);
+}
+
+/* -------------------------------------------------------------------- */
+/* TCP sockets.                                                          */
+
+/* host:port over IPv4 like Supervisor; "" (or "*") is every address. */
+static int
+http_inet_open(const struct server_config *sc, char **why)
+{
+	struct addrinfo	 hints, *ai;
+	char		 port[16];
+	const char	*host = sc->host;
+	int		 fd, on = 1, rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_INET;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	snprintf(port, sizeof port, "%d", sc->port);
+	if (host == NULL || *host == '\0' || strcmp(host, "*") == 0)
+		host = NULL;
+	if ((rc = getaddrinfo(host, port, &hints, &ai)) != 0) {
+		xasprintf(why, "Cannot open an HTTP server: socket.error "
+		    "reported %d", rc);
+		return (-1);
+	}
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
+	    listen(fd, HTTP_BACKLOG) != 0) {
+		*why = http_socket_error(errno);
+		if (fd != -1)
+			close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	return (fd);
+}
+
+/* -------------------------------------------------------------------- */
+/* Replies.                                                              */
+
+static const char *
+http_reason(int code)
+{
+	switch (code) {
+	case 400:
+		return ("Bad Request");
+	case 401:
+		return ("Unauthorized");
+	case 404:
+		return ("Not Found");
+	case 411:
+		return ("Length Required");
+	case 500:
+		return ("Internal Server Error");
+	}
+	return ("Error");
+}
+
+/* medusa's error page and headers. */
+void
+http_error(struct evhttp_request *req, int code)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	struct evbuffer		*body;
+
+	body = evbuffer_new();
+	evbuffer_add_printf(body, "<head>\r\n<title>Error response</title>\r\n"
+	    "</head>\r\n<body>\r\n<h1>Error response</h1>\r\n<p>Error code "
+	    "%d.\r\n<p>Message: %s.\r\n</body>\r\n", code, http_reason(code));
+	evhttp_add_header(out, "Content-Type", "text/html");
+	evhttp_add_header(out, "Server", "supd");
+	evhttp_send_reply(req, code, http_reason(code), body);
+	evbuffer_free(body);
+}
+
+static void
+http_after_done(struct http_after *a)
+{
+	void	(*fn)(void) = a->fn;
+
+	free(a);
+	fn();
+}
+
+static void
+http_after_complete_cb(struct evhttp_request *req, void *arg)
+{
+	struct http_after	*a = arg;
+
+	evhttp_connection_set_closecb(a->evcon, NULL, NULL);
+	http_after_done(a);
+}
+
+static void
+http_after_close_cb(struct evhttp_connection *evcon, void *arg)
+{
+	http_after_done(arg);
+}
+
+void
+http_send(struct evhttp_request *req, struct evbuffer *body,
+    const char *type, void (*after)(void))
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	struct http_after	*a;
+
+	evhttp_add_header(out, "Content-Type", type);
+	evhttp_add_header(out, "Server", "supd");
+	if (after != NULL) {
+		a = xcalloc(1, sizeof *a);
+		a->fn = after;
+		a->evcon = evhttp_request_get_connection(req);
+		if (a->evcon == NULL) {
+			evhttp_send_reply(req, 200, "OK", body);
+			http_after_done(a);
+			return;
+		}
+		evhttp_request_set_on_complete_cb(req, http_after_complete_cb, a);
+		evhttp_connection_set_closecb(a->evcon, http_after_close_cb, a);
+	}
+	evhttp_send_reply(req, 200, "OK", body);
+}
+
+/* -------------------------------------------------------------------- */
+/* Requests answered later.                                              */
+
+static void
+http_hold_free(struct http_hold *h)
+{
+	event_free(h->watch);
+	free(h);
+}
+
+/*
+ * The connection is going away with the request still held. If evhttp
+ * detached the request first (a failed write), freeing it is ours;
+ * otherwise evhttp frees it with the connection.
+ */
+static void
+http_hold_close_cb(struct evhttp_connection *evcon, void *arg)
+{
+	struct http_hold	*h = arg;
+	http_gone_fn		 gone = h->gone;
+	void			*garg = h->arg;
+
+	if (evhttp_request_get_connection(h->req) == NULL)
+		evhttp_request_free(h->req);
+	http_hold_free(h);
+	gone(garg);
+}
+
+/*
+ * The held connection is readable: end of file or an error means the
+ * client left, so the connection is freed (and the close callback tells
+ * the owner). Data is discarded or, for a possible pipelined request,
+ * left for evhttp once we answer.
+ */
+static void
+http_hold_watch_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_hold	*h = arg;
+	char			 buf[512];
+	ssize_t			 n;
+
+	n = recv(fd, buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
+	if (n > 0) {
+		if (h->discard)
+			(void)recv(fd, buf, n, MSG_DONTWAIT);
+		else
+			event_del(h->watch);
+		return;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR))
+		return;
+	evhttp_connection_free(h->evcon);
+}
+
+struct http_hold *
+http_hold(struct evhttp_request *req, http_gone_fn gone, void *arg,
+    int discard)
+{
+	struct http_hold	*h;
+	struct bufferevent	*bev;
+
+	h = xcalloc(1, sizeof *h);
+	h->req = req;
+	h->evcon = evhttp_request_get_connection(req);
+	h->gone = gone;
+	h->arg = arg;
+	h->discard = discard;
+	bev = evhttp_connection_get_bufferevent(h->evcon);
+	h->watch = event_new(server_base, bufferevent_getfd(bev),
+	    EV_READ | EV_PERSIST, http_hold_watch_cb, h);
+	event_add(h->watch, NULL);
+	evhttp_connection_set_closecb(h->evcon, http_hold_close_cb, h);
+	return (h);
+}
+
+struct evhttp_request *
+http_release(struct http_hold *h)
+{
+	struct evhttp_request	*req = h->req;
+
+	evhttp_connection_set_closecb(h->evcon, NULL, NULL);
+	http_hold_free(h);
+	return (req);
+}
+
+/* -------------------------------------------------------------------- */
+/* Routing.                                                              */
+
+static void
+http_unauthorized(struct evhttp_request *req)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(out, "WWW-Authenticate", "Basic realm=\"default\"");
+	evhttp_add_header(out, "Connection", "close");
+	http_error(req, 401);
+}
+
+/* POST /RPC2: the body, whole, to the XML-RPC layer. */
+static void
+http_rpc(struct evhttp_request *req)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	struct evbuffer		*body = evhttp_request_get_input_buffer(req);
+	const char		*te;
+	size_t			 len;
+
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+		http_error(req, 400);
+		return;
+	}
+	te = evhttp_find_header(in, "Transfer-Encoding");
+	if (evhttp_find_header(in, "Content-Length") == NULL &&
+	    (te == NULL || strcasecmp(te, "chunked") != 0)) {
+		http_error(req, 411);
+		return;
+	}
+	len = evbuffer_get_length(body);
+	rpc_http(req, (const char *)evbuffer_pullup(body, -1), len);
+}
+
+/* The path of the request, %-decoded as medusa does. Caller frees. */
+static char *
+http_path(struct evhttp_request *req)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const char		*path = NULL;
+
+	if (uri != NULL)
+		path = evhttp_uri_get_path(uri);
+	if (path == NULL || *path == '\0')
+		path = "/";
+	if (strchr(path, '%') == NULL)
+		return (xstrdup(path));
+	return (evhttp_uridecode(path, 0, NULL));
+}
+
+static void
+http_route(struct evhttp_request *req, const char *uri)
+{
+	char	*path;
+
+	if (strncmp(uri, "/RPC2", 5) == 0) {
+		http_rpc(req);
+		return;
+	}
+	path = http_path(req);
+	if (strncmp(uri, "/logtail", 8) == 0)
+		http_tail_process(req, path);
+	else if (strncmp(uri, "/mainlogtail", 12) == 0)
+		http_tail_main(req);
+	else if (web_match(req, path))
+		web_page(req, path);
+	else
+		http_error(req, 404);
+	free(path);
+}
+
+static void
+http_request_cb(struct evhttp_request *req, void *arg)
+{
+	struct http_server	*srv = arg;
+	const char		*uri = evhttp_request_get_uri(req);
+	const char		*auth;
+
+	if (uri == NULL) {
+		http_error(req, 400);
+		return;
+	}
+	if (srv->username != NULL) {
+		auth = evhttp_find_header(evhttp_request_get_input_headers(req),
+		    "Authorization");
+		switch (http_auth_check(auth, srv->username, srv->password)) {
+		case HTTP_AUTH_OK:
+			break;
+		case HTTP_AUTH_DENIED:
+			http_unauthorized(req);
+			return;
+		case HTTP_AUTH_MALFORMED:
+			http_error(req, 400);
+			return;
+		}
+	}
+	http_route(req, uri);
+}
+
+/* -------------------------------------------------------------------- */
+/* Servers.                                                              */
+
+static void
+http_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_server	*srv = arg;
+
+	evconnlistener_enable(srv->listener);
+}
+
+/*
+ * accept() failed for a reason other than "nothing to accept", most
+ * likely no descriptors left. The socket stays readable, so pause instead
+ * of spinning; the pending clients wait in the backlog.
+ */
+static void
+http_accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct http_server	*srv = arg;
+	struct timeval		 tv = { 0, HTTP_ACCEPT_PAUSE_MS * 1000 };
+	int			 error = EVUTIL_SOCKET_ERROR();
+
+	if (error == EINTR || error == ECONNABORTED)
+		return;
+	if (!srv->warned)
+		log_warn("%s: cannot accept connections: %s", srv->section,
+		    strerror(error));
+	srv->warned = 1;
+	evconnlistener_disable(l);
+	evtimer_add(srv->resume, &tv);
+}
+
+static int
+http_start(struct http_server *srv, const struct server_config *sc, int fd)
+{
+	char	*repr;
+
+	srv->http = evhttp_new(server_base);
+	evhttp_set_max_body_size(srv->http, HTTP_MAX_BODY);
+	evhttp_set_max_headers_size(srv->http, HTTP_MAX_HEADERS);
+	evhttp_set_timeout(srv->http, HTTP_TIMEOUT);
+	evhttp_set_gencb(srv->http, http_request_cb, srv);
+	srv->listener = evconnlistener_new(server_base, NULL, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
+	if (srv->listener == NULL)
+		return (-1);
+	evconnlistener_set_error_cb(srv->listener, http_accept_error_cb);
+	srv->resume = evtimer_new(server_base, http_resume_cb, srv);
+	if (evhttp_bind_listener(srv->http, srv->listener) == NULL)
+		return (-1);
+	srv->section = xstrdup(sc->section);
+	if (sc->username != NULL && *sc->username != '\0') {
+		srv->username = xstrdup(sc->username);
+		srv->password = xstrdup(sc->password != NULL ? sc->password :
+		    "");
+	}
+	log_info("RPC interface 'supervisor' initialized");
+	if (srv->username == NULL) {
+		repr = spawn_repr(sc->section);
+		log_crit("Server %s running without any HTTP authentication "
+		    "checking", repr);
+		free(repr);
+	}
+	return (0);
+}
+
+static void
+http_server_free(struct http_server *srv)
+{
+	if (srv->http != NULL)
+		evhttp_free(srv->http);
+	if (srv->resume != NULL)
+		event_free(srv->resume);
+	if (srv->path != NULL)
+		unlink(srv->path);
+	free(srv->path);
+	free(srv->section);
+	free(srv->username);
+	free(srv->password);
+}
+
+int
+http_open(const struct config *cf, char **why)
+{
+	const struct server_config	*sc;
+	struct http_server		*srv;
+	int				 i, fd;
+
+	rpc_init();
+	*why = NULL;
+	http_servers = xcalloc(cf->nservers + 1, sizeof *http_servers);
+	for (i = 0; i < cf->nservers; i++) {
+		sc = &cf->servers[i];
+		srv = &http_servers[http_nservers];
+		if (sc->family == SERVER_UNIX)
+			fd = http_unix_open(sc, why);
+		else
+			fd = http_inet_open(sc, why);
+		if (fd == -1)
+			goto fail;
+		http_nservers++;
+		if (sc->family == SERVER_UNIX)
+			srv->path = xstrdup(sc->path);
+		if (http_start(srv, sc, fd) != 0) {
+			if (srv->listener == NULL)
+				close(fd);
+			*why = http_socket_error(errno);
+			goto fail;
+		}
+	}
+	return (0);
+
+fail:
+	http_close();
+	return (-1);
+}
+
+void
+http_close(void)
+{
+	int	i;
+
+	/* Freeing the servers ends every held request, tails included. */
+	for (i = 0; i < http_nservers; i++)
+		http_server_free(&http_servers[i]);
+	http_tail_close_all();
+	free(http_servers);
+	http_servers = NULL;
+	http_nservers = 0;
+}

@@ -1,0 +1,853 @@
+/*
+ * The supervisor namespace of Supervisor 4.2.5's XML-RPC API (its
+ * rpcinterface.py): the method table, and the calls about the daemon,
+ * its configuration and process information. Process control is in
+ * rpc-process.c, logs in rpc-log.c. Also the supd namespace, where supd
+ * says what it is without changing anything Supervisor clients see.
+ *
+ * Replies are written straight into the response buffer with the codec's
+ * streaming encoder, in the key order Supervisor's dicts have, so
+ * getAllProcessInfo with thousands of processes builds no value tree.
+ */
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "event.h"
+#include "group.h"
+#include "log.h"
+#include "process.h"
+#include "rpc.h"
+#include "rpc-supervisor.h"
+#include "server.h"
+#include "version.h"
+#include "xmalloc.h"
+#include "xmlrpc.h"
+
+/* The API and the Supervisor release supd answers as. */
+#define RPC_API_VERSION		"3.0"
+#define RPC_SUPERVISOR_VERSION	"4.2.5"
+
+/* -------------------------------------------------------------------- */
+/* Shared helpers.                                                       */
+
+char *
+rpc_supervisor_namespec(const char *group, const char *name)
+{
+	char	*s;
+
+	if (strcmp(group, name) == 0)
+		return (xstrdup(name));
+	xasprintf(&s, "%s:%s", group, name);
+	return (s);
+}
+
+static int
+rpc_supervisor_priority_cmp(const void *a, const void *b)
+{
+	const struct process	*x = *(struct process *const *)a;
+	const struct process	*y = *(struct process *const *)b;
+
+	if (x->config->priority != y->config->priority)
+		return (x->config->priority < y->config->priority ? -1 : 1);
+	return (0);
+}
+
+/* Insertion sort: stable, and groups are small. */
+struct process **
+rpc_supervisor_by_priority(const struct group *g)
+{
+	struct process	**procs, *p;
+	int		  i, j;
+
+	procs = xreallocarray(NULL, g->nprocs + 1, sizeof *procs);
+	for (i = 0; i < g->nprocs; i++) {
+		p = g->procs[i];
+		for (j = i; j > 0 &&
+		    rpc_supervisor_priority_cmp(&procs[j - 1], &p) > 0; j--)
+			procs[j] = procs[j - 1];
+		procs[j] = p;
+	}
+	return (procs);
+}
+
+/* The process a namespec names; BAD_NAME for none or a whole group. */
+struct process *
+rpc_supervisor_process(struct rpc_call *c, const struct xr_value *v)
+{
+	struct group	*g;
+	struct process	*p;
+	const char	*name;
+
+	if (rpc_arg_string(c, v, &name) != 0)
+		return (NULL);
+	if (group_lookup(name, &g, &p) != 0 || p == NULL) {
+		rpc_fault(c, RPC_BAD_NAME, name);
+		return (NULL);
+	}
+	return (p);
+}
+
+static void
+rpc_supervisor_member_string(struct evbuffer *b, const char *name,
+    const char *value)
+{
+	xr_encode_member_begin(b, name);
+	xr_encode_string(b, value);
+	xr_encode_member_end(b);
+}
+
+static void
+rpc_supervisor_member_int(struct evbuffer *b, const char *name, long long v)
+{
+	xr_encode_member_begin(b, name);
+	xr_encode_int(b, v);
+	xr_encode_member_end(b);
+}
+
+static void
+rpc_supervisor_member_bool(struct evbuffer *b, const char *name, int v)
+{
+	xr_encode_member_begin(b, name);
+	xr_encode_bool(b, v);
+	xr_encode_member_end(b);
+}
+
+void
+rpc_supervisor_status(struct evbuffer *b, const char *name, const char *group,
+    int code, const char *extra)
+{
+	char	*text;
+
+	xr_encode_struct_begin(b);
+	rpc_supervisor_member_string(b, "name", name);
+	rpc_supervisor_member_string(b, "group", group);
+	rpc_supervisor_member_int(b, "status", code);
+	if (code == RPC_SUCCESS)
+		rpc_supervisor_member_string(b, "description", "OK");
+	else {
+		text = rpc_fault_text(code, extra);
+		rpc_supervisor_member_string(b, "description", text);
+		free(text);
+	}
+	xr_encode_struct_end(b);
+}
+
+/* xmlrpc.capped_int(): timestamps as 32-bit ints, truncated. */
+static long long
+rpc_supervisor_capped(double d)
+{
+	if (d >= 2147483647.0)
+		return (2147483647LL);
+	if (d <= -2147483648.0)
+		return (-2147483648LL);
+	return ((long long)d);
+}
+
+/* -------------------------------------------------------------------- */
+/* The daemon.                                                           */
+
+static void
+rpc_supervisor_api_version(struct rpc_call *c, struct xr_value **argv,
+    int argc)
+{
+	rpc_return_string(c, RPC_API_VERSION);
+}
+
+static void
+rpc_supervisor_version(struct rpc_call *c, struct xr_value **argv, int argc)
+{
+	rpc_return_string(c, RPC_SUPERVISOR_VERSION);
+}
+
+static void
+rpc_supervisor_identification(struct rpc_call *c, struct xr_value **argv,
+    int argc)
+{
+	rpc_return_string(c, server_config->identifier);
+}
+
+static void
+rpc_supervisor_state(struct rpc_call *c, struct xr_value **argv, int argc)
+{
+	struct evbuffer		*b = rpc_result(c);
+	enum server_state	 s = server_state();
+
+	xr_encode_struct_begin(b);
+	rpc_supervisor_member_int(b, "statecode", s);
+	rpc_supervisor_member_string(b, "statename", server_state_name(s));
+	xr_encode_struct_end(b);
+	rpc_done(c);
+}
+
+static void
+rpc_supervisor_pid(struct rpc_call *c, struct xr_value **argv, int argc)
+{
+	rpc_return_int(c, getpid());
+}
+
+/*
+ * shutdown() and restart() answer True at once; the ordered stop begins
+ * once that answer is out, so a daemon with nothing to stop cannot exit
+ * before its reply is written. Meanwhile calls already get SHUTDOWN_STATE.
+ */
+static void
+rpc_supervisor_shutdown(struct rpc_call *c, struct xr_value **argv, int argc)
+{
+	rpc_call_after_reply(c, server_shutdown);
+	rpc_return_bool(c, 1);
+}
+
+static void
+rpc_supervisor_restart(struct rpc_call *c, struct xr_value **argv, int argc)
+{
+	rpc_call_after_reply(c, server_restart);
+	rpc_return_bool(c, 1);
+}
+
+static void
+rpc_supervisor_names(struct evbuffer *b, const char **names, int n)
+{
+	int	i;
+
+	xr_encode_array_begin(b);
+	for (i = 0; i < n; i++)
+		xr_encode_string(b, names[i]);
+	xr_encode_array_end(b);
+}
+
+/*
+ * reloadConfig(): read the file again and say how its groups differ from
+ * the running ones, as [[added, changed, removed]]. Nothing is started or
+ * stopped; the new config becomes the one addProcessGroup reads.
+ */
+static void
+rpc_supervisor_reload(struct rpc_call *c, struct xr_value **argv, int argc)
+{
+	struct config	 *cf;
+	struct group	**running, *g;
+	struct evbuffer	 *b;
+	const char	**added, **changed, **removed;
+	char		**errors;
+	int		  nerrors, n, na = 0, nc = 0, nr = 0, i;
+
+	if ((cf = rpc_load_config(&errors, &nerrors)) == NULL) {
+		rpc_fault(c, RPC_CANT_REREAD, nerrors > 0 ? errors[0] :
+		    "unknown error");
+		config_free_errors(errors, nerrors);
+		return;
+	}
+	running = group_all(&n);
+	added = xcalloc(cf->ngroups + 1, sizeof *added);
+	changed = xcalloc(cf->ngroups + 1, sizeof *changed);
+	removed = xcalloc(n + 1, sizeof *removed);
+	for (i = 0; i < cf->ngroups; i++) {
+		if ((g = group_find(cf->groups[i]->name)) == NULL)
+			added[na++] = cf->groups[i]->name;
+		else if (!config_group_equal(cf->groups[i], g->config))
+			changed[nc++] = cf->groups[i]->name;
+	}
+	for (i = 0; i < n; i++) {
+		if (config_find_group(cf, running[i]->config->name) == NULL)
+			removed[nr++] = running[i]->config->name;
+	}
+	b = rpc_result(c);
+	xr_encode_array_begin(b);
+	xr_encode_array_begin(b);
+	rpc_supervisor_names(b, added, na);
+	rpc_supervisor_names(b, changed, nc);
+	rpc_supervisor_names(b, removed, nr);
+	xr_encode_array_end(b);
+	xr_encode_array_end(b);
+	free(added);
+	free(changed);
+	free(removed);
+	server_set_config(cf);
+	rpc_done(c);
+}
+
+/* Autostart a group added by addProcessGroup once the reply is on its way. */
+static void
+rpc_supervisor_autostart_cb(evutil_socket_t fd, short what, void *arg)
+{
+	char		*name = arg;
+	struct group	*g;
+
+	if ((g = group_find(name)) != NULL)
+		group_autostart(g);
+	free(name);
+}
+
+static void
+rpc_supervisor_add_group(struct rpc_call *c, struct xr_value **argv, int argc)
+{
+	struct group_config	*gc;
+	struct group		*g;
+	const char		*name;
+	char			*why = NULL;
+
+	if (rpc_arg_string(c, argv[0], &name) != 0)
+		return;
+	if ((gc = config_find_group(server_config, name)) == NULL) {
+		rpc_fault(c, RPC_BAD_NAME, name);
+		return;
+	}
+	if (group_find(name) != NULL) {
+		rpc_fault(c, RPC_ALREADY_ADDED, name);
+		return;
+	}
+	if ((g = group_add(server_config, gc, &why)) == NULL) {
+		rpc_fault(c, RPC_FAILED, why);
+		free(why);
+		return;
+	}
+	event_base_once(server_base, -1, EV_TIMEOUT,
+	    rpc_supervisor_autostart_cb, xstrdup(name), NULL);
+	rpc_return_bool(c, 1);
+}
+
+static void
+rpc_supervisor_remove_group(struct rpc_call *c, struct xr_value **argv,
+    int argc)
+{
+	struct group	*g;
+	const char	*name;
+
+	if (rpc_arg_string(c, argv[0], &name) != 0)
+		return;
+	if ((g = group_find(name)) == NULL) {
+		rpc_fault(c, RPC_BAD_NAME, name);
+		return;
+	}
+	if (group_remove(g) != 0) {
+		rpc_fault(c, RPC_STILL_RUNNING, name);
+		return;
+	}
+	rpc_return_bool(c, 1);
+}
+
+/* -------------------------------------------------------------------- */
+/* Process information.                                                  */
+
+static const char *
+rpc_supervisor_logfile(const struct channel_config *ch)
+{
+	if (ch->kind == LOGFILE_NONE || ch->logfile == NULL)
+		return ("");
+	return (ch->logfile);
+}
+
+/* getProcessInfo's struct, keys in Supervisor's order. */
+static void
+rpc_supervisor_info(struct evbuffer *b, const struct process *p, double now)
+{
+	const struct process_config	*pc = p->config;
+	char				*desc;
+
+	xr_encode_struct_begin(b);
+	rpc_supervisor_member_string(b, "name", pc->name);
+	rpc_supervisor_member_string(b, "group", pc->group->name);
+	rpc_supervisor_member_int(b, "start",
+	    rpc_supervisor_capped(p->laststart));
+	rpc_supervisor_member_int(b, "stop",
+	    rpc_supervisor_capped(p->laststop));
+	rpc_supervisor_member_int(b, "now", rpc_supervisor_capped(now));
+	rpc_supervisor_member_int(b, "state", p->state);
+	rpc_supervisor_member_string(b, "statename",
+	    process_state_name(p->state));
+	rpc_supervisor_member_string(b, "spawnerr",
+	    p->spawnerr != NULL ? p->spawnerr : "");
+	rpc_supervisor_member_int(b, "exitstatus", p->exitstatus);
+	rpc_supervisor_member_string(b, "logfile",
+	    rpc_supervisor_logfile(&pc->out));
+	rpc_supervisor_member_string(b, "stdout_logfile",
+	    rpc_supervisor_logfile(&pc->out));
+	rpc_supervisor_member_string(b, "stderr_logfile",
+	    rpc_supervisor_logfile(&pc->err));
+	rpc_supervisor_member_int(b, "pid", p->pid);
+	desc = process_description(p, now);
+	rpc_supervisor_member_string(b, "description", desc);
+	free(desc);
+	xr_encode_struct_end(b);
+}
+
+static void
+rpc_supervisor_process_info(struct rpc_call *c, struct xr_value **argv,
+    int argc)
+{
+	struct process	*p;
+
+	if ((p = rpc_supervisor_process(c, argv[0])) == NULL)
+		return;
+	rpc_supervisor_info(rpc_result(c), p, process_now());
+	rpc_done(c);
+}
+
+static int
+rpc_supervisor_group_cmp(const void *a, const void *b)
+{
+	const struct group	*x = *(struct group *const *)a;
+	const struct group	*y = *(struct group *const *)b;
+
+	return (strcmp(x->config->name, y->config->name));
+}
+
+static int
+rpc_supervisor_process_cmp(const void *a, const void *b)
+{
+	const struct process	*x = *(struct process *const *)a;
+	const struct process	*y = *(struct process *const *)b;
+
+	return (strcmp(x->config->name, y->config->name));
+}
+
+/*
+ * getAllProcessInfo(): every process, groups and processes in name
+ * order (Supervisor's lexical order), written into one buffer.
+ */
+static void
+rpc_supervisor_all_process_info(struct rpc_call *c, struct xr_value **argv,
+    int argc)
+{
+	struct evbuffer	 *b = rpc_result(c);
+	struct group	**all, **groups;
+	struct process	**procs = NULL;
+	double		  now = process_now();
+	int		  n, i, j, max = 0;
+
+	all = group_all(&n);
+	groups = xreallocarray(NULL, n + 1, sizeof *groups);
+	memcpy(groups, all, n * sizeof *groups);
+	qsort(groups, n, sizeof *groups, rpc_supervisor_group_cmp);
+	for (i = 0; i < n; i++) {
+		if (groups[i]->nprocs > max)
+			max = groups[i]->nprocs;
+	}
+	procs = xreallocarray(NULL, max + 1, sizeof *procs);
+	xr_encode_array_begin(b);
+	for (i = 0; i < n; i++) {
+		memcpy(procs, groups[i]->procs,
+		    groups[i]->nprocs * sizeof *procs);
+		qsort(procs, groups[i]->nprocs, sizeof *procs,
+		    rpc_supervisor_process_cmp);
+		for (j = 0; j < groups[i]->nprocs; j++)
+			rpc_supervisor_info(b, procs[j], now);
+	}
+	xr_encode_array_end(b);
+	free(procs);
+	free(groups);
+	rpc_done(c);
+}
+
+/* A config value Supervisor reports as "none" when unset. */
+static void
+rpc_supervisor_member_none(struct evbuffer *b, const char *name,
+    const char *value)
+{
+	rpc_supervisor_member_string(b, name, value != NULL ? value : "none");
+}
+
+/* A channel's logfile as getAllConfigInfo gives it. */
+static const char *
+rpc_supervisor_config_logfile(const struct channel_config *ch)
+{
+	if (ch->kind == LOGFILE_NONE)
+		return ("none");
+	if (ch->logfile == NULL)
+		return ("auto");
+	return (ch->logfile);
+}
+
+static void
+rpc_supervisor_channel(struct evbuffer *b, const char *prefix,
+    const struct channel_config *ch, const char *which)
+{
+	char	key[64];
+
+	snprintf(key, sizeof key, "%s_%s", prefix, which);
+	xr_encode_member_begin(b, key);
+	if (strcmp(which, "capture_maxbytes") == 0)
+		xr_encode_int(b, ch->capture_maxbytes);
+	else if (strcmp(which, "events_enabled") == 0)
+		xr_encode_bool(b, ch->events_enabled);
+	else if (strcmp(which, "logfile") == 0)
+		xr_encode_string(b, rpc_supervisor_config_logfile(ch));
+	else if (strcmp(which, "logfile_backups") == 0)
+		xr_encode_int(b, ch->backups);
+	else if (strcmp(which, "logfile_maxbytes") == 0)
+		xr_encode_int(b, ch->maxbytes);
+	else
+		xr_encode_bool(b, ch->syslog);
+	xr_encode_member_end(b);
+}
+
+static void
+rpc_supervisor_channel_all(struct evbuffer *b, const char *prefix,
+    const struct channel_config *ch)
+{
+	static const char *const which[] = { "capture_maxbytes",
+	    "events_enabled", "logfile", "logfile_backups", "logfile_maxbytes",
+	    "syslog" };
+	size_t	i;
+
+	for (i = 0; i < sizeof which / sizeof which[0]; i++)
+		rpc_supervisor_channel(b, prefix, ch, which[i]);
+}
+
+/* One getAllConfigInfo struct, keys in Supervisor's order. */
+static void
+rpc_supervisor_config_info(struct evbuffer *b, const struct group_config *gc,
+    const struct process_config *pc, int inuse)
+{
+	int	i;
+
+	xr_encode_struct_begin(b);
+	rpc_supervisor_member_bool(b, "autostart", pc->autostart);
+	rpc_supervisor_member_none(b, "directory", pc->directory);
+	xr_encode_member_begin(b, "uid");
+	if (pc->user != NULL)
+		xr_encode_int(b, pc->uid);
+	else
+		xr_encode_string(b, "none");
+	xr_encode_member_end(b);
+	rpc_supervisor_member_string(b, "command", pc->command);
+	xr_encode_member_begin(b, "exitcodes");
+	xr_encode_array_begin(b);
+	for (i = 0; i < pc->nexitcodes; i++)
+		xr_encode_int(b, pc->exitcodes[i]);
+	xr_encode_array_end(b);
+	xr_encode_member_end(b);
+	rpc_supervisor_member_string(b, "group", gc->name);
+	rpc_supervisor_member_int(b, "group_prio", gc->priority);
+	rpc_supervisor_member_bool(b, "inuse", inuse);
+	rpc_supervisor_member_bool(b, "killasgroup", pc->killasgroup);
+	rpc_supervisor_member_string(b, "name", pc->name);
+	rpc_supervisor_member_int(b, "process_prio", pc->priority);
+	rpc_supervisor_member_bool(b, "redirect_stderr", pc->redirect_stderr);
+	rpc_supervisor_member_int(b, "startretries", pc->startretries);
+	rpc_supervisor_member_int(b, "startsecs", pc->startsecs);
+	rpc_supervisor_channel_all(b, "stdout", &pc->out);
+	rpc_supervisor_member_int(b, "stopsignal", pc->stopsignal);
+	rpc_supervisor_member_int(b, "stopwaitsecs", pc->stopwaitsecs);
+	rpc_supervisor_channel_all(b, "stderr", &pc->err);
+	rpc_supervisor_member_none(b, "serverurl", pc->serverurl);
+	xr_encode_struct_end(b);
+}
+
+struct rpc_config_entry {
+	const struct group_config	*gc;
+	const struct process_config	*pc;
+	int				 seq;
+};
+
+/* By process name; equal names keep config order (Python's stable sort). */
+static int
+rpc_supervisor_config_cmp(const void *a, const void *b)
+{
+	const struct rpc_config_entry	*x = a, *y = b;
+	int				 d;
+
+	if ((d = strcmp(x->pc->name, y->pc->name)) != 0)
+		return (d);
+	return (x->seq - y->seq);
+}
+
+/* getAllConfigInfo(): every process of the latest loaded config. */
+static void
+rpc_supervisor_all_config_info(struct rpc_call *c, struct xr_value **argv,
+    int argc)
+{
+	struct config		*cf = server_config;
+	struct rpc_config_entry	*e = NULL;
+	struct evbuffer		*b = rpc_result(c);
+	int			 n = 0, i, j;
+
+	for (i = 0; i < cf->ngroups; i++) {
+		for (j = 0; j < cf->groups[i]->nprocs; j++) {
+			e = xreallocarray(e, n + 1, sizeof *e);
+			e[n].gc = cf->groups[i];
+			e[n].pc = cf->groups[i]->procs[j];
+			e[n].seq = n;
+			n++;
+		}
+	}
+	if (n > 0)
+		qsort(e, n, sizeof *e, rpc_supervisor_config_cmp);
+	xr_encode_array_begin(b);
+	for (i = 0; i < n; i++)
+		rpc_supervisor_config_info(b, e[i].gc, e[i].pc,
+		    group_find(e[i].gc->name) != NULL);
+	xr_encode_array_end(b);
+	free(e);
+	rpc_done(c);
+}
+
+/* -------------------------------------------------------------------- */
+/* Talking to processes.                                                 */
+
+/*
+ * sendProcessStdin(name, chars): chars must be a string (checked before
+ * the name); a process that is not running or is being stopped gets
+ * nothing; a closed stdin is NO_FILE.
+ */
+static void
+rpc_supervisor_stdin(struct rpc_call *c, struct xr_value **argv, int argc)
+{
+	struct process	*p;
+	char		*s;
+
+	if (argv[1]->type != XR_STRING && argv[1]->type != XR_BASE64) {
+		s = rpc_str(argv[1]);
+		rpc_fault(c, RPC_INCORRECT_PARAMETERS, s);
+		free(s);
+		return;
+	}
+	if ((p = rpc_supervisor_process(c, argv[0])) == NULL)
+		return;
+	if (p->pid == 0 || p->killing) {
+		rpc_fault(c, RPC_NOT_RUNNING, argv[0]->u.s.ptr);
+		return;
+	}
+	if (process_write_stdin(p, argv[1]->u.s.ptr, argv[1]->u.s.len) != 0) {
+		rpc_fault(c, errno == EPIPE ? RPC_NO_FILE : RPC_FAILED,
+		    argv[0]->u.s.ptr);
+		return;
+	}
+	rpc_return_bool(c, 1);
+}
+
+/* sendRemoteCommEvent(type, data): Supervisor checks no state here. */
+static void
+rpc_supervisor_remote_event(struct rpc_call *c, struct xr_value **argv,
+    int argc)
+{
+	char	*type, *data, *payload;
+	int	 len;
+
+	if (event_wanted(EVENT_REMOTE_COMMUNICATION)) {
+		type = rpc_str(argv[0]);
+		data = rpc_str(argv[1]);
+		len = xasprintf(&payload, "type:%s\n%s", type, data);
+		event_emit(EVENT_REMOTE_COMMUNICATION, payload, len);
+		free(payload);
+		free(data);
+		free(type);
+	}
+	rpc_return_bool(c, 1);
+}
+
+static void
+rpc_supervisor_supd_version(struct rpc_call *c, struct xr_value **argv,
+    int argc)
+{
+	rpc_return_string(c, SUPD_VERSION);
+}
+
+void
+rpc_supervisor_init(void)
+{
+	rpc_process_init();
+}
+
+/* -------------------------------------------------------------------- */
+/* The tables.                                                           */
+
+#define S	RPC_CHECK_STATE
+
+static const char rpc_help_api_version[] =
+    "The version of the XML-RPC API this server speaks.\n\n"
+    "@return string version  \"" RPC_API_VERSION "\"";
+static const char rpc_help_read_log[] =
+    "Bytes of the main log: length bytes from offset, everything after\n"
+    "offset when length is 0, or the last -offset bytes when offset is\n"
+    "negative (length 0).\n\n"
+    "@param int offset  Where to start.\n"
+    "@param int length  How many bytes.\n"
+    "@return string result  The bytes.";
+static const char rpc_help_read_stdout[] =
+    "Bytes of a process's stdout log, by the rules of readLog.\n\n"
+    "@param string name  The process (or 'group:name').\n"
+    "@param int offset  Where to start.\n"
+    "@param int length  How many bytes.\n"
+    "@return string result  The bytes.";
+static const char rpc_help_tail_stdout[] =
+    "The end of a process's stdout log for following it: at most length\n"
+    "bytes ending at the end of the file. overflow is true when more than\n"
+    "length bytes came after offset. The offset returned is the size of\n"
+    "the log, where the next call should start.\n\n"
+    "@param string name  The process (or 'group:name').\n"
+    "@param int offset  Where the previous call ended.\n"
+    "@param int length  Most bytes to return.\n"
+    "@return array result  [string bytes, int offset, bool overflow]";
+static const char rpc_help_clear[] =
+    "Empty a process's stdout and stderr logs and start them again.\n\n"
+    "@param string name  The process (or 'group:name').\n"
+    "@return boolean result  True unless there was an error.";
+
+const struct rpc_method rpc_supervisor_methods[] = {
+	{ "supervisor.getAPIVersion", rpc_supervisor_api_version, 0, 0, S,
+	  "string", rpc_help_api_version },
+	{ "supervisor.getVersion", rpc_supervisor_api_version, 0, 0, S,
+	  "string", rpc_help_api_version },
+	{ "supervisor.getSupervisorVersion", rpc_supervisor_version, 0, 0, S,
+	  "string",
+	  "The Supervisor release whose API this server provides.\n\n"
+	  "@return string version  \"" RPC_SUPERVISOR_VERSION "\"" },
+	{ "supervisor.getIdentification", rpc_supervisor_identification,
+	  0, 0, S, "string",
+	  "The identifier option of the daemon.\n\n"
+	  "@return string identifier  Names this daemon." },
+	{ "supervisor.getState", rpc_supervisor_state, 0, 0, S, "struct",
+	  "The daemon's state.\n\n"
+	  "@return struct result  {int statecode, string statename}" },
+	{ "supervisor.getPID", rpc_supervisor_pid, 0, 0, S, "int",
+	  "The process id of the daemon.\n\n"
+	  "@return int PID" },
+	{ "supervisor.readLog", rpc_log_read_main, 2, 2, S,
+	  "string int int", rpc_help_read_log },
+	{ "supervisor.readMainLog", rpc_log_read_main, 2, 2, S,
+	  "string int int", rpc_help_read_log },
+	{ "supervisor.clearLog", rpc_log_clear_main, 0, 0, S, "boolean",
+	  "Empty the main log and start it again.\n\n"
+	  "@return boolean result  True unless there was an error." },
+	{ "supervisor.shutdown", rpc_supervisor_shutdown, 0, 0, S, "boolean",
+	  "Stop every process, then the daemon.\n\n"
+	  "@return boolean result  True unless there was an error." },
+	{ "supervisor.restart", rpc_supervisor_restart, 0, 0, S, "boolean",
+	  "Stop every process, read the configuration again and start over.\n\n"
+	  "@return boolean result  True unless there was an error." },
+	{ "supervisor.reloadConfig", rpc_supervisor_reload, 0, 0, S, "array",
+	  "Read the configuration file again and compare its process groups\n"
+	  "with the running ones; nothing is started or stopped.\n\n"
+	  "@return array result  [[added, changed, removed]] group names." },
+	{ "supervisor.addProcessGroup", rpc_supervisor_add_group, 1, 1, S,
+	  "boolean string",
+	  "Start using a process group of the loaded configuration.\n\n"
+	  "@param string name  The group.\n"
+	  "@return boolean result  True if it was added." },
+	{ "supervisor.removeProcessGroup", rpc_supervisor_remove_group,
+	  1, 1, S, "boolean string",
+	  "Stop using a process group whose processes are all stopped.\n\n"
+	  "@param string name  The group.\n"
+	  "@return boolean result  True if it was removed." },
+	{ "supervisor.getProcessInfo", rpc_supervisor_process_info, 1, 1, S,
+	  "struct string",
+	  "State, times, pid and log files of one process.\n\n"
+	  "@param string name  The process (or 'group:name').\n"
+	  "@return struct result  The process's information." },
+	{ "supervisor.getAllProcessInfo", rpc_supervisor_all_process_info,
+	  0, 0, S, "array",
+	  "getProcessInfo of every process, by group and name.\n\n"
+	  "@return array result  Process information structs." },
+	{ "supervisor.getAllConfigInfo", rpc_supervisor_all_config_info,
+	  0, 0, S, "array",
+	  "The configuration of every process, groups flattened.\n\n"
+	  "@return array result  Process configuration structs." },
+	{ "supervisor.startProcess", rpc_process_start, 1, 2, S,
+	  "boolean string boolean",
+	  "Start a process, or a whole group with 'group:*'.\n\n"
+	  "@param string name  The process (or 'group:name', 'group:*').\n"
+	  "@param boolean wait  Wait until it is RUNNING (default true).\n"
+	  "@return boolean result  True unless there was an error." },
+	{ "supervisor.startProcessGroup", rpc_process_start_group, 1, 2, S,
+	  "array string boolean",
+	  "Start the processes of a group that are not running.\n\n"
+	  "@param string name  The group.\n"
+	  "@param boolean wait  Wait until each is RUNNING (default true).\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.startAllProcesses", rpc_process_start_all, 0, 1, S,
+	  "array boolean",
+	  "Start every process that is not running, in priority order.\n\n"
+	  "@param boolean wait  Wait until each is RUNNING (default true).\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.stopProcess", rpc_process_stop, 1, 2, S,
+	  "boolean string boolean",
+	  "Stop a process, or a whole group with 'group:*'.\n\n"
+	  "@param string name  The process (or 'group:name', 'group:*').\n"
+	  "@param boolean wait  Wait until it has stopped (default true).\n"
+	  "@return boolean result  True unless there was an error." },
+	{ "supervisor.stopProcessGroup", rpc_process_stop_group, 1, 2, S,
+	  "array string boolean",
+	  "Stop the running processes of a group.\n\n"
+	  "@param string name  The group.\n"
+	  "@param boolean wait  Wait until each has stopped (default true).\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.stopAllProcesses", rpc_process_stop_all, 0, 1, S,
+	  "array boolean",
+	  "Stop every running process.\n\n"
+	  "@param boolean wait  Wait until each has stopped (default true).\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.signalProcess", rpc_process_signal, 2, 2, S,
+	  "boolean string string",
+	  "Send a signal to a process, or a whole group with 'group:*'.\n\n"
+	  "@param string name  The process (or 'group:name', 'group:*').\n"
+	  "@param string signal  A name ('HUP', 'SIGHUP') or a number.\n"
+	  "@return boolean result  True unless there was an error." },
+	{ "supervisor.signalProcessGroup", rpc_process_signal_group, 2, 2, S,
+	  "array string string",
+	  "Send a signal to the running processes of a group.\n\n"
+	  "@param string name  The group.\n"
+	  "@param string signal  A name ('HUP', 'SIGHUP') or a number.\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.signalAllProcesses", rpc_process_signal_all, 1, 1, 0,
+	  "array string",
+	  "Send a signal to every running process.\n\n"
+	  "@param string signal  A name ('HUP', 'SIGHUP') or a number.\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.sendProcessStdin", rpc_supervisor_stdin, 2, 2, S,
+	  "boolean string string",
+	  "Write characters to a process's stdin, encoded as UTF-8.\n\n"
+	  "@param string name  The process (or 'group:name').\n"
+	  "@param string chars  What to write.\n"
+	  "@return boolean result  True unless there was an error." },
+	{ "supervisor.sendRemoteCommEvent", rpc_supervisor_remote_event,
+	  2, 2, 0, "boolean string string",
+	  "Send a REMOTE_COMMUNICATION event to the listeners subscribed.\n\n"
+	  "@param string type  The event's type header.\n"
+	  "@param string data  The event's body.\n"
+	  "@return boolean result  True unless there was an error." },
+	{ "supervisor.readProcessStdoutLog", rpc_log_read_stdout, 3, 3, S,
+	  "string string int int", rpc_help_read_stdout },
+	{ "supervisor.readProcessLog", rpc_log_read_stdout, 3, 3, S,
+	  "string string int int", rpc_help_read_stdout },
+	{ "supervisor.readProcessStderrLog", rpc_log_read_stderr, 3, 3, S,
+	  "string string int int",
+	  "Bytes of a process's stderr log, by the rules of readLog.\n\n"
+	  "@param string name  The process (or 'group:name').\n"
+	  "@param int offset  Where to start.\n"
+	  "@param int length  How many bytes.\n"
+	  "@return string result  The bytes." },
+	{ "supervisor.tailProcessStdoutLog", rpc_log_tail_stdout, 3, 3, S,
+	  "array string int int", rpc_help_tail_stdout },
+	{ "supervisor.tailProcessLog", rpc_log_tail_stdout, 3, 3, S,
+	  "array string int int", rpc_help_tail_stdout },
+	{ "supervisor.tailProcessStderrLog", rpc_log_tail_stderr, 3, 3, S,
+	  "array string int int",
+	  "tailProcessStdoutLog for the stderr log.\n\n"
+	  "@param string name  The process (or 'group:name').\n"
+	  "@param int offset  Where the previous call ended.\n"
+	  "@param int length  Most bytes to return.\n"
+	  "@return array result  [string bytes, int offset, bool overflow]" },
+	{ "supervisor.clearProcessLogs", rpc_log_clear, 1, 1, S,
+	  "boolean string", rpc_help_clear },
+	{ "supervisor.clearProcessLog", rpc_log_clear, 1, 1, S,
+	  "boolean string", rpc_help_clear },
+	{ "supervisor.clearAllProcessLogs", rpc_log_clear_all, 0, 0, S,
+	  "array",
+	  "clearProcessLogs for every process.\n\n"
+	  "@return array result  One status struct per process." },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL },
+};
+
+const struct rpc_method rpc_supd_methods[] = {
+	{ "supd.getVersion", rpc_supervisor_supd_version, 0, 0, 0, "string",
+	  "The version of supd itself; Supervisor has no such method.\n\n"
+	  "@return string version  supd's version." },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL },
+};

@@ -1,0 +1,689 @@
+/*
+ * XML-RPC dispatch: from a POST /RPC2 body to a method of the tables in
+ * rpc-supervisor.c and rpc-system.c, with Supervisor's rules for names
+ * and argument counts and its fault texts, and back to one response built
+ * in one evbuffer and sent whole.
+ *
+ * A call is a struct rpc_call. A handler either completes it before it
+ * returns (most do) or keeps a reference and completes it later, when the
+ * processes it waits for have settled (tmux's CMD_RETURN_WAIT). Late
+ * completions are delivered from an event of their own, so the code
+ * waiting on a call (a request, a multicall) never runs inside the
+ * process state machine that completed it. A request whose client leaves
+ * while its call waits has the call cancelled; nothing is sent.
+ */
+#include <sys/queue.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "config-value.h"
+#include "hmap.h"
+#include "http.h"
+#include "log.h"
+#include "rpc.h"
+#include "server.h"
+#include "spawn.h"
+#include "xmalloc.h"
+#include "xmlrpc.h"
+
+/* Bytes of a bad request body quoted in the log. */
+#define RPC_LOG_BODY_MAX	2048
+
+struct rpc_call {
+	int			 refs;
+	struct rpc_call		*parent;
+	rpc_done_fn		 done_fn;
+	void			*done_arg;
+	const char		*method;	/* for the trace log */
+
+	struct evbuffer		*value;
+	int			 fault;
+	char			*fault_text;
+
+	int			 running;	/* inside the handler */
+	int			 finished;	/* completed */
+	int			 notified;	/* done_fn has run */
+	int			 cancelled;
+	rpc_cancel_fn		 cancel_fn;
+	void			*cancel_arg;
+	struct event		*ev;		/* late completion */
+
+	/* Only for the call of a request. */
+	struct evhttp_request	*req;
+	struct http_hold	*hold;
+	struct xr_call		*xcall;
+	void			(*after)(void);
+};
+
+static const struct {
+	int		 code;
+	const char	*name;
+} rpc_faults[] = {
+	{ RPC_UNKNOWN_METHOD, "UNKNOWN_METHOD" },
+	{ RPC_INCORRECT_PARAMETERS, "INCORRECT_PARAMETERS" },
+	{ RPC_BAD_ARGUMENTS, "BAD_ARGUMENTS" },
+	{ RPC_SIGNATURE_UNSUPPORTED, "SIGNATURE_UNSUPPORTED" },
+	{ RPC_SHUTDOWN_STATE, "SHUTDOWN_STATE" },
+	{ RPC_BAD_NAME, "BAD_NAME" },
+	{ RPC_BAD_SIGNAL, "BAD_SIGNAL" },
+	{ RPC_NO_FILE, "NO_FILE" },
+	{ RPC_NOT_EXECUTABLE, "NOT_EXECUTABLE" },
+	{ RPC_FAILED, "FAILED" },
+	{ RPC_ABNORMAL_TERMINATION, "ABNORMAL_TERMINATION" },
+	{ RPC_SPAWN_ERROR, "SPAWN_ERROR" },
+	{ RPC_ALREADY_STARTED, "ALREADY_STARTED" },
+	{ RPC_NOT_RUNNING, "NOT_RUNNING" },
+	{ RPC_SUCCESS, "SUCCESS" },
+	{ RPC_ALREADY_ADDED, "ALREADY_ADDED" },
+	{ RPC_STILL_RUNNING, "STILL_RUNNING" },
+	{ RPC_CANT_REREAD, "CANT_REREAD" },
+};
+
+static const struct rpc_method *const rpc_tables[] = {
+	rpc_supervisor_methods,
+	rpc_system_methods,
+	rpc_supd_methods,
+};
+
+static struct hmap	  rpc_by_name;
+static const char	**rpc_names;
+static int		  rpc_nnames;
+static rpc_loader_fn	  rpc_loader;
+/* A shutdown or restart was asked for and waits for its reply to go out. */
+static int		  rpc_stopping;
+
+static void	rpc_call_finish(struct rpc_call *);
+
+static int
+rpc_name_cmp(const void *a, const void *b)
+{
+	return (strcmp(*(const char *const *)a, *(const char *const *)b));
+}
+
+void
+rpc_init(void)
+{
+	const struct rpc_method	*m;
+	size_t			 i;
+
+	if (rpc_names != NULL)
+		return;
+	hmap_init(&rpc_by_name);
+	for (i = 0; i < sizeof rpc_tables / sizeof rpc_tables[0]; i++) {
+		for (m = rpc_tables[i]; m->name != NULL; m++) {
+			hmap_put_str(&rpc_by_name, m->name, (void *)m);
+			rpc_names = xreallocarray(rpc_names, rpc_nnames + 1,
+			    sizeof *rpc_names);
+			rpc_names[rpc_nnames++] = m->name;
+		}
+	}
+	qsort(rpc_names, rpc_nnames, sizeof *rpc_names, rpc_name_cmp);
+	rpc_supervisor_init();
+}
+
+const char **
+rpc_method_names(int *n)
+{
+	*n = rpc_nnames;
+	return (rpc_names);
+}
+
+/*
+ * Supervisor's traverse(): "namespace.method" with exactly one dot, no
+ * leading underscore. Every name in the tables has that form, so looking
+ * the whole name up is the same test.
+ */
+const struct rpc_method *
+rpc_find_method(const char *name)
+{
+	return (hmap_get_str(&rpc_by_name, name));
+}
+
+const char *
+rpc_fault_name(int code)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof rpc_faults / sizeof rpc_faults[0]; i++) {
+		if (rpc_faults[i].code == code)
+			return (rpc_faults[i].name);
+	}
+	return ("UNKNOWN");
+}
+
+char *
+rpc_fault_text(int code, const char *extra)
+{
+	char	*text;
+
+	if (extra == NULL)
+		return (xstrdup(rpc_fault_name(code)));
+	xasprintf(&text, "%s: %s", rpc_fault_name(code), extra);
+	return (text);
+}
+
+/* -------------------------------------------------------------------- */
+/* Calls.                                                                 */
+
+struct rpc_call *
+rpc_call_new(struct rpc_call *parent, rpc_done_fn fn, void *arg)
+{
+	struct rpc_call	*c;
+
+	c = xcalloc(1, sizeof *c);
+	c->refs = 1;
+	c->parent = parent;
+	c->done_fn = fn;
+	c->done_arg = arg;
+	c->method = "";
+	return (c);
+}
+
+void
+rpc_call_ref(struct rpc_call *c)
+{
+	c->refs++;
+}
+
+void
+rpc_call_unref(struct rpc_call *c)
+{
+	if (--c->refs > 0)
+		return;
+	if (c->ev != NULL)
+		event_free(c->ev);
+	if (c->value != NULL)
+		evbuffer_free(c->value);
+	if (c->xcall != NULL)
+		xr_call_free(c->xcall);
+	free(c->fault_text);
+	free(c);
+}
+
+void
+rpc_call_set_cancel(struct rpc_call *c, rpc_cancel_fn fn, void *arg)
+{
+	c->cancel_fn = fn;
+	c->cancel_arg = arg;
+}
+
+/*
+ * The action runs on the request's call, after its whole reply: a
+ * shutdown asked for inside a multicall waits for the multicall's reply.
+ * Until then the daemon already answers as if stopping.
+ */
+void
+rpc_call_after_reply(struct rpc_call *c, void (*fn)(void))
+{
+	while (c->parent != NULL)
+		c = c->parent;
+	c->after = fn;
+	rpc_stopping = 1;
+}
+
+static void
+rpc_call_notify(struct rpc_call *c)
+{
+	if (c->notified || c->cancelled)
+		return;
+	c->notified = 1;
+	if (c->done_fn != NULL)
+		c->done_fn(c, c->done_arg);
+}
+
+static void
+rpc_call_event_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct rpc_call	*c = arg;
+
+	rpc_call_notify(c);
+	rpc_call_unref(c);
+}
+
+static void
+rpc_call_finish(struct rpc_call *c)
+{
+	if (c->finished)
+		fatalx("%s: call of %s completed twice", __func__, c->method);
+	c->finished = 1;
+	if (c->running || c->cancelled)
+		return;
+	if (c->ev == NULL)
+		c->ev = event_new(server_base, -1, 0, rpc_call_event_cb, c);
+	rpc_call_ref(c);
+	event_active(c->ev, EV_TIMEOUT, 1);
+}
+
+void
+rpc_call_cancel(struct rpc_call *c)
+{
+	if (c->cancelled)
+		return;
+	c->cancelled = 1;
+	if (!c->finished && c->cancel_fn != NULL)
+		c->cancel_fn(c, c->cancel_arg);
+}
+
+/* Look the method up, check the arguments and the mood, run the handler. */
+void
+rpc_call_run(struct rpc_call *c, const char *method, struct xr_value **argv,
+    int argc)
+{
+	const struct rpc_method	*m;
+
+	rpc_call_ref(c);
+	c->running = 1;
+	if ((m = rpc_find_method(method)) == NULL)
+		rpc_fault(c, RPC_UNKNOWN_METHOD, NULL);
+	else if (argc < m->min || argc > m->max)
+		rpc_fault(c, RPC_INCORRECT_PARAMETERS, NULL);
+	else if ((m->flags & RPC_CHECK_STATE) && !rpc_check_state(c))
+		;
+	else {
+		c->method = m->name;
+		m->fn(c, argv, argc);
+	}
+	c->running = 0;
+	if (c->finished)
+		rpc_call_notify(c);
+	rpc_call_unref(c);
+}
+
+int
+rpc_call_outcome(struct rpc_call *c, struct evbuffer **value,
+    const char **fault)
+{
+	if (c->fault != 0) {
+		*value = NULL;
+		*fault = c->fault_text;
+		return (c->fault);
+	}
+	*value = rpc_result(c);
+	*fault = NULL;
+	return (0);
+}
+
+/* -------------------------------------------------------------------- */
+/* Completing a call.                                                    */
+
+struct evbuffer *
+rpc_result(struct rpc_call *c)
+{
+	if (c->value == NULL)
+		c->value = evbuffer_new();
+	return (c->value);
+}
+
+void
+rpc_done(struct rpc_call *c)
+{
+	rpc_call_finish(c);
+}
+
+void
+rpc_return_bool(struct rpc_call *c, int v)
+{
+	xr_encode_bool(rpc_result(c), v);
+	rpc_done(c);
+}
+
+void
+rpc_return_int(struct rpc_call *c, long long v)
+{
+	xr_encode_int(rpc_result(c), v);
+	rpc_done(c);
+}
+
+void
+rpc_return_string(struct rpc_call *c, const char *s)
+{
+	xr_encode_string(rpc_result(c), s);
+	rpc_done(c);
+}
+
+void
+rpc_fault(struct rpc_call *c, enum rpc_fault code, const char *extra)
+{
+	if (c->value != NULL)
+		evbuffer_drain(c->value, evbuffer_get_length(c->value));
+	c->fault = code;
+	free(c->fault_text);
+	c->fault_text = rpc_fault_text(code, extra);
+	rpc_call_finish(c);
+}
+
+void
+rpc_faultf(struct rpc_call *c, enum rpc_fault code, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*extra;
+
+	va_start(ap, fmt);
+	xvasprintf(&extra, fmt, ap);
+	va_end(ap);
+	rpc_fault(c, code, extra);
+	free(extra);
+}
+
+int
+rpc_check_state(struct rpc_call *c)
+{
+	if (!rpc_stopping && server_state() >= SERVER_RUNNING)
+		return (1);
+	rpc_fault(c, RPC_SHUTDOWN_STATE, NULL);
+	return (0);
+}
+
+/* -------------------------------------------------------------------- */
+/* Requests.                                                             */
+
+static void
+rpc_http_after(struct rpc_call *c)
+{
+	void	(*fn)(void) = c->after;
+
+	c->after = NULL;
+	if (fn != NULL)
+		fn();
+}
+
+/* The call of a request completed: send its response document. */
+static void
+rpc_http_done(struct rpc_call *c, void *arg)
+{
+	struct evhttp_request	*req = c->req;
+	struct evbuffer		*out;
+
+	if (c->hold != NULL) {
+		req = http_release(c->hold);
+		c->hold = NULL;
+	}
+	c->req = NULL;
+	out = evbuffer_new();
+	if (c->fault != 0) {
+		log_trace("XML-RPC method %s() returned fault: [%d] %s",
+		    c->method, c->fault, c->fault_text);
+		xr_encode_fault(out, c->fault, c->fault_text);
+	} else {
+		xr_encode_response_begin(out);
+		if (c->value != NULL)
+			evbuffer_add_buffer(out, c->value);
+		xr_encode_response_end(out);
+	}
+	http_send(req, out, "text/xml", c->after);
+	c->after = NULL;
+	evbuffer_free(out);
+	rpc_call_unref(c);
+}
+
+/* The client left while its call waited. */
+static void
+rpc_http_gone(void *arg)
+{
+	struct rpc_call	*c = arg;
+
+	c->hold = NULL;
+	c->req = NULL;
+	rpc_call_cancel(c);
+	rpc_http_after(c);
+	rpc_call_unref(c);
+}
+
+static void
+rpc_http_invalid(struct evhttp_request *req, const char *buf, size_t len,
+    const char *why)
+{
+	char	*copy, *repr;
+
+	if (len > RPC_LOG_BODY_MAX)
+		len = RPC_LOG_BODY_MAX;
+	copy = xstrndup(buf, len);
+	repr = spawn_repr(copy);
+	log_error("XML-RPC request data %s is invalid: %s", repr, why);
+	free(repr);
+	free(copy);
+	http_error(req, 400);
+}
+
+void
+rpc_http(struct evhttp_request *req, const char *buf, size_t len)
+{
+	struct xr_call	*xc;
+	struct rpc_call	*c;
+	char		*cause = NULL;
+
+	if (xr_parse_call(buf, len, &xc, &cause) != 0) {
+		free(cause);
+		rpc_http_invalid(req, buf, len, "unmarshallable");
+		return;
+	}
+	if (xc->method == NULL || *xc->method == '\0') {
+		xr_call_free(xc);
+		rpc_http_invalid(req, buf, len, "no method name");
+		return;
+	}
+	c = rpc_call_new(NULL, rpc_http_done, NULL);
+	c->req = req;
+	c->xcall = xc;
+	c->method = xc->method;
+	log_trace("XML-RPC method called: %s()", xc->method);
+	rpc_call_ref(c);
+	rpc_call_run(c, xc->method, (struct xr_value **)xc->params->u.a.items,
+	    (int)xc->params->u.a.n);
+	if (!c->finished)
+		c->hold = http_hold(req, rpc_http_gone, c, 0);
+	rpc_call_unref(c);
+}
+
+/* -------------------------------------------------------------------- */
+/* Arguments.                                                            */
+
+int
+rpc_arg_string(struct rpc_call *c, const struct xr_value *v, const char **s)
+{
+	if (v->type == XR_STRING || v->type == XR_BASE64) {
+		*s = v->u.s.ptr;
+		return (0);
+	}
+	rpc_fault(c, RPC_INCORRECT_PARAMETERS, NULL);
+	return (-1);
+}
+
+/*
+ * Python's int(): ints and bools as they are, doubles truncated, strings
+ * as decimal literals (spaces, sign and underscores allowed).
+ */
+int
+rpc_arg_int(struct rpc_call *c, const struct xr_value *v, long long *out)
+{
+	char	*why = NULL;
+
+	switch (v->type) {
+	case XR_INT:
+		*out = v->u.i;
+		return (0);
+	case XR_BOOL:
+		*out = v->u.b;
+		return (0);
+	case XR_DOUBLE:
+		if (isfinite(v->u.d) && fabs(v->u.d) < 9.2e18) {
+			*out = (long long)v->u.d;
+			return (0);
+		}
+		break;
+	case XR_STRING:
+	case XR_BASE64:
+		if (cv_int(v->u.s.ptr, out, &why) == 0)
+			return (0);
+		free(why);
+		break;
+	default:
+		break;
+	}
+	rpc_fault(c, RPC_INCORRECT_PARAMETERS, NULL);
+	return (-1);
+}
+
+int
+rpc_truth(const struct xr_value *v)
+{
+	switch (v->type) {
+	case XR_NIL:
+		return (0);
+	case XR_BOOL:
+		return (v->u.b);
+	case XR_INT:
+		return (v->u.i != 0);
+	case XR_DOUBLE:
+		return (v->u.d != 0);
+	case XR_STRING:
+	case XR_BASE64:
+		return (v->u.s.len != 0);
+	case XR_DATETIME:
+		return (1);
+	case XR_ARRAY:
+		return (v->u.a.n != 0);
+	case XR_STRUCT:
+		return (v->u.st.n != 0);
+	}
+	return (1);
+}
+
+static void rpc_str_add(struct evbuffer *, const struct xr_value *, int);
+
+/* A datetime as Python prints one: "2024-01-02 03:04:05". */
+static void
+rpc_str_datetime(struct evbuffer *b, const char *s, int repr)
+{
+	int	y, mo, d, h, mi, sec;
+
+	if (sscanf(s, "%4d%2d%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6) {
+		evbuffer_add_printf(b, "%s", s);
+		return;
+	}
+	if (repr)
+		evbuffer_add_printf(b, "datetime.datetime(%d, %d, %d, %d, %d, %d)",
+		    y, mo, d, h, mi, sec);
+	else
+		evbuffer_add_printf(b, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d,
+		    h, mi, sec);
+}
+
+static void
+rpc_str_string(struct evbuffer *b, const char *s, int repr)
+{
+	char	*r;
+
+	if (!repr) {
+		evbuffer_add(b, s, strlen(s));
+		return;
+	}
+	r = spawn_repr(s);
+	evbuffer_add(b, r, strlen(r));
+	free(r);
+}
+
+/* str() (repr 0) or repr() (repr 1) of a value, as Python writes them. */
+static void
+rpc_str_add(struct evbuffer *b, const struct xr_value *v, int repr)
+{
+	char	dbl[XR_DOUBLE_REPR_MAX];
+	size_t	i;
+
+	switch (v->type) {
+	case XR_NIL:
+		evbuffer_add_printf(b, "None");
+		break;
+	case XR_BOOL:
+		evbuffer_add_printf(b, "%s", v->u.b ? "True" : "False");
+		break;
+	case XR_INT:
+		evbuffer_add_printf(b, "%lld", v->u.i);
+		break;
+	case XR_DOUBLE:
+		evbuffer_add_printf(b, "%s", xr_double_repr(v->u.d, dbl));
+		break;
+	case XR_STRING:
+	case XR_BASE64:
+		rpc_str_string(b, v->u.s.ptr, repr);
+		break;
+	case XR_DATETIME:
+		rpc_str_datetime(b, v->u.s.ptr, repr);
+		break;
+	case XR_ARRAY:
+		evbuffer_add(b, "[", 1);
+		for (i = 0; i < v->u.a.n; i++) {
+			if (i > 0)
+				evbuffer_add(b, ", ", 2);
+			rpc_str_add(b, v->u.a.items[i], 1);
+		}
+		evbuffer_add(b, "]", 1);
+		break;
+	case XR_STRUCT:
+		evbuffer_add(b, "{", 1);
+		for (i = 0; i < v->u.st.n; i++) {
+			if (i > 0)
+				evbuffer_add(b, ", ", 2);
+			rpc_str_string(b, v->u.st.members[i].name, 1);
+			evbuffer_add(b, ": ", 2);
+			rpc_str_add(b, v->u.st.members[i].value, 1);
+		}
+		evbuffer_add(b, "}", 1);
+		break;
+	}
+}
+
+char *
+rpc_str(const struct xr_value *v)
+{
+	struct evbuffer	*b;
+	char		*s;
+	size_t		 len;
+
+	b = evbuffer_new();
+	rpc_str_add(b, v, 0);
+	len = evbuffer_get_length(b);
+	s = xmalloc(len + 1);
+	evbuffer_remove(b, s, len);
+	s[len] = '\0';
+	evbuffer_free(b);
+	return (s);
+}
+
+/* -------------------------------------------------------------------- */
+/* Reloading the configuration.                                          */
+
+void
+rpc_set_config_loader(rpc_loader_fn fn)
+{
+	rpc_loader = fn;
+}
+
+/*
+ * Without a loader from supd.c, read the same file with no command-line
+ * overrides: all the daemon's own settings stay as they are anyway; only
+ * the program sections matter to reloadConfig.
+ */
+struct config *
+rpc_load_config(char ***errors, int *nerrors)
+{
+	struct cmdline	cl;
+
+	if (rpc_loader != NULL)
+		return (rpc_loader(errors, nerrors));
+	memset(&cl, 0, sizeof cl);
+	cl.configfile = server_config != NULL ? server_config->configfile :
+	    NULL;
+	cl.nodaemon = cl.umask = cl.loglevel = -1;
+	cl.logfile_maxbytes = cl.logfile_backups = -1;
+	cl.minfds = cl.minprocs = -1;
+	return (config_load(&cl, errors, nerrors));
+}
