@@ -117,6 +117,34 @@ def descendants_of(pid):
     return out
 
 
+def cmdline(pid):
+    """argv of pid from /proc, or None if it is gone."""
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            data = f.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return [a.decode("utf-8", "replace") for a in data.split(b"\0")[:-1]]
+
+
+def wait_exec(pid, parent, argv0=None, timeout=10):
+    """Wait until pid, forked by `parent`, has exec'd (its argv differs from
+    the parent's) and, with argv0, runs that program.  A signal that reaches
+    supervisord's child between fork and exec is lost (it still has
+    supervisord's Python handlers), so tests wait for this before they
+    signal a freshly spawned child."""
+    parent_argv = cmdline(parent)
+
+    def done():
+        argv = cmdline(pid)
+        if argv is None or not pid_alive(pid):
+            return True
+        if not argv or argv == parent_argv:
+            return False
+        return argv0 is None or os.path.basename(argv[0]) == argv0
+    wait_until(done, timeout=timeout, what="pid %d to exec %s" % (pid, argv0 or ""))
+
+
 _popen_pids = set()
 
 
@@ -342,6 +370,12 @@ class Daemon:
         wait for it, then kill anything it left behind."""
         if self.proc is None:
             return
+        if self.proc.poll() is None:
+            for pid in children_of(self.proc.pid):
+                try:
+                    wait_exec(pid, self.proc.pid, timeout=2)
+                except AssertionError:
+                    pass
         left = descendants_of(self.proc.pid) if self.proc.poll() is None else []
         if self.proc.poll() is None:
             try:
@@ -408,6 +442,13 @@ class Daemon:
             return info if info["statename"] in states else None
         return wait_until(check, timeout=timeout,
                           what="%s to reach %s" % (name, "/".join(states)))
+
+    def wait_running(self, name, argv0=None, timeout=10):
+        """wait_state(name, "RUNNING"), then wait until the child has exec'd
+        (see wait_exec); return its info."""
+        info = self.wait_state(name, "RUNNING", timeout=timeout)
+        wait_exec(info["pid"], self.proc.pid, argv0, timeout=timeout)
+        return info
 
     def wait_log(self, text, timeout=10):
         """Wait until the main log contains text."""

@@ -381,12 +381,12 @@ def test_main_log_stop_lines_and_levels(sup):
         startsecs=0
 
         [program:polite]
-        command=/bin/sh -c "trap 'exit 0' TERM; while :; do sleep 0.1; done"
+        command=/bin/sh -c "trap 'exit 0' TERM; touch {dir}/ready; while :; do sleep 0.1; done"
         startsecs=0
         """)
     sup.start()
-    sup.wait_state("plain", "RUNNING")
-    sup.wait_state("polite", "RUNNING")
+    sup.wait_running("plain", "sleep")
+    wait_until(lambda: os.path.exists(sup.path("ready")), what="polite to trap TERM")
     sup.rpc.stopProcess("plain")
     sup.rpc.stopProcess("polite")
     # Killed by its stopsignal is not an expected exit status: WARN.
@@ -402,7 +402,7 @@ def test_main_log_waiting_for_stop(sup):
         stopwaitsecs=1
         """)
     sup.start()
-    sup.wait_state("stubborn", "RUNNING")
+    sup.wait_running("stubborn", "sleep")
     result = sup.ctl("stop", "stubborn")
     assert result.returncode == 0, result.stdout + result.stderr
     assert log_lines(sup, "INFO", "waiting for stubborn to stop")

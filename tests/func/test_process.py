@@ -334,6 +334,7 @@ def test_shutdown_stops_in_descending_priority_one_group_at_a_time(sup):
     sup.script("slowstop.sh", """
         #!/bin/sh
         trap 'echo "$1" >> {dir}/stamps; sleep 0.3; exit 0' TERM
+        touch {dir}/ready.$1
         while :; do sleep 0.1; done
         """)
     body = ""
@@ -345,7 +346,7 @@ def test_shutdown_stops_in_descending_priority_one_group_at_a_time(sup):
     sup.write(body)
     sup.start()
     for name in ("low", "high", "mid", "dflt"):
-        sup.wait_state(name, "RUNNING")
+        wait_until(lambda: os.path.exists(sup.path("ready." + name)), what=name + " ready")
     sup.stop()
     expected = ["dflt", "high", "mid", "low"]
     assert sup.read("stamps").split() == expected

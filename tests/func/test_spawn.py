@@ -278,7 +278,7 @@ def test_children_inherit_only_stdin_stdout_stderr(sup):
     sup.write(LEAKY_CONFIG % free_port())
     sup.start()
     for name in ("one", "two", "three"):
-        pid = sup.wait_state(name, "RUNNING")["pid"]
+        pid = sup.wait_running(name, "sleep")["pid"]
         fds = fds_of(pid)
         assert sorted(fds) == [0, 1, 2], (name, fds)
         for fd in (0, 1, 2):
@@ -297,8 +297,8 @@ def test_redirect_stderr_shares_the_stdout_pipe(sup):
         startsecs=0
         """)
     sup.start()
-    joined = fds_of(sup.wait_state("joined", "RUNNING")["pid"])
-    apart = fds_of(sup.wait_state("apart", "RUNNING")["pid"])
+    joined = fds_of(sup.wait_running("joined", "sleep")["pid"])
+    apart = fds_of(sup.wait_running("apart", "sleep")["pid"])
     assert joined[1] == joined[2]
     assert apart[1] != apart[2]
     assert len({apart[0], apart[1], apart[2]}) == 3
@@ -307,11 +307,11 @@ def test_redirect_stderr_shares_the_stdout_pipe(sup):
 def test_children_inherit_only_stdio_after_a_reload(sup):
     sup.write(LEAKY_CONFIG % free_port())
     sup.start()
-    old = sup.wait_state("one", "RUNNING")["pid"]
+    old = sup.wait_running("one", "sleep")["pid"]
     os.kill(sup.proc.pid, signal.SIGHUP)
     wait_until(lambda: sup.info("one")["pid"] not in (0, old), what="respawn after SIGHUP")
     for name in ("one", "two", "three"):
-        pid = sup.wait_state(name, "RUNNING")["pid"]
+        pid = sup.wait_running(name, "sleep")["pid"]
         assert sorted(fds_of(pid)) == [0, 1, 2], (name, fds_of(pid))
 
 
@@ -376,7 +376,7 @@ def test_stopsignal_is_what_the_child_gets(sup, value, name):
         stopsignal=%s
         """ % value)
     sup.start()
-    sup.wait_state("sig", "RUNNING")
+    sup.wait_running("sig", "sleep")
     assert sup.rpc.stopProcess("sig") is True
     assert sup.state("sig") == "STOPPED"
     sup.wait_log("stopped: sig (terminated by %s)" % name)
@@ -390,7 +390,7 @@ def test_process_ignoring_term_is_killed_after_stopwaitsecs(sup):
         stopwaitsecs=1
         """)
     sup.start()
-    pid = sup.wait_state("stubborn", "RUNNING")["pid"]
+    pid = sup.wait_running("stubborn", "sleep")["pid"]
     assert sup.rpc.stopProcess("stubborn", False) is True
     assert sup.state("stubborn") == "STOPPING"
     assert pid_alive(pid)
