@@ -23,7 +23,11 @@ from supervisor import childutils  # noqa: E402
 
 
 def describe(eventname, fields):
-    """The alert text for an event, or None if it is no cause for alarm."""
+    """The alert text for an event, or None if it is no cause for alarm.
+    Other events (a TICK, say, if the pool also subscribes to them) are
+    acknowledged and ignored."""
+    if not eventname.startswith("PROCESS_STATE_"):
+        return None
     name = "%s:%s" % (fields["groupname"], fields["processname"])
     if eventname == "PROCESS_STATE_EXITED":
         if fields.get("expected") != "0":

@@ -282,6 +282,27 @@ def test_process_communication_capture_mode(sup):
     assert sup.read("comm.out").startswith("before")
 
 
+def test_process_communication_capture_maxbytes(sup):
+    # Supervisor's BoundIO: a write that would pass capture_maxbytes drops
+    # as many bytes as it brings from the front of what was captured. Text
+    # is written to it once more than an END token's length is pending (and
+    # a lone END token waits for more output, hence the newline).
+    sup.write(listener_section(sup, "PROCESS_COMMUNICATION_STDOUT") + """
+        [program:comm]
+        command=/bin/sh -c "sleep 0.5; printf '<!--XSUPERVISOR:BEGIN-->0123456789ABCDEF<!--XSUPERVISOR:END-->'; sleep 0.3; printf '<!--XSUPERVISOR:BEGIN-->%s'; sleep 0.3; printf '%s'; sleep 0.3; printf '<!--XSUPERVISOR:END-->\\n'; exec sleep 1000"
+        startsecs=0
+        stdout_capture_maxbytes=40
+        """ % ("A" * 30, "B" * 30))
+    sup.start()
+    evs = wait_events(sup, lambda evs: len(evs) >= 2)
+    assert summary(evs) == [
+        ("PROCESS_COMMUNICATION_STDOUT",
+         "processname:comm groupname:comm pid:N\n0123456789ABCDEF"),
+        ("PROCESS_COMMUNICATION_STDOUT",
+         "processname:comm groupname:comm pid:N\n" + "B" * 30),
+    ]
+
+
 def test_process_communication_with_childutils_pcomm(sup):
     sup.script("sender.py", """
         import sys, time
@@ -327,9 +348,11 @@ def test_remote_communication(sup):
 # -- SUPERVISOR_STATE_CHANGE -----------------------------------------------
 
 def test_supervisor_state_change(sup):
+    # The program takes a moment to stop, so the listener (stopped after
+    # it) has time to record the STOPPING event under either daemon.
     sup.write(listener_section(sup, "SUPERVISOR_STATE_CHANGE") + """
         [program:sleeper]
-        command=sleep 1000
+        command=/bin/sh -c "trap 'sleep 0.5; exit 0' TERM; while :; do sleep 0.1; done"
         startsecs=0
         """)
     sup.start()
