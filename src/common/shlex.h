@@ -9,7 +9,8 @@
 #include <stddef.h>
 
 /*
- * Split like shlex.split(s): POSIX rules, '#' comments, quotes, escapes.
+ * Split like shlex.split(s): POSIX rules, quotes and backslash escapes;
+ * '#' is an ordinary character, as split() leaves comments off.
  * Returns a NULL-terminated argv (free with shlex_free_argv) and sets *argc,
  * or NULL with *cause (caller frees): "No closing quotation" or
  * "No escaped character", as Python says.
