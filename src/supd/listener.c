@@ -47,6 +47,8 @@ enum listener_state {
 
 static const char listener_ready_token[] = "READY\n";
 #define LISTENER_READY_LEN	(sizeof listener_ready_token - 1)
+/* Carries the global serial across a restart's exec. */
+#define LISTENER_SERIAL_ENV	"SUPD_EVENT_SERIAL"
 /* Only the length of "RESULT " is skipped; Supervisor never checks it. */
 #define LISTENER_RESULT_SKIP	7
 
@@ -793,15 +795,29 @@ listener_pool_free(struct group *g)
 void
 listener_init(void)
 {
-	size_t	i;
+	const char	*kept;
+	size_t		 i;
 
 	listener_serial = -1;
+	if ((kept = getenv(LISTENER_SERIAL_ENV)) != NULL) {
+		listener_serial = strtoll(kept, NULL, 10);
+		unsetenv(LISTENER_SERIAL_ENV);
+	}
 	for (i = 0; i < LISTENER_NTICKS; i++)
 		listener_ticks[i].ev = evtimer_new(server_base,
 		    listener_tick_cb, (void *)(uintptr_t)i);
 	event_set_sink(listener_sink, NULL);
 	process_add_observer(listener_observer, NULL);
 	capture_listener_input = listener_input;
+}
+
+void
+listener_keep_serial(void)
+{
+	char	buf[32];
+
+	snprintf(buf, sizeof buf, "%lld", listener_serial);
+	setenv(LISTENER_SERIAL_ENV, buf, 1);
 }
 
 void

@@ -20,6 +20,11 @@ struct process;
 void	listener_init(void);
 /* Free what listener_init made (after every group is removed). */
 void	listener_done(void);
+/*
+ * Before a restart re-executes the daemon: pass the global event serial
+ * on, since Supervisor restarts in-process and its serials carry on.
+ */
+void	listener_keep_serial(void);
 
 /*
  * A GROUP_LISTENER group was added: make its pool (g->pool, and each

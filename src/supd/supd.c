@@ -603,6 +603,7 @@ main(int argc, char **argv)
 	supd_cleanup(cf);
 	if (server_is_restarting()) {
 		setenv(SUPD_RESTART_ENV, "1", 1);
+		listener_keep_serial();	/* event serials go on, as in Supervisor */
 		execv("/proc/self/exe", supd_argv);
 		log_crit("cannot restart: %s", strerror(errno));
 		return (1);

@@ -369,6 +369,25 @@ def test_supervisor_state_change(sup):
     check_headers(evs[1])
 
 
+def test_serials_survive_restart(sup):
+    # supervisord restarts in-process: the global serial goes on, pool
+    # serials start again with the new pools.
+    sup.write(listener_section(sup, "SUPERVISOR_STATE_CHANGE") + """
+        [program:sleeper]
+        command=/bin/sh -c "trap 'sleep 0.5; exit 0' TERM; while :; do sleep 0.1; done"
+        startsecs=0
+        """)
+    sup.start()
+    wait_events(sup, lambda evs: len(evs) >= 1)
+    sup.rpc.restart()
+    evs = wait_events(sup, lambda evs: [e["h"]["eventname"] for e in evs]
+                      == ["SUPERVISOR_STATE_CHANGE_RUNNING",
+                          "SUPERVISOR_STATE_CHANGE_STOPPING",
+                          "SUPERVISOR_STATE_CHANGE_RUNNING"], timeout=20)
+    assert [(e["h"]["serial"], e["h"]["poolserial"]) for e in evs] == [
+        ("0", "0"), ("1", "1"), ("2", "0")]
+
+
 # -- PROCESS_GROUP -----------------------------------------------------------
 
 def test_process_group_events(sup):
