@@ -601,6 +601,56 @@ def test_numprocs_pool(sup):
     assert sorted(int(e["h"]["serial"]) for e in evs) == list(range(5))
 
 
+def test_stuck_listener_blocks_only_its_pool(sup):
+    # "stuck" takes one event and never reads again; large events must not
+    # block the daemon or the other pool.
+    sup.script("stuck.py", """
+        import sys, time
+        sys.stdout.write("READY\\n")
+        sys.stdout.flush()
+        time.sleep(1000)
+        """)
+    sup.script("chatty.py", """
+        import sys, time
+        time.sleep(0.5)
+        for i in range(20):
+            sys.stdout.write(chr(ord("a") + i) * 100000 + "\\n")
+            sys.stdout.flush()
+            time.sleep(0.05)
+        time.sleep(1000)
+        """)
+    sup.write(listener_section(sup, "PROCESS_LOG_STDOUT",
+                               extra="buffer_size=1000") + """
+        [eventlistener:stuck]
+        command=%s {dir}/stuck.py
+        events=PROCESS_LOG_STDOUT
+        startsecs=0
+
+        [program:chatty]
+        command=%s {dir}/chatty.py
+        startsecs=0
+        stdout_events_enabled=true
+        stdout_logfile=NONE
+        """ % (PY, PY))
+    sup.start()
+    want = "".join(chr(ord("a") + i) * 100000 + "\n" for i in range(20))
+
+    def all_data():
+        evs = received(sup)
+        data = "".join(e["p"].split("\n", 1)[1] for e in evs)
+        return data == want
+    deadline = time.monotonic() + 20
+    while not all_data():
+        # The daemon answers promptly throughout.
+        t = time.monotonic()
+        assert sup.proxy(timeout=5).supervisor.getState()["statename"] == \
+            "RUNNING"
+        assert time.monotonic() - t < 2
+        assert time.monotonic() < deadline, "listener did not get all data"
+        time.sleep(0.1)
+    sup.wait_log("pool stuck event buffer overflowed")
+
+
 def test_listener_priority_starts_first(sup):
     sup.write(listener_section(sup, "PROCESS_STATE_STARTING") + """
         [program:p]
