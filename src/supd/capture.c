@@ -283,6 +283,18 @@ capture_write_listener_log(struct capture *c, const char *data, size_t len)
 	free(stripped);
 }
 
+/* Supervisor logs a listener's stdout as Python bytes: b'READY\n'. */
+static void
+capture_debug_listener(struct process *p, const char *data, size_t len)
+{
+	struct evbuffer	*b = evbuffer_new();
+
+	event_add_repr(b, data, len);
+	log_debug("'%s' stdout output:\n%.*s", p->config->name,
+	    (int)evbuffer_get_length(b), (char *)evbuffer_pullup(b, -1));
+	evbuffer_free(b);
+}
+
 static void
 capture_output(struct capture *c, const char *data, size_t len)
 {
@@ -293,8 +305,7 @@ capture_output(struct capture *c, const char *data, size_t len)
 		if (c->writer != NULL)
 			capture_write_listener_log(c, data, len);
 		if (log_enabled(LOG_DEBG))
-			log_debug("'%s' stdout output:\n%.*s", p->config->name,
-			    (int)len, data);
+			capture_debug_listener(p, data, len);
 		capture_listener_input(p, data, len);
 		return;
 	}

@@ -156,8 +156,7 @@ event_is_utf8(const char *data, size_t len)
 	return (1);
 }
 
-/* Python's repr() of a bytes object. */
-static void
+void
 event_add_repr(struct evbuffer *b, const char *data, size_t len)
 {
 	const unsigned char	*s = (const unsigned char *)data;

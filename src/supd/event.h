@@ -68,5 +68,7 @@ void		 event_emit(enum event_type, const char *payload, size_t len);
  */
 struct evbuffer;
 void		 event_add_text(struct evbuffer *, const char *, size_t);
+/* Append Python's repr() of bytes: b'...' with Python's escapes. */
+void		 event_add_repr(struct evbuffer *, const char *, size_t);
 
 #endif
