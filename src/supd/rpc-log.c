@@ -364,7 +364,7 @@ rpc_log_clear_all(struct rpc_call *c, struct xr_value **argv, int argc)
 				    groups[i]->config->name, RPC_SUCCESS, NULL);
 				continue;
 			}
-			namespec = rpc_supervisor_namespec(
+			namespec = rpc_namespec(
 			    groups[i]->config->name, p->config->name);
 			rpc_supervisor_status(b, p->config->name,
 			    groups[i]->config->name, RPC_FAILED, namespec);

@@ -505,7 +505,7 @@ rpc_process_list_one(struct rpc_list *l, struct group *g, struct process *p)
 			return;
 		break;
 	}
-	namespec = rpc_supervisor_namespec(g->config->name, p->config->name);
+	namespec = rpc_namespec(g->config->name, p->config->name);
 	if (l->action == RPC_START)
 		waits = rpc_process_start_one(p, namespec, l->wait, &code,
 		    &extra);

@@ -37,17 +37,6 @@
 /* -------------------------------------------------------------------- */
 /* Shared helpers.                                                       */
 
-char *
-rpc_supervisor_namespec(const char *group, const char *name)
-{
-	char	*s;
-
-	if (strcmp(group, name) == 0)
-		return (xstrdup(name));
-	xasprintf(&s, "%s:%s", group, name);
-	return (s);
-}
-
 static int
 rpc_supervisor_priority_cmp(const void *a, const void *b)
 {

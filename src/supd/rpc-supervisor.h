@@ -48,7 +48,5 @@ void	 rpc_supervisor_status(struct evbuffer *, const char *name,
  * priority, equal priorities as configured. Caller frees.
  */
 struct process **rpc_supervisor_by_priority(const struct group *);
-/* Supervisor's make_namespec(): "name", or "group:name". Caller frees. */
-char	*rpc_supervisor_namespec(const char *group, const char *name);
 
 #endif

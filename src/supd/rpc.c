@@ -373,6 +373,17 @@ rpc_faultf(struct rpc_call *c, enum rpc_fault code, const char *fmt, ...)
 	free(extra);
 }
 
+char *
+rpc_namespec(const char *group, const char *name)
+{
+	char	*s;
+
+	if (strcmp(group, name) == 0)
+		return (xstrdup(name));
+	xasprintf(&s, "%s:%s", group, name);
+	return (s);
+}
+
 int
 rpc_check_state(struct rpc_call *c)
 {
@@ -461,8 +472,9 @@ rpc_http(struct evhttp_request *req, const char *buf, size_t len)
 	char		*cause = NULL;
 
 	if (xr_parse_call(buf, len, &xc, &cause) != 0) {
+		rpc_http_invalid(req, buf, len, strcmp(cause, "no method name")
+		    == 0 ? cause : "unmarshallable");
 		free(cause);
-		rpc_http_invalid(req, buf, len, "unmarshallable");
 		return;
 	}
 	if (xc->method == NULL || *xc->method == '\0') {

@@ -129,6 +129,8 @@ int		 rpc_arg_int(struct rpc_call *, const struct xr_value *,
 int		 rpc_truth(const struct xr_value *);
 /* Python's str() of a value, for fault texts. Caller frees. */
 char		*rpc_str(const struct xr_value *);
+/* Supervisor's make_namespec(): "name", or "group:name". Caller frees. */
+char		*rpc_namespec(const char *group, const char *name);
 /* Whether the daemon is running (Supervisor's mood check). */
 int		 rpc_check_state(struct rpc_call *);
 
