@@ -109,7 +109,8 @@ cv_int(const char *s, long long *out, char **why)
 {
 	if (cv_parse_int(s, 10, out) == 0)
 		return (0);
-	xasprintf(why, "'%s' is not an integer (expected a whole number)", s);
+	xasprintf(why, "invalid literal for int() with base 10: '%s' (expected "
+	    "a whole number)", s);
 	return (-1);
 }
 
@@ -147,8 +148,8 @@ cv_bool(const char *s, int *out, char **why)
 			return (0);
 		}
 	}
-	xasprintf(why, "'%s' is not a boolean (expected true/false, yes/no, "
-	    "on/off or 1/0)", s);
+	xasprintf(why, "not a valid boolean value: '%s' (expected true/false, "
+	    "yes/no, on/off or 1/0)", s);
 	return (-1);
 }
 
@@ -158,8 +159,8 @@ cv_octal(const char *s, int *out, char **why)
 	long long	v;
 
 	if (cv_parse_int(s, 8, &v) != 0 || v < INT_MIN || v > INT_MAX) {
-		xasprintf(why, "'%s' is not an octal number (expected e.g. 022)",
-		    s);
+		xasprintf(why, "%s can not be converted to an octal type "
+		    "(expected octal digits, e.g. 022)", s);
 		return (-1);
 	}
 	*out = (int)v;
@@ -198,8 +199,9 @@ cv_byte_size(const char *s, int64_t *out, char **why)
 	free(num);
 	free(lower);
 	if (!ok) {
-		xasprintf(why, "'%s' is not a byte size (expected a number with "
-		    "an optional KB, MB or GB suffix, e.g. 50MB)", s);
+		xasprintf(why, "invalid literal for int() in byte size '%s' "
+		    "(expected a number with an optional KB, MB or GB suffix, "
+		    "e.g. 50MB)", s);
 		return (-1);
 	}
 	*out = v * mult;
@@ -246,7 +248,8 @@ cv_signal(const char *s, int *out, char **why)
 
 	if (cv_parse_int(s, 10, &num) == 0) {
 		if (!cv_signal_valid(num)) {
-			xasprintf(why, "%lld is not a valid signal number", num);
+			xasprintf(why, "value %lld is not a valid signal number",
+			    num);
 			return (-1);
 		}
 		*out = (int)num;
@@ -268,8 +271,8 @@ cv_signal(const char *s, int *out, char **why)
 		}
 	}
 	free(full);
-	xasprintf(why, "'%s' is not a valid signal name (expected e.g. TERM, "
-	    "HUP, INT, QUIT, KILL, USR1, USR2 or a number)", s);
+	xasprintf(why, "value '%s' is not a valid signal name (expected e.g. "
+	    "TERM, HUP, INT, QUIT, KILL, USR1, USR2 or a number)", s);
 	return (-1);
 }
 
@@ -308,7 +311,7 @@ cv_exitcodes(const char *s, int **codes, int *n, char **why)
 		if (cv_parse_int(item, 10, &v) != 0 || v < 0 || v > 255) {
 			free(copy);
 			free(list);
-			xasprintf(why, "'%s' is not a valid list of exit codes "
+			xasprintf(why, "not a valid list of exit codes: '%s' "
 			    "(expected numbers 0 to 255 separated by commas)", s);
 			return (-1);
 		}
@@ -336,8 +339,8 @@ cv_autorestart(const char *s, int *out, char **why)
 		*out = 1;
 		return (0);
 	}
-	xasprintf(why, "'%s' is not a valid autorestart value (expected "
-	    "true, false or unexpected)", s);
+	xasprintf(why, "invalid 'autorestart' value '%s' (expected true, "
+	    "false or unexpected)", s);
 	return (-1);
 }
 
@@ -347,8 +350,8 @@ cv_loglevel(const char *s, int *out, char **why)
 	int	level;
 
 	if ((level = log_level_from_name(s)) < 0) {
-		xasprintf(why, "'%s' is not a log level (expected critical, "
-		    "error, warn, info, debug, trace or blather)", s);
+		xasprintf(why, "bad logging level name '%s' (expected "
+		    "critical, error, warn, info, debug, trace or blather)", s);
 		return (-1);
 	}
 	*out = level;
@@ -364,12 +367,13 @@ cv_user(const char *s, uid_t *uid, gid_t *gid, char **why)
 
 	if (cv_parse_int(s, 10, &v) == 0) {
 		if (v < 0 || v > UINT_MAX || (pw = getpwuid((uid_t)v)) == NULL) {
-			xasprintf(why, "no user with uid %s exists", s);
+			xasprintf(why, "Invalid user id %s (no such uid in "
+			    "/etc/passwd)", s);
 			return (-1);
 		}
 	} else if ((pw = getpwnam(s)) == NULL) {
-		xasprintf(why, "no user named '%s' exists (expected a user name "
-		    "or uid from /etc/passwd)", s);
+		xasprintf(why, "Invalid user name %s (expected a user name or "
+		    "uid from /etc/passwd)", s);
 		return (-1);
 	}
 	*uid = pw->pw_uid;
@@ -385,11 +389,11 @@ cv_group(const char *s, gid_t *gid, char **why)
 
 	if (cv_parse_int(s, 10, &v) == 0) {
 		if (v < 0 || v > UINT_MAX || (gr = getgrgid((gid_t)v)) == NULL) {
-			xasprintf(why, "no group with gid %s exists", s);
+			xasprintf(why, "Invalid group id %s", s);
 			return (-1);
 		}
 	} else if ((gr = getgrnam(s)) == NULL) {
-		xasprintf(why, "no group named '%s' exists", s);
+		xasprintf(why, "Invalid group name %s", s);
 		return (-1);
 	}
 	*gid = gr->gr_gid;
@@ -423,8 +427,9 @@ cv_name(const char *s, char **name, char **why)
 
 	stripped = cv_strip(s);
 	if ((bad = strcspn(stripped, " :/")) != (int)strlen(stripped)) {
-		xasprintf(why, "invalid name '%s': it contains '%c' (names may "
-		    "not contain spaces, ':' or '/')", s, stripped[bad]);
+		xasprintf(why, "Invalid name: '%s' because of character: '%c' "
+		    "(names may not contain spaces, ':' or '/')", s,
+		    stripped[bad]);
 		free(stripped);
 		return (-1);
 	}

@@ -254,7 +254,7 @@ config_existing_directory(struct config_ctx *ctx, const char *v)
 
 	path = cv_expanduser(v);
 	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		config_error(ctx, "'%s' is not an existing directory", v);
+		config_error(ctx, "%s is not an existing directory", v);
 		free(path);
 		return (NULL);
 	}
@@ -271,8 +271,8 @@ config_existing_dirpath(struct config_ctx *ctx, const char *v)
 	path = cv_expanduser(v);
 	dir = cv_dirname(path);
 	if (*dir != '\0' && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
-		config_error(ctx, "the directory of '%s' does not exist (create "
-		    "%s or choose another path)", v, dir);
+		config_error(ctx, "The directory named as part of the path %s "
+		    "does not exist (create %s or choose another path)", v, dir);
 		free(dir);
 		free(path);
 		return (NULL);
@@ -421,8 +421,9 @@ config_read_includes(struct config_ctx *ctx)
 	config_expand_here(ctx->ini, ctx->cf->here);
 	config_at(ctx, inc, "files");
 	if (ctx->opt == NULL) {
-		config_error(ctx, "[include] has no files= option (expected "
-		    "files = a list of globs, e.g. files = conf.d/*.conf)");
+		config_error(ctx, ".ini file has [include] section, but no "
+		    "files setting (expected files = a list of globs, e.g. "
+		    "files = conf.d/*.conf)");
 		return;
 	}
 	config_base_vars(ctx, &vars);
@@ -594,10 +595,14 @@ config_supervisord(struct config_ctx *ctx, const struct ini_section *sec)
 	if (cf->user != NULL) {
 		char	*why = NULL;
 
+		config_at(ctx, cmd->user != NULL ? NULL : sec, "user");
 		if (cv_user(cf->user, &cf->uid, &cf->gid, &why) != 0) {
-			config_error(ctx, "[supervisord] user: %s", why);
+			config_error(ctx, "%s", why);
 			free(why);
 		}
+		ctx->sec = NULL;
+		ctx->opt = NULL;
+		ctx->optname = NULL;
 	}
 }
 
@@ -756,6 +761,8 @@ config_program_common(struct config_ctx *ctx, const struct ini_section *sec,
 	if (pc->numprocs > 1 && pc->process_name != NULL &&
 	    strstr(pc->process_name, "%(process_num)") == NULL) {
 		config_at(ctx, sec, "process_name");
+		if (ctx->opt == NULL)
+			config_at(ctx, sec, "numprocs");
 		config_error(ctx, "%%(process_num) must be present within "
 		    "process_name when numprocs > 1 (e.g. process_name="
 		    "%%(program_name)s_%%(process_num)02d)");
@@ -763,7 +770,7 @@ config_program_common(struct config_ctx *ctx, const struct ini_section *sec,
 	}
 	if (pc->stopasgroup && !pc->killasgroup) {
 		config_at(ctx, sec, "killasgroup");
-		config_error(ctx, "cannot set stopasgroup=true and "
+		config_error(ctx, "Cannot set stopasgroup=true and "
 		    "killasgroup=false (killasgroup must be true too)");
 		bad = -1;
 	}
@@ -850,8 +857,9 @@ config_process(struct config_ctx *ctx, const struct ini_section *sec,
 		bad = 1;
 	else if (p->command == NULL) {
 		config_at(ctx, sec, NULL);
-		config_error(ctx, "no command= option (every program needs "
-		    "the command to run, e.g. command=/usr/bin/myapp --flag)");
+		config_error(ctx, "program section %s does not specify a "
+		    "command (every program needs command=, e.g. "
+		    "command=/usr/bin/myapp --flag)", sec->name);
 		bad = 1;
 	}
 	config_at(ctx, sec, "process_name");
@@ -1059,17 +1067,17 @@ config_hetero_groups(struct config_ctx *ctx, char ***claimed, int *nclaimed)
 			if (psec != NULL &&
 			    ini_find_section(ctx->ini, fname) != NULL) {
 				config_at(ctx, sec, "programs");
-				config_error(ctx, "name %s is ambiguous: it "
-				    "exists as [%s] and [%s]", prog, pname,
-				    fname);
+				config_error(ctx, "[%s] name %s is ambiguous "
+				    "(exists as program and fcgi-program)",
+				    sec->name, prog);
 				bad = 1;
 			} else if (psec == NULL &&
 			    (psec = ini_find_section(ctx->ini, fname)) ==
 			    NULL) {
 				config_at(ctx, sec, "programs");
-				config_error(ctx, "names unknown program %s "
-				    "(expected a [program:%s] section)", prog,
-				    prog);
+				config_error(ctx, "[%s] names unknown program "
+				    "or fcgi-program %s (expected a [program:%s] "
+				    "section)", sec->name, prog, prog);
 				bad = 1;
 			}
 			if (psec != NULL && !bad) {
@@ -1151,8 +1159,9 @@ config_listener_groups(struct config_ctx *ctx)
 		bad |= config_int(ctx, sec, "buffer_size", "10", &vars,
 		    &bufsize);
 		if (bad == 0 && bufsize < 1) {
-			config_error(ctx, "buffer_size must be at least 1, "
-			    "not %d", bufsize);
+			config_at(ctx, sec, "buffer_size");
+			config_error(ctx, "[%s] section sets invalid buffer_size "
+			    "(%d) (expected 1 or more)", sec->name, bufsize);
 			bad = 1;
 		}
 		bad |= config_get(ctx, sec, "result_handler",
@@ -1161,9 +1170,9 @@ config_listener_groups(struct config_ctx *ctx)
 		    "supervisor.dispatchers:default_handler") != 0 &&
 		    strcmp(handler, "supervisor.dispatchers:json_rpc_handler")
 		    != 0) {
-			config_error(ctx, "%s cannot be resolved (supd "
-			    "supports supervisor.dispatchers:default_handler)",
-			    handler);
+			config_error(ctx, "%s cannot be resolved within [%s] "
+			    "(supd provides supervisor.dispatchers:"
+			    "default_handler)", handler, sec->name);
 			bad = 1;
 		}
 		bad |= config_get(ctx, sec, "events", "", &vars, &events);
@@ -1183,9 +1192,10 @@ config_listener_groups(struct config_ctx *ctx)
 			}
 			if ((type = event_type_from_name(upper)) < 0) {
 				config_at(ctx, sec, "events");
-				config_error(ctx, "unknown event type %s "
-				    "(expected e.g. PROCESS_STATE, "
-				    "PROCESS_STATE_EXITED, TICK_60)", upper);
+				config_error(ctx, "Unknown event type %s in [%s] "
+				    "events (expected e.g. PROCESS_STATE, "
+				    "PROCESS_STATE_EXITED, TICK_60)", upper,
+				    sec->name);
 				bad = 1;
 				free(upper);
 				continue;
@@ -1198,15 +1208,15 @@ config_listener_groups(struct config_ctx *ctx)
 		free(events);
 		if (!bad && g->nevent_names == 0) {
 			config_at(ctx, sec, "events");
-			config_error(ctx, "an events= line is required (e.g. "
-			    "events=PROCESS_STATE)");
+			config_error(ctx, "[%s] section requires an \"events\" "
+			    "line (e.g. events=PROCESS_STATE)", sec->name);
 			bad = 1;
 		}
 		if (config_bool(ctx, sec, "redirect_stderr", "false", &vars,
 		    &redirect) == 0 && redirect) {
-			config_error(ctx, "redirect_stderr=true is not allowed "
-			    "in an event listener: it would interfere with the "
-			    "listener protocol");
+			config_error(ctx, "[%s] section sets redirect_stderr=true "
+			    "but this is not allowed because it will interfere "
+			    "with the eventlistener protocol", sec->name);
 			bad = 1;
 		}
 		expand_vars_free(&vars);
@@ -1232,8 +1242,9 @@ config_fcgi_socket(struct config_ctx *ctx, const char *sock,
 	fs->url = xstrdup(sock);
 	if (strncmp(sock, "unix://", 7) == 0) {
 		if (sock[7] != '/') {
-			config_error(ctx, "unix socket path %s is not an "
-			    "absolute path", sock + 7);
+			config_error(ctx, "Unix socket path %s is not an "
+			    "absolute path in [%s] socket", sock + 7,
+			    ctx->sec->name);
 			return (-1);
 		}
 		fs->is_unix = 1;
@@ -1250,8 +1261,11 @@ config_fcgi_socket(struct config_ctx *ctx, const char *sock,
 		return (0);
 	}
 	if (fs->mode != -1 || fs->owner_uid != (uid_t)-1) {
-		config_error(ctx, "socket_owner and socket_mode apply only to "
-		    "a unix domain socket (socket=unix:///path)");
+		config_at(ctx, ctx->sec, fs->mode != -1 ? "socket_mode" :
+		    "socket_owner");
+		config_error(ctx, "socket_owner and socket_mode params should "
+		    "only be used with a Unix domain socket (socket=unix:///"
+		    "path)");
 		return (-1);
 	}
 	if (strncmp(sock, "tcp://", 6) == 0 &&
@@ -1266,8 +1280,8 @@ config_fcgi_socket(struct config_ctx *ctx, const char *sock,
 		return (0);
 	}
 	free(why);
-	config_error(ctx, "bad socket format %s (expected tcp://host:port or "
-	    "unix:///absolute/path)", sock);
+	config_error(ctx, "Bad socket format %s in [%s] socket (expected "
+	    "tcp://host:port or unix:///absolute/path)", sock, ctx->sec->name);
 	return (-1);
 }
 
@@ -1313,8 +1327,8 @@ config_fcgi_groups(struct config_ctx *ctx, char **claimed, int nclaimed)
 		if (config_get(ctx, sec, "socket_backlog", NULL, &vars, &s) ==
 		    0 && s != NULL) {
 			if (cv_int_range(s, 1, 65535, &fs->backlog, &why)) {
-				config_error(ctx, "invalid socket_backlog: %s",
-				    why);
+				config_error(ctx, "Invalid socket_backlog value "
+				    "%s: %s", s, why);
 				free(why);
 				why = NULL;
 				bad = 1;
@@ -1325,8 +1339,8 @@ config_fcgi_groups(struct config_ctx *ctx, char **claimed, int nclaimed)
 		    s != NULL) {
 			if (cv_user_group(s, &fs->owner_uid, &fs->owner_gid,
 			    &why) != 0) {
-				config_error(ctx, "invalid socket_owner %s: %s",
-				    s, why);
+				config_error(ctx, "Invalid socket_owner value "
+				    "%s: %s", s, why);
 				free(why);
 				why = NULL;
 				bad = 1;
@@ -1336,7 +1350,8 @@ config_fcgi_groups(struct config_ctx *ctx, char **claimed, int nclaimed)
 		if (config_get(ctx, sec, "socket_mode", NULL, &vars, &s) == 0 &&
 		    s != NULL) {
 			if (cv_octal(s, &fs->mode, &why) != 0) {
-				config_error(ctx, "invalid socket_mode: %s", why);
+				config_error(ctx, "Invalid socket_mode value %s "
+				    "(expected octal digits, e.g. 0700)", s);
 				free(why);
 				why = NULL;
 				bad = 1;
@@ -1347,9 +1362,10 @@ config_fcgi_groups(struct config_ctx *ctx, char **claimed, int nclaimed)
 		if (config_get(ctx, sec, "socket", NULL, &vars, &sock) == 0) {
 			if (sock == NULL || *sock == '\0') {
 				config_at(ctx, sec, NULL);
-				config_error(ctx, "a socket= line is required "
-				    "(e.g. socket=tcp://127.0.0.1:9000 or "
-				    "socket=unix:///run/app.sock)");
+				config_error(ctx, "[%s] section requires a "
+				    "\"socket\" line (e.g. socket=tcp://"
+				    "127.0.0.1:9000 or socket=unix:///run/"
+				    "app.sock)", sec->name);
 				bad = 1;
 			} else if (config_fcgi_socket(ctx, sock, fs, &owner))
 				bad = 1;
@@ -1381,8 +1397,9 @@ config_server_auth(struct config_ctx *ctx, const struct ini_section *sec,
 	if ((sc->username == NULL) != (sc->password == NULL)) {
 		config_at(ctx, sec, sc->username == NULL ? "password" :
 		    "username");
-		config_error(ctx, "incomplete authentication: set both "
-		    "username and password, or neither");
+		config_error(ctx, "Section [%s] contains incomplete "
+		    "authentication: set both username and password, or "
+		    "neither", sec->name);
 		return (-1);
 	}
 	return (0);
@@ -1449,8 +1466,8 @@ config_servers(struct config_ctx *ctx)
 				config_get(ctx, sec, "chown", NULL, NULL, &s);
 				if (s != NULL && cv_user_group(s, &sc.chown_uid,
 				    &sc.chown_gid, &why) != 0) {
-					config_error(ctx, "invalid chown value "
-					    "%s: %s", s, why);
+					config_error(ctx, "Invalid sockchown "
+					    "value %s: %s", s, why);
 					free(why);
 					why = NULL;
 					bad = 1;
@@ -1459,8 +1476,9 @@ config_servers(struct config_ctx *ctx)
 				config_get(ctx, sec, "chmod", NULL, NULL, &s);
 				if (s != NULL &&
 				    cv_octal(s, &sc.chmod, &why) != 0) {
-					config_error(ctx, "invalid chmod value: "
-					    "%s", why);
+					config_error(ctx, "Invalid chmod value "
+					    "%s (expected octal digits, e.g. "
+					    "0700)", s);
 					free(why);
 					why = NULL;
 					bad = 1;
@@ -1499,11 +1517,12 @@ config_rpcinterfaces(struct config_ctx *ctx)
 		config_at(ctx, sec, key);
 		if (ctx->opt == NULL) {
 			config_at(ctx, sec, NULL);
-			config_error(ctx, "no %s= line (expected %s = %s)", key,
-			    key, standard);
+			config_error(ctx, "section [%s] does not specify a %s "
+			    "(expected %s = %s)", sec->name, key, key, standard);
 		} else if (strcmp(ctx->opt->value, standard) != 0) {
-			config_error(ctx, "unknown factory %s (supd provides "
-			    "only %s)", ctx->opt->value, standard);
+			config_error(ctx, "%s cannot be resolved within [%s] "
+			    "(supd provides only %s)", ctx->opt->value,
+			    sec->name, standard);
 		}
 	}
 }
@@ -1573,6 +1592,24 @@ config_init_env(struct config_ctx *ctx)
 	ctx->node = xstrdup(uname(&un) == 0 ? un.nodename : "localhost");
 }
 
+/* Order "file:line: ..." messages by file, then line number. */
+static int
+config_error_cmp(const void *a, const void *b)
+{
+	const char	*ea = *(char *const *)a, *eb = *(char *const *)b;
+	const char	*ca = strchr(ea, ':'), *cb = strchr(eb, ':');
+	size_t		 la, lb;
+	int		 c;
+
+	if (ca == NULL || cb == NULL)
+		return (0);
+	la = ca - ea;
+	lb = cb - eb;
+	if ((c = strncmp(ea, eb, la < lb ? la : lb)) != 0 || la != lb)
+		return (c != 0 ? c : (la < lb ? -1 : 1));
+	return (atoi(ca + 1) - atoi(cb + 1));
+}
+
 struct config *
 config_load(const struct cmdline *cmd, char ***errors, int *nerrors)
 {
@@ -1610,9 +1647,10 @@ config_load(const struct cmdline *cmd, char ***errors, int *nerrors)
 	}
 	config_read_includes(&ctx);
 	if ((sec = ini_find_section(ctx.ini, "supervisord")) == NULL) {
-		config_add_msg(&ctx.errors, &ctx.nerrors, xprintf("%s: no "
-		    "[supervisord] section (every config needs one, even if "
-		    "empty)", cf->configfile));
+		config_add_msg(&ctx.errors, &ctx.nerrors, xprintf("%s: .ini "
+		    "file does not include supervisord section (every config "
+		    "needs a [supervisord] section, even an empty one)",
+		    cf->configfile));
 		goto out;
 	}
 	config_supervisord(&ctx, sec);
@@ -1630,6 +1668,11 @@ out:
 		ini_free(ctx.ini);
 	expand_vars_free(&ctx.env);
 	free(ctx.node);
+	if (ctx.nerrors > 1) {
+		/* qsort is not stable, but two errors on one line are rare. */
+		qsort(ctx.errors, ctx.nerrors, sizeof *ctx.errors,
+		    config_error_cmp);
+	}
 	*errors = ctx.errors;
 	*nerrors = ctx.nerrors;
 	if (ctx.nerrors > 0) {

@@ -189,6 +189,11 @@ process_arm(struct process *p, double seconds)
 
 	if (seconds < 0)
 		seconds = 0;
+	/*
+	 * Timers count from libevent's cached loop time; a callback that
+	 * spawns many processes would otherwise arm them early.
+	 */
+	event_base_update_cache_time(server_base);
 	tv.tv_sec = (time_t)seconds;
 	tv.tv_usec = (suseconds_t)((seconds - tv.tv_sec) * 1e6);
 	evtimer_add(p->timer, &tv);
