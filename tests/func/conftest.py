@@ -25,7 +25,7 @@ sys.path.insert(0, "/usr/lib/python3/dist-packages")
 from supervisor.xmlrpc import SupervisorTransport  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("SUPD_BUILD", os.path.join(ROOT, "build"))
+BUILD = os.path.abspath(os.environ.get("SUPD_BUILD", os.path.join(ROOT, "build")))
 SUPERVISORCTL = "/usr/bin/supervisorctl"
 PR_SET_CHILD_SUBREAPER = 36
 
