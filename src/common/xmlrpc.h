@@ -103,4 +103,44 @@ void		 xr_encode_response(struct evbuffer *, const struct xr_value *);
 void		 xr_encode_fault(struct evbuffer *, int code, const char *string);
 void		 xr_encode_value(struct evbuffer *, const struct xr_value *);
 
+/*
+ * A streaming writer for replies too large to build as a tree first
+ * (getAllProcessInfo with thousands of processes). The pieces produce the
+ * same bytes as xr_encode_response on the equivalent tree:
+ *
+ *	xr_encode_response_begin(b);
+ *	xr_encode_array_begin(b);
+ *	xr_encode_struct_begin(b);
+ *	xr_encode_member_begin(b, "pid");
+ *	xr_encode_int(b, 42);
+ *	xr_encode_member_end(b);
+ *	xr_encode_struct_end(b);
+ *	xr_encode_array_end(b);
+ *	xr_encode_response_end(b);
+ */
+void		 xr_encode_response_begin(struct evbuffer *);
+void		 xr_encode_response_end(struct evbuffer *);
+void		 xr_encode_array_begin(struct evbuffer *);
+void		 xr_encode_array_end(struct evbuffer *);
+void		 xr_encode_struct_begin(struct evbuffer *);
+void		 xr_encode_struct_end(struct evbuffer *);
+void		 xr_encode_member_begin(struct evbuffer *, const char *name);
+void		 xr_encode_member_end(struct evbuffer *);
+void		 xr_encode_nil(struct evbuffer *);
+void		 xr_encode_bool(struct evbuffer *, int);
+void		 xr_encode_int(struct evbuffer *, long long);
+void		 xr_encode_double(struct evbuffer *, double);
+void		 xr_encode_string(struct evbuffer *, const char *);
+void		 xr_encode_string_len(struct evbuffer *, const char *, size_t);
+void		 xr_encode_base64(struct evbuffer *, const void *, size_t);
+void		 xr_encode_datetime(struct evbuffer *, const char *);
+
+/*
+ * Format a double as Python's repr() does ("0.1", "1e+16", "-0.0", "inf"):
+ * the shortest string that reads back as the same double. buf holds at
+ * least XR_DOUBLE_REPR_MAX bytes. Returns buf.
+ */
+#define XR_DOUBLE_REPR_MAX	32
+char		*xr_double_repr(double, char *buf);
+
 #endif
