@@ -1167,9 +1167,7 @@ config_listener_groups(struct config_ctx *ctx)
 		bad |= config_get(ctx, sec, "result_handler",
 		    "supervisor.dispatchers:default_handler", &vars, &handler);
 		if (handler != NULL && strcmp(handler,
-		    "supervisor.dispatchers:default_handler") != 0 &&
-		    strcmp(handler, "supervisor.dispatchers:json_rpc_handler")
-		    != 0) {
+		    "supervisor.dispatchers:default_handler") != 0) {
 			config_error(ctx, "%s cannot be resolved within [%s] "
 			    "(supd provides supervisor.dispatchers:"
 			    "default_handler)", handler, sec->name);

@@ -42,6 +42,7 @@ static struct cmdline	 supd_cmdline;
 static char		**supd_argv;
 static int		 supd_pidfd = -1;
 static int		 supd_pidfile_written;
+static char		*supd_pidfile;
 
 static const char supd_help[] =
 "supd -- run a set of programs as daemons (a drop-in supervisord).\n"
@@ -482,6 +483,7 @@ supd_write_pidfile(struct config *cf)
 		return;
 	}
 	supd_pidfile_written = 1;
+	supd_pidfile = xstrdup(cf->pidfile);
 	log_info("supervisord started with pid %d", (int)getpid());
 }
 
@@ -549,11 +551,11 @@ supd_start_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-supd_cleanup(struct config *cf)
+supd_cleanup(void)
 {
 	http_close();
 	if (supd_pidfile_written)
-		unlink(cf->pidfile);
+		unlink(supd_pidfile);
 	if (supd_pidfd != -1)
 		close(supd_pidfd);
 }
@@ -600,7 +602,8 @@ main(int argc, char **argv)
 
 	server_loop();
 
-	supd_cleanup(cf);
+	/* reloadConfig may have replaced cf; the pidfile is the first one's. */
+	supd_cleanup();
 	if (server_is_restarting()) {
 		setenv(SUPD_RESTART_ENV, "1", 1);
 		listener_keep_serial();	/* event serials go on, as in Supervisor */
