@@ -297,6 +297,20 @@ group_lookup(const char *namespec, struct group **gp, struct process **pp)
 	return (*pp == NULL ? -1 : 0);
 }
 
+/* Indexes by descending priority; among equals, later in the group first. */
+static int
+group_stop_cmp(const void *a, const void *b, void *arg)
+{
+	const struct group	*g = arg;
+	int			 ia = *(const int *)a, ib = *(const int *)b;
+	int			 pa = g->procs[ia]->config->priority;
+	int			 pb = g->procs[ib]->config->priority;
+
+	if (pa != pb)
+		return (pa > pb ? -1 : 1);
+	return (ib - ia);
+}
+
 /*
  * Supervisor's stop_all(): running and starting processes get their stop
  * signal, highest priority first; BACKOFF ones give up.
@@ -305,26 +319,20 @@ void
 group_stop_all(struct group *g)
 {
 	struct process	*p;
-	int		 i, j, best;
-	char		*done;
+	int		*order, i;
 
-	done = xcalloc(g->nprocs + 1, 1);
+	order = xcalloc(g->nprocs + 1, sizeof *order);
+	for (i = 0; i < g->nprocs; i++)
+		order[i] = i;
+	qsort_r(order, g->nprocs, sizeof *order, group_stop_cmp, g);
 	for (i = 0; i < g->nprocs; i++) {
-		best = -1;
-		for (j = 0; j < g->nprocs; j++) {
-			if (!done[j] && (best == -1 ||
-			    g->procs[j]->config->priority >=
-			    g->procs[best]->config->priority))
-				best = j;
-		}
-		done[best] = 1;
-		p = g->procs[best];
+		p = g->procs[order[i]];
 		if (p->state == PROCESS_RUNNING || p->state == PROCESS_STARTING)
 			process_stop(p);
 		else if (p->state == PROCESS_BACKOFF)
 			process_give_up(p);
 	}
-	free(done);
+	free(order);
 }
 
 void
