@@ -116,15 +116,23 @@ server_report_cb(evutil_socket_t fd, short what, void *arg)
 static void
 server_stop_next(void)
 {
+	static int	 busy;
 	struct group	*g;
 
+	/* Stopping emits state changes, which call us again: not nested. */
+	if (busy)
+		return;
+	busy = 1;
 	while (server_nstop > 0) {
 		g = server_stop_list[server_nstop - 1];
 		group_stop_all(g);
-		if (group_unstopped(g) > 0)
+		if (group_unstopped(g) > 0) {
+			busy = 0;
 			return;
+		}
 		server_nstop--;
 	}
+	busy = 0;
 	free(server_stop_list);
 	server_stop_list = NULL;
 	event_base_loopexit(server_base, NULL);
