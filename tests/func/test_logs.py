@@ -184,7 +184,7 @@ WRITER = """
     import os, sys, time
     for i in range(int(sys.argv[1])):
         os.write(1, ("line-%04d " % i + "x" * 89 + "\\n").encode())
-        time.sleep(0.005)
+        time.sleep(0.01)
     while True:
         time.sleep(1000)
     """
