@@ -24,6 +24,7 @@
 #include "log.h"
 #include "process.h"
 #include "rpc.h"
+#include "rpc-encode.h"
 #include "rpc-supervisor.h"
 #include "server.h"
 #include "version.h"
@@ -332,38 +333,103 @@ rpc_supervisor_logfile(const struct channel_config *ch)
 	return (ch->logfile);
 }
 
+/* Decimal digits of a non-negative v at buf; returns how many. */
+static int
+rpc_supervisor_itoa(char *buf, long v)
+{
+	char	tmp[24];
+	int	n = 0, i;
+
+	do {
+		tmp[n++] = '0' + v % 10;
+		v /= 10;
+	} while (v > 0);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return (n);
+}
+
+/* A string member of getProcessInfo's struct. */
+#define RPC_INFO_STRING(o, name, s) do {				\
+	const char *s_ = (s);						\
+	rpc_out_member_begin(o, name);					\
+	rpc_out_string(o, s_, strlen(s_));				\
+	rpc_out_member_end(o);						\
+} while (0)
+#define RPC_INFO_INT(o, name, v) do {					\
+	rpc_out_member_begin(o, name);					\
+	rpc_out_int(o, v);						\
+	rpc_out_member_end(o);						\
+} while (0)
+
+/*
+ * The description of a RUNNING process, the most common one, written
+ * without printf: in a getAllProcessInfo of a thousand processes the
+ * formatting was a fifth of the time. It must read exactly as
+ * process_description() writes it (Python's str(timedelta)).
+ */
+static void
+rpc_supervisor_uptime(struct rpc_out *o, const struct process *p, double now)
+{
+	char	buf[96], *q = buf;
+	long	up, days, v[3];
+	int	i;
+
+	up = (long)now - (long)p->laststart;
+	if (up < 0)
+		up = 0;
+	days = up / 86400;
+	up %= 86400;
+	v[0] = up / 3600;
+	v[1] = (up % 3600) / 60;
+	v[2] = up % 60;
+	q = stpcpy(q, "pid ");
+	q += rpc_supervisor_itoa(q, p->pid);
+	q = stpcpy(q, ", uptime ");
+	if (days > 0) {
+		q += rpc_supervisor_itoa(q, days);
+		q = stpcpy(q, days == 1 ? " day, " : " days, ");
+	}
+	q += rpc_supervisor_itoa(q, v[0]);
+	for (i = 1; i < 3; i++) {
+		*q++ = ':';
+		*q++ = '0' + v[i] / 10;
+		*q++ = '0' + v[i] % 10;
+	}
+	rpc_out_string(o, buf, q - buf);
+}
+
 /* getProcessInfo's struct, keys in Supervisor's order. */
 static void
-rpc_supervisor_info(struct evbuffer *b, const struct process *p, double now)
+rpc_supervisor_info(struct rpc_out *o, const struct process *p, double now)
 {
 	const struct process_config	*pc = p->config;
 	char				*desc;
 
-	xr_encode_struct_begin(b);
-	rpc_supervisor_member_string(b, "name", pc->name);
-	rpc_supervisor_member_string(b, "group", pc->group->name);
-	rpc_supervisor_member_int(b, "start",
-	    rpc_supervisor_capped(p->laststart));
-	rpc_supervisor_member_int(b, "stop",
-	    rpc_supervisor_capped(p->laststop));
-	rpc_supervisor_member_int(b, "now", rpc_supervisor_capped(now));
-	rpc_supervisor_member_int(b, "state", p->state);
-	rpc_supervisor_member_string(b, "statename",
-	    process_state_name(p->state));
-	rpc_supervisor_member_string(b, "spawnerr",
-	    p->spawnerr != NULL ? p->spawnerr : "");
-	rpc_supervisor_member_int(b, "exitstatus", p->exitstatus);
-	rpc_supervisor_member_string(b, "logfile",
-	    rpc_supervisor_logfile(&pc->out));
-	rpc_supervisor_member_string(b, "stdout_logfile",
-	    rpc_supervisor_logfile(&pc->out));
-	rpc_supervisor_member_string(b, "stderr_logfile",
-	    rpc_supervisor_logfile(&pc->err));
-	rpc_supervisor_member_int(b, "pid", p->pid);
-	desc = process_description(p, now);
-	rpc_supervisor_member_string(b, "description", desc);
-	free(desc);
-	xr_encode_struct_end(b);
+	rpc_out_struct_begin(o);
+	RPC_INFO_STRING(o, "name", pc->name);
+	RPC_INFO_STRING(o, "group", pc->group->name);
+	RPC_INFO_INT(o, "start", rpc_supervisor_capped(p->laststart));
+	RPC_INFO_INT(o, "stop", rpc_supervisor_capped(p->laststop));
+	RPC_INFO_INT(o, "now", rpc_supervisor_capped(now));
+	RPC_INFO_INT(o, "state", p->state);
+	RPC_INFO_STRING(o, "statename", process_state_name(p->state));
+	RPC_INFO_STRING(o, "spawnerr", p->spawnerr != NULL ? p->spawnerr : "");
+	RPC_INFO_INT(o, "exitstatus", p->exitstatus);
+	RPC_INFO_STRING(o, "logfile", rpc_supervisor_logfile(&pc->out));
+	RPC_INFO_STRING(o, "stdout_logfile", rpc_supervisor_logfile(&pc->out));
+	RPC_INFO_STRING(o, "stderr_logfile", rpc_supervisor_logfile(&pc->err));
+	RPC_INFO_INT(o, "pid", p->pid);
+	if (p->state == PROCESS_RUNNING) {
+		rpc_out_member_begin(o, "description");
+		rpc_supervisor_uptime(o, p, now);
+		rpc_out_member_end(o);
+	} else {
+		desc = process_description(p, now);
+		RPC_INFO_STRING(o, "description", desc);
+		free(desc);
+	}
+	rpc_out_struct_end(o);
 }
 
 static void
@@ -371,10 +437,13 @@ rpc_supervisor_process_info(struct rpc_call *c, struct xr_value **argv,
     int argc)
 {
 	struct process	*p;
+	struct rpc_out	 o;
 
 	if ((p = rpc_supervisor_process(c, argv[0])) == NULL)
 		return;
-	rpc_supervisor_info(rpc_result(c), p, process_now());
+	rpc_out_init(&o, 2048);
+	rpc_supervisor_info(&o, p, process_now());
+	rpc_out_flush(&o, rpc_result(c));
 	rpc_done(c);
 }
 
@@ -404,11 +473,11 @@ static void
 rpc_supervisor_all_process_info(struct rpc_call *c, struct xr_value **argv,
     int argc)
 {
-	struct evbuffer	 *b = rpc_result(c);
 	struct group	**all, **groups;
 	struct process	**procs = NULL;
+	struct rpc_out	  o;
 	double		  now = process_now();
-	int		  n, i, j, max = 0;
+	int		  n, i, j, max = 0, total = 0;
 
 	all = group_all(&n);
 	groups = xreallocarray(NULL, n + 1, sizeof *groups);
@@ -417,18 +486,23 @@ rpc_supervisor_all_process_info(struct rpc_call *c, struct xr_value **argv,
 	for (i = 0; i < n; i++) {
 		if (groups[i]->nprocs > max)
 			max = groups[i]->nprocs;
+		total += groups[i]->nprocs;
 	}
 	procs = xreallocarray(NULL, max + 1, sizeof *procs);
-	xr_encode_array_begin(b);
+	/* About 1200 bytes a process: grow once or never. */
+	rpc_out_init(&o, 64 + (size_t)total * 1280);
+	rpc_out_lit(&o, "<value><array><data>\n");
 	for (i = 0; i < n; i++) {
 		memcpy(procs, groups[i]->procs,
 		    groups[i]->nprocs * sizeof *procs);
-		qsort(procs, groups[i]->nprocs, sizeof *procs,
-		    rpc_supervisor_process_cmp);
+		if (groups[i]->nprocs > 1)
+			qsort(procs, groups[i]->nprocs, sizeof *procs,
+			    rpc_supervisor_process_cmp);
 		for (j = 0; j < groups[i]->nprocs; j++)
-			rpc_supervisor_info(b, procs[j], now);
+			rpc_supervisor_info(&o, procs[j], now);
 	}
-	xr_encode_array_end(b);
+	rpc_out_lit(&o, "</data></array></value>\n");
+	rpc_out_flush(&o, rpc_result(c));
 	free(procs);
 	free(groups);
 	rpc_done(c);

@@ -22,6 +22,7 @@
 #include "http.h"
 #include "http-auth.h"
 #include "rpc.h"
+#include "rpc-encode.h"
 #include "server.h"
 #include "sha1.h"
 #include "spawn.h"
@@ -714,6 +715,61 @@ test_multicall_client_leaves(void **state)
 	assert_int_equal(evbuffer_get_length(stub_reply), 0);
 }
 
+/* -------------------------------------------------------------------- */
+/* The fast writer writes the codec's bytes.                             */
+
+static void
+check_same(struct rpc_out *o, struct evbuffer *ref)
+{
+	struct evbuffer	*got = evbuffer_new();
+	size_t		 n = evbuffer_get_length(ref);
+
+	rpc_out_flush(o, got);
+	assert_int_equal(evbuffer_get_length(got), n);
+	assert_memory_equal(evbuffer_pullup(got, -1), evbuffer_pullup(ref, -1),
+	    n);
+	evbuffer_free(got);
+}
+
+static void
+test_fast_writer(void **state)
+{
+	static const char *strings[] = { "", "plain", "a<b>&c", "h\xc3\xa9llo",
+	    "bad \xff\xfe utf-8", "tab\tnew\nline", "\xe2\x98\x83" };
+	static const long long ints[] = { 0, 1, -1, 2147483647LL,
+	    -2147483647LL - 1, 2147483648LL, -2147483649LL, 9223372036854775807LL,
+	    -9223372036854775807LL - 1 };
+	struct evbuffer	*ref = evbuffer_new();
+	struct rpc_out	 o;
+	size_t		 i;
+
+	rpc_out_init(&o, 1);
+	for (i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+		rpc_out_string(&o, strings[i], strlen(strings[i]));
+		xr_encode_string_len(ref, strings[i], strlen(strings[i]));
+	}
+	for (i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+		rpc_out_int(&o, ints[i]);
+		xr_encode_int(ref, ints[i]);
+	}
+	rpc_out_bool(&o, 1);
+	xr_encode_bool(ref, 1);
+	rpc_out_bool(&o, 0);
+	xr_encode_bool(ref, 0);
+	rpc_out_struct_begin(&o);
+	rpc_out_member_begin(&o, "pid");
+	rpc_out_int(&o, 42);
+	rpc_out_member_end(&o);
+	rpc_out_struct_end(&o);
+	xr_encode_struct_begin(ref);
+	xr_encode_member_begin(ref, "pid");
+	xr_encode_int(ref, 42);
+	xr_encode_member_end(ref);
+	xr_encode_struct_end(ref);
+	check_same(&o, ref);
+	evbuffer_free(ref);
+}
+
 int
 main(void)
 {
@@ -724,6 +780,7 @@ main(void)
 		cmocka_unit_test(test_auth_sha),
 		cmocka_unit_test(test_fault_texts),
 		cmocka_unit_test(test_namespec),
+		cmocka_unit_test(test_fast_writer),
 		cmocka_unit_test_setup_teardown(test_int_conversion, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_truth_and_str, setup,
