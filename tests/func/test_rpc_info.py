@@ -8,6 +8,8 @@ import xmlrpc.client
 
 import pytest
 
+from conftest import SANITIZER_MARKERS, Daemon
+
 
 PROCESS_INFO_KEYS = {
     "name", "group", "description", "start", "stop", "now", "state",
@@ -49,34 +51,127 @@ def check_types(info):
             assert type(value) is str, (key, value)
 
 
+# One daemon for the tests that only look: each program shows one state
+# or one configuration.  Tests that need a whole list, or change
+# something, start their own.
+SHARED = """
+[program:sleeper]
+command=sleep 1000
+startsecs=0
+[program:idle]
+command=sleep 1000
+autostart=false
+[program:once]
+command=sh -c 'exit 0'
+startsecs=0
+autorestart=false
+[program:bad]
+command=sh -c 'exit 3'
+startsecs=0
+autorestart=false
+[program:quick]
+command=sh -c 'exit 1'
+startsecs=1
+startretries=0
+[program:flap]
+command=sh -c 'exit 1'
+startsecs=1
+startretries=100
+[program:ghost]
+command=/nonexistent/ghost-binary
+startretries=0
+[program:slow]
+command=sleep 1000
+startsecs=600
+[program:files]
+command=sleep 1000
+stdout_logfile={dir}/files.out
+stderr_logfile={dir}/files.err
+autostart=false
+[program:nolog]
+command=sleep 1000
+stdout_logfile=NONE
+stderr_logfile=NONE
+autostart=false
+[program:redir]
+command=sleep 1000
+redirect_stderr=true
+autostart=false
+[program:auto]
+command=sleep 1000
+autostart=false
+[program:a]
+command=sleep 1000
+autostart=false
+[group:g]
+programs=a
+[program:w]
+command=sleep 1000
+process_name=%(program_name)s_%(process_num)02d
+numprocs=2
+autostart=false
+[program:cfg]
+command=sleep 1000
+autostart=false
+priority=7
+startsecs=3
+startretries=5
+stopsignal=INT
+stopwaitsecs=4
+exitcodes=0,2
+redirect_stderr=true
+stdout_logfile={dir}/cfg.out
+stdout_logfile_maxbytes=1234
+stdout_logfile_backups=2
+killasgroup=true
+stopasgroup=true
+directory=/tmp
+[program:dflt]
+command=sleep 1000
+autostart=false
+"""
+
+
+@pytest.fixture(scope="module")
+def shared(daemon_kind, tmp_path_factory):
+    """A daemon shared by the tests of this module that change nothing."""
+    d = Daemon(daemon_kind, tmp_path_factory.mktemp("info-shared"))
+    d.write(SHARED)
+    d.start()
+    try:
+        yield d
+    finally:
+        d.stop()
+    out = d.output()
+    for marker in SANITIZER_MARKERS:
+        assert marker not in out, "sanitizer report from daemon:\n" + out
+
+
+def config_info(d, name):
+    [info] = [i for i in d.rpc.getAllConfigInfo() if i["name"] == name]
+    return info
+
+
 # -- versions, identification, state, pid ------------------------------
 
-def test_get_api_version_is_3_0(sup):
-    sup.write("")
-    sup.start()
-    assert sup.rpc.getAPIVersion() == "3.0"
+def test_get_api_version_is_3_0(shared):
+    assert shared.rpc.getAPIVersion() == "3.0"
 
 
-def test_get_version_alias_returns_api_version(sup):
-    sup.write("")
-    sup.start()
-    assert sup.rpc.getVersion() == "3.0"
+def test_get_version_alias_returns_api_version(shared):
+    assert shared.rpc.getVersion() == "3.0"
 
 
-def test_get_supervisor_version_is_a_version_string(sup):
-    sup.write("")
-    sup.start()
-    version = sup.rpc.getSupervisorVersion()
+def test_get_supervisor_version_is_a_version_string(shared):
+    version = shared.rpc.getSupervisorVersion()
     assert type(version) is str
     assert re.match(r"^\d+\.\d+(\.\d+)?", version), version
-    if not sup.is_supd:
+    if not shared.is_supd:
         assert version == "4.2.5"
 
 
-def test_get_identification_defaults_to_supervisor(sup):
-    sup.write("")
-    sup.start()
-    assert sup.rpc.getIdentification() == "supervisor"
+def test_get_identification_defaults_to_supervisor(shared):
+    assert shared.rpc.getIdentification() == "supervisor"
 
 
 def test_get_identification_follows_identifier_option(sup):
@@ -89,38 +184,26 @@ def test_get_identification_follows_identifier_option(sup):
     assert sup.rpc.getIdentification() == "edge-7"
 
 
-def test_get_state_running_is_exact_struct(sup):
-    sup.write("")
-    sup.start()
-    assert sup.rpc.getState() == {"statecode": 1, "statename": "RUNNING"}
+def test_get_state_running_is_exact_struct(shared):
+    assert shared.rpc.getState() == {"statecode": 1, "statename": "RUNNING"}
 
 
-def test_get_pid_is_daemon_pid(sup):
-    sup.write("")
-    sup.start()
-    pid = sup.rpc.getPID()
+def test_get_pid_is_daemon_pid(shared):
+    pid = shared.rpc.getPID()
     assert type(pid) is int
-    assert pid == sup.proc.pid
+    assert pid == shared.proc.pid
 
 
-def test_no_argument_methods_reject_arguments(sup):
-    sup.write("")
-    sup.start()
+def test_no_argument_methods_reject_arguments(shared):
     for name in ("getAPIVersion", "getSupervisorVersion", "getIdentification",
                  "getState", "getPID", "getAllProcessInfo", "getAllConfigInfo"):
-        assert fault_of(getattr(sup.rpc, name), 1) == (2, "INCORRECT_PARAMETERS"), name
+        assert fault_of(getattr(shared.rpc, name), 1) == (2, "INCORRECT_PARAMETERS"), name
 
 
 # -- getProcessInfo ----------------------------------------------------
 
-def test_process_info_running(sup):
-    sup.write("""
-        [program:sleeper]
-        command=sleep 1000
-        startsecs=0
-        """)
-    sup.start()
-    info = sup.wait_state("sleeper", "RUNNING")
+def test_process_info_running(shared):
+    info = shared.wait_state("sleeper", "RUNNING")
     check_types(info)
     assert info["name"] == "sleeper"
     assert info["group"] == "sleeper"
@@ -135,14 +218,8 @@ def test_process_info_running(sup):
                     info["description"]), info["description"]
 
 
-def test_process_info_never_started(sup):
-    sup.write("""
-        [program:idle]
-        command=sleep 1000
-        autostart=false
-        """)
-    sup.start()
-    info = sup.info("idle")
+def test_process_info_never_started(shared):
+    info = shared.info("idle")
     check_types(info)
     assert info["state"] == 0
     assert info["statename"] == "STOPPED"
@@ -168,15 +245,8 @@ def test_process_info_stopped_after_running(sup):
     assert info["description"] == stop_description(info["stop"])
 
 
-def test_process_info_exited_expected(sup):
-    sup.write("""
-        [program:once]
-        command=sh -c 'exit 0'
-        startsecs=0
-        autorestart=false
-        """)
-    sup.start()
-    info = sup.wait_state("once", "EXITED")
+def test_process_info_exited_expected(shared):
+    info = shared.wait_state("once", "EXITED")
     check_types(info)
     assert info["state"] == 100
     assert info["exitstatus"] == 0
@@ -185,29 +255,15 @@ def test_process_info_exited_expected(sup):
     assert info["description"] == stop_description(info["stop"])
 
 
-def test_process_info_exited_unexpected_reports_bad_exit_code(sup):
-    sup.write("""
-        [program:bad]
-        command=sh -c 'exit 3'
-        startsecs=0
-        autorestart=false
-        """)
-    sup.start()
-    info = sup.wait_state("bad", "EXITED")
+def test_process_info_exited_unexpected_reports_bad_exit_code(shared):
+    info = shared.wait_state("bad", "EXITED")
     assert info["exitstatus"] == 3
     assert info["spawnerr"] == "Bad exit code 3"
     assert info["description"] == stop_description(info["stop"])
 
 
-def test_process_info_fatal_exited_too_quickly(sup):
-    sup.write("""
-        [program:quick]
-        command=sh -c 'exit 1'
-        startsecs=1
-        startretries=0
-        """)
-    sup.start()
-    info = sup.wait_state("quick", "FATAL")
+def test_process_info_fatal_exited_too_quickly(shared):
+    info = shared.wait_state("quick", "FATAL")
     check_types(info)
     assert info["state"] == 200
     assert info["spawnerr"] == "Exited too quickly (process log may have details)"
@@ -215,157 +271,75 @@ def test_process_info_fatal_exited_too_quickly(sup):
     assert info["pid"] == 0
 
 
-def test_process_info_backoff_description(sup):
-    sup.write("""
-        [program:flap]
-        command=sh -c 'exit 1'
-        startsecs=1
-        startretries=100
-        """)
-    sup.start()
-    info = sup.wait_state("flap", "BACKOFF")
+def test_process_info_backoff_description(shared):
+    info = shared.wait_state("flap", "BACKOFF")
     assert info["state"] == 30
     assert info["description"] == "Exited too quickly (process log may have details)"
 
 
-def test_process_info_fatal_command_not_found(sup):
-    sup.write("""
-        [program:ghost]
-        command=/nonexistent/ghost-binary
-        startretries=0
-        """)
-    sup.start()
-    info = sup.wait_state("ghost", "FATAL")
+def test_process_info_fatal_command_not_found(shared):
+    info = shared.wait_state("ghost", "FATAL")
     assert info["spawnerr"] == "can't find command '/nonexistent/ghost-binary'"
     assert info["description"] == "can't find command '/nonexistent/ghost-binary'"
 
 
-def test_process_info_starting_has_empty_description(sup):
-    sup.write("""
-        [program:slow]
-        command=sleep 1000
-        startsecs=30
-        """)
-    sup.start()
-    info = sup.wait_state("slow", "STARTING")
+def test_process_info_starting_has_empty_description(shared):
+    info = shared.wait_state("slow", "STARTING")
     assert info["state"] == 10
     assert info["description"] == ""
     assert info["pid"] > 0
 
 
-def test_process_info_logfile_is_alias_of_stdout_logfile(sup):
-    sup.write("""
-        [program:p]
-        command=sleep 1000
-        stdout_logfile={dir}/p.out
-        stderr_logfile={dir}/p.err
-        startsecs=0
-        """)
-    sup.start()
-    info = sup.info("p")
-    assert info["stdout_logfile"] == sup.path("p.out")
-    assert info["logfile"] == sup.path("p.out")
-    assert info["stderr_logfile"] == sup.path("p.err")
+def test_process_info_logfile_is_alias_of_stdout_logfile(shared):
+    info = shared.info("files")
+    assert info["stdout_logfile"] == shared.path("files.out")
+    assert info["logfile"] == shared.path("files.out")
+    assert info["stderr_logfile"] == shared.path("files.err")
 
 
-def test_process_info_none_logfiles_are_empty_strings(sup):
-    sup.write("""
-        [program:p]
-        command=sleep 1000
-        stdout_logfile=NONE
-        stderr_logfile=NONE
-        autostart=false
-        """)
-    sup.start()
-    info = sup.info("p")
+def test_process_info_none_logfiles_are_empty_strings(shared):
+    info = shared.info("nolog")
     assert (info["logfile"], info["stdout_logfile"], info["stderr_logfile"]) == ("", "", "")
 
 
-def test_process_info_redirect_stderr_has_empty_stderr_logfile(sup):
-    sup.write("""
-        [program:p]
-        command=sleep 1000
-        redirect_stderr=true
-        autostart=false
-        """)
-    sup.start()
-    info = sup.info("p")
+def test_process_info_redirect_stderr_has_empty_stderr_logfile(shared):
+    info = shared.info("redir")
     assert info["stderr_logfile"] == ""
     assert info["stdout_logfile"] != ""
 
 
-def test_process_info_auto_logfile_names(sup):
-    sup.write("""
-        [program:p]
-        command=sleep 1000
-        autostart=false
-        """)
-    sup.start()
-    info = sup.info("p")
+def test_process_info_auto_logfile_names(shared):
+    info = shared.info("auto")
     for channel in ("stdout", "stderr"):
         path = info["%s_logfile" % channel]
-        assert os.path.dirname(path) == sup.path("logs")
-        assert re.match(r"^p-%s---supervisor-\S+\.log$" % channel,
+        assert os.path.dirname(path) == shared.path("logs")
+        assert re.match(r"^auto-%s---supervisor-\S+\.log$" % channel,
                         os.path.basename(path)), path
 
 
-def test_process_info_in_group_by_namespec(sup):
-    sup.write("""
-        [program:a]
-        command=sleep 1000
-        startsecs=0
-        [group:g]
-        programs=a
-        """)
-    sup.start()
-    info = sup.info("g:a")
+def test_process_info_in_group_by_namespec(shared):
+    info = shared.info("g:a")
     assert (info["name"], info["group"]) == ("a", "g")
 
 
-def test_process_info_bare_name_of_grouped_program_is_bad_name(sup):
-    sup.write("""
-        [program:a]
-        command=sleep 1000
-        autostart=false
-        [group:g]
-        programs=a
-        """)
-    sup.start()
-    assert fault_of(sup.rpc.getProcessInfo, "a") == (10, "BAD_NAME: a")
+def test_process_info_bare_name_of_grouped_program_is_bad_name(shared):
+    assert fault_of(shared.rpc.getProcessInfo, "a") == (10, "BAD_NAME: a")
 
 
-@pytest.mark.parametrize("name", ["nosuch", "g:nosuch", "nosuch:a", "g:*", "g:", "", ":"])
-def test_process_info_bad_names(sup, name):
-    sup.write("""
-        [program:a]
-        command=sleep 1000
-        autostart=false
-        [group:g]
-        programs=a
-        """)
-    sup.start()
-    assert fault_of(sup.rpc.getProcessInfo, name) == (10, "BAD_NAME: " + name)
+def test_process_info_bad_names(shared):
+    for name in ("nosuch", "g:nosuch", "nosuch:a", "g:*", "g:", "", ":"):
+        assert fault_of(shared.rpc.getProcessInfo, name) == (10, "BAD_NAME: " + name)
 
 
-def test_process_info_numprocs_names(sup):
-    sup.write("""
-        [program:w]
-        command=sleep 1000
-        process_name=%(program_name)s_%(process_num)02d
-        numprocs=2
-        autostart=false
-        """)
-    sup.start()
-    info = sup.info("w:w_01")
+def test_process_info_numprocs_names(shared):
+    info = shared.info("w:w_01")
     assert (info["name"], info["group"]) == ("w_01", "w")
-    assert fault_of(sup.rpc.getProcessInfo, "w") == (10, "BAD_NAME: w")
+    assert fault_of(shared.rpc.getProcessInfo, "w") == (10, "BAD_NAME: w")
 
 
-def test_process_info_wrong_argument_count(sup):
-    sup.write("")
-    sup.start()
-    assert fault_of(sup.rpc.getProcessInfo) == (2, "INCORRECT_PARAMETERS")
-    assert fault_of(sup.rpc.getProcessInfo, "a", "b") == (2, "INCORRECT_PARAMETERS")
+def test_process_info_wrong_argument_count(shared):
+    assert fault_of(shared.rpc.getProcessInfo) == (2, "INCORRECT_PARAMETERS")
+    assert fault_of(shared.rpc.getProcessInfo, "a", "b") == (2, "INCORRECT_PARAMETERS")
 
 
 # -- getAllProcessInfo -------------------------------------------------
@@ -424,36 +398,15 @@ def test_all_process_info_entries_match_process_info(sup):
 
 # -- getAllConfigInfo --------------------------------------------------
 
-def test_all_config_info_keys_and_values(sup):
-    sup.write("""
-        [program:cfg]
-        command=sleep 1000
-        autostart=false
-        priority=7
-        startsecs=3
-        startretries=5
-        stopsignal=INT
-        stopwaitsecs=4
-        exitcodes=0,2
-        redirect_stderr=true
-        stdout_logfile={dir}/cfg.out
-        stdout_logfile_maxbytes=1234
-        stdout_logfile_backups=2
-        killasgroup=true
-        stopasgroup=true
-        directory=/tmp
-        """)
-    sup.start()
-    infos = sup.rpc.getAllConfigInfo()
-    assert len(infos) == 1
-    info = infos[0]
+def test_all_config_info_keys_and_values(shared):
+    info = config_info(shared, "cfg")
     assert set(info) == CONFIG_INFO_KEYS
     expected = {
         "name": "cfg", "group": "cfg", "command": "sleep 1000",
         "autostart": False, "inuse": True, "process_prio": 7,
         "group_prio": 7, "startsecs": 3, "startretries": 5,
         "stopsignal": 2, "stopwaitsecs": 4, "exitcodes": [0, 2],
-        "redirect_stderr": True, "stdout_logfile": sup.path("cfg.out"),
+        "redirect_stderr": True, "stdout_logfile": shared.path("cfg.out"),
         "stdout_logfile_maxbytes": 1234, "stdout_logfile_backups": 2,
         "killasgroup": True, "directory": "/tmp", "uid": "none",
         "serverurl": "none", "stderr_logfile": "none",
@@ -465,14 +418,9 @@ def test_all_config_info_keys_and_values(sup):
         assert info[key] == value, key
 
 
-def test_all_config_info_defaults(sup):
-    sup.write("""
-        [program:d]
-        command=sleep 1000
-        autostart=false
-        """)
-    sup.start()
-    info = sup.rpc.getAllConfigInfo()[0]
+def test_all_config_info_defaults(shared):
+    info = config_info(shared, "dflt")
+    assert set(info) == CONFIG_INFO_KEYS
     expected = {
         "directory": "none", "uid": "none", "serverurl": "none",
         "exitcodes": [0], "group_prio": 999, "process_prio": 999,
@@ -480,11 +428,13 @@ def test_all_config_info_defaults(sup):
         "stopwaitsecs": 10, "killasgroup": False, "redirect_stderr": False,
         "stdout_logfile_maxbytes": 52428800, "stdout_logfile_backups": 10,
         "stderr_logfile_maxbytes": 52428800, "stderr_logfile_backups": 10,
+        "autostart": False, "inuse": True, "command": "sleep 1000",
     }
     for key, value in expected.items():
         assert info[key] == value, key
     # AUTO logfiles are reported as the generated path.
-    assert info["stdout_logfile"] == sup.info("d")["stdout_logfile"]
+    assert info["stdout_logfile"] == shared.info("dflt")["stdout_logfile"]
+    assert info["stderr_logfile"] == shared.info("dflt")["stderr_logfile"]
 
 
 def test_all_config_info_flattens_groups_sorted_by_name(sup):
@@ -522,12 +472,6 @@ def test_all_config_info_inuse_false_after_remove(sup):
     assert sup.rpc.getAllProcessInfo() == []
 
 
-def test_all_config_info_stdout_none(sup):
-    sup.write("""
-        [program:n]
-        command=sleep 1000
-        autostart=false
-        stdout_logfile=NONE
-        """)
-    sup.start()
-    assert sup.rpc.getAllConfigInfo()[0]["stdout_logfile"] == "none"
+def test_all_config_info_stdout_none(shared):
+    info = config_info(shared, "nolog")
+    assert (info["stdout_logfile"], info["stderr_logfile"]) == ("none", "none")
