@@ -5,6 +5,8 @@ import xmlrpc.client
 
 import pytest
 
+from conftest import SANITIZER_MARKERS, Daemon
+
 SIGNATURES = {
     "supervisor.addProcessGroup": ["boolean", "string"],
     "supervisor.clearAllProcessLogs": ["array"],
@@ -73,21 +75,39 @@ def fault(code, string):
     return {"faultCode": code, "faultString": string}
 
 
+UP = """
+    [program:p]
+    command=sleep 1000
+    startsecs=1
+    autostart=false
+    [program:quick]
+    command=sh -c 'exit 1'
+    startsecs=1
+    startretries=0
+    autostart=false
+    """
+
+
+@pytest.fixture(scope="module")
+def up(daemon_kind, tmp_path_factory):
+    """A daemon shared by the tests of this module that change nothing."""
+    d = Daemon(daemon_kind, tmp_path_factory.mktemp("system-shared"))
+    d.write(UP)
+    d.start()
+    try:
+        yield d
+    finally:
+        d.stop()
+    out = d.output()
+    for marker in SANITIZER_MARKERS:
+        assert marker not in out, "sanitizer report from daemon:\n" + out
+
+
 @pytest.fixture
-def up(sup):
-    sup.write("""
-        [program:p]
-        command=sleep 1000
-        startsecs=1
-        autostart=false
-        [program:quick]
-        command=sh -c 'exit 1'
-        startsecs=1
-        startretries=0
-        autostart=false
-        """)
-    sup.start()
-    return sup
+def fresh(sup):
+    """A daemon of its own, for tests that start or stop things."""
+    sup.write(UP)
+    return sup.start()
 
 
 # -- listMethods / methodSignature / methodHelp ------------------------
@@ -194,8 +214,8 @@ def test_multicall_missing_params_means_none(up):
     assert up.system.multicall([{"methodName": "supervisor.getAPIVersion"}]) == ["3.0"]
 
 
-def test_multicall_waits_for_start_before_next_call(up):
-    results = up.system.multicall([
+def test_multicall_waits_for_start_before_next_call(fresh):
+    results = fresh.system.multicall([
         call("supervisor.startProcess", "p"),
         call("supervisor.getProcessInfo", "p"),
     ])
@@ -203,9 +223,9 @@ def test_multicall_waits_for_start_before_next_call(up):
     assert results[1]["statename"] == "RUNNING"
 
 
-def test_multicall_waits_for_stop_before_next_call(up):
-    up.rpc.startProcess("p")
-    results = up.system.multicall([
+def test_multicall_waits_for_stop_before_next_call(fresh):
+    fresh.rpc.startProcess("p")
+    results = fresh.system.multicall([
         call("supervisor.stopProcess", "p"),
         call("supervisor.getProcessInfo", "p"),
     ])
@@ -213,16 +233,16 @@ def test_multicall_waits_for_stop_before_next_call(up):
     assert results[1]["statename"] == "STOPPED"
 
 
-def test_multicall_waiting_call_that_faults(up):
-    results = up.system.multicall([
+def test_multicall_waiting_call_that_faults(fresh):
+    results = fresh.system.multicall([
         call("supervisor.startProcess", "quick"),
         call("supervisor.getAPIVersion"),
     ])
     assert results == [fault(50, "SPAWN_ERROR: quick"), "3.0"]
 
 
-def test_multicall_with_group_call(up):
-    results = up.system.multicall([
+def test_multicall_with_group_call(fresh):
+    results = fresh.system.multicall([
         call("supervisor.startAllProcesses", False),
         call("supervisor.getAPIVersion"),
     ])
