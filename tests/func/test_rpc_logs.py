@@ -8,7 +8,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import wait_until
+from conftest import SANITIZER_MARKERS, Daemon, wait_until
 
 # Ten bytes on stdout, ten on stderr, then stay up.
 TEN = """
@@ -52,6 +52,58 @@ def start_ten(sup, extra=""):
                what="p's output in its logs")
 
 
+# One daemon for the tests that only read: p as TEN, gp (TEN in group g),
+# n without log files, never (log files named but never created), r with
+# stderr redirected, once (exited after one line).
+SHARED = conf(TEN, TEN.replace("program:p", "program:gp").replace("p.out", "gp.out")
+              .replace("p.err", "gp.err"), """
+    [group:g]
+    programs=gp
+    [program:n]
+    command=sleep 1000
+    startsecs=0
+    stdout_logfile=NONE
+    stderr_logfile=NONE
+    [program:never]
+    command=sleep 1000
+    autostart=false
+    stdout_logfile={dir}/never.out
+    stderr_logfile={dir}/never.err
+    [program:r]
+    command=sh -c 'printf out; printf err >&2; exec sleep 1000'
+    startsecs=0
+    redirect_stderr=true
+    stdout_logfile={dir}/r.out
+    [program:once]
+    command=sh -c 'echo last words'
+    startsecs=0
+    autorestart=false
+    """)
+
+
+@pytest.fixture(scope="module")
+def shared(daemon_kind, tmp_path_factory):
+    """A daemon shared by the tests of this module that change nothing."""
+    d = Daemon(daemon_kind, tmp_path_factory.mktemp("logs-shared"))
+    d.write(SHARED)
+    d.start()
+    try:
+        wait_until(lambda: d.rpc.readProcessStdoutLog("p", 0, 0) == "0123456789"
+                   and d.rpc.readProcessStderrLog("p", 0, 0) == "abcdefghij"
+                   and d.rpc.readProcessStdoutLog("g:gp", 0, 0) == "0123456789"
+                   and d.rpc.readProcessStderrLog("g:gp", 0, 0) == "abcdefghij"
+                   and len(d.rpc.readProcessStdoutLog("r", 0, 0)) == 6,
+                   what="programs' output in their logs")
+        d.wait_state("n", "RUNNING")
+        d.wait_state("once", "EXITED")
+        yield d
+    finally:
+        d.stop()
+    out = d.output()
+    for marker in SANITIZER_MARKERS:
+        assert marker not in out, "sanitizer report from daemon:\n" + out
+
+
 def stable_main_log(sup):
     """The main log once it stops changing; returns its text."""
     last = [None]
@@ -66,54 +118,42 @@ def stable_main_log(sup):
 
 # -- readLog / readMainLog ---------------------------------------------
 
-def test_read_log_whole_file(sup):
-    sup.write("")
-    sup.start()
-    text = stable_main_log(sup)
-    assert sup.rpc.readLog(0, 0) == text
+def test_read_log_whole_file(shared):
+    text = stable_main_log(shared)
+    assert shared.rpc.readLog(0, 0) == text
 
 
-def test_read_log_offset_and_length(sup):
-    sup.write("")
-    sup.start()
-    text = stable_main_log(sup)
+def test_read_log_offset_and_length(shared):
+    text = stable_main_log(shared)
     assert len(text) > 20
-    assert sup.rpc.readLog(0, 5) == text[:5]
-    assert sup.rpc.readLog(5, 10) == text[5:15]
-    assert sup.rpc.readLog(7, 0) == text[7:]
-    assert sup.rpc.readLog(len(text) - 3, 100) == text[-3:]
+    assert shared.rpc.readLog(0, 5) == text[:5]
+    assert shared.rpc.readLog(5, 10) == text[5:15]
+    assert shared.rpc.readLog(7, 0) == text[7:]
+    assert shared.rpc.readLog(len(text) - 3, 100) == text[-3:]
 
 
-def test_read_log_negative_offset_reads_from_the_end(sup):
-    sup.write("")
-    sup.start()
-    text = stable_main_log(sup)
-    assert sup.rpc.readLog(-10, 0) == text[-10:]
-    assert sup.rpc.readLog(-(len(text) + 1000), 0) == text
+def test_read_log_negative_offset_reads_from_the_end(shared):
+    text = stable_main_log(shared)
+    assert shared.rpc.readLog(-10, 0) == text[-10:]
+    assert shared.rpc.readLog(-(len(text) + 1000), 0) == text
 
 
-def test_read_log_past_end_is_empty(sup):
-    sup.write("")
-    sup.start()
-    text = stable_main_log(sup)
-    assert sup.rpc.readLog(len(text), 0) == ""
-    assert sup.rpc.readLog(len(text) + 1000, 10) == ""
+def test_read_log_past_end_is_empty(shared):
+    text = stable_main_log(shared)
+    assert shared.rpc.readLog(len(text), 0) == ""
+    assert shared.rpc.readLog(len(text) + 1000, 10) == ""
 
 
-def test_read_log_bad_arguments(sup):
-    sup.write("")
-    sup.start()
-    assert fault_of(sup.rpc.readLog, -10, 5) == (3, "BAD_ARGUMENTS")
-    assert fault_of(sup.rpc.readLog, 0, -5) == (3, "BAD_ARGUMENTS")
-    assert fault_of(sup.rpc.readLog, 10, -1) == (3, "BAD_ARGUMENTS")
+def test_read_log_bad_arguments(shared):
+    assert fault_of(shared.rpc.readLog, -10, 5) == (3, "BAD_ARGUMENTS")
+    assert fault_of(shared.rpc.readLog, 0, -5) == (3, "BAD_ARGUMENTS")
+    assert fault_of(shared.rpc.readLog, 10, -1) == (3, "BAD_ARGUMENTS")
 
 
-def test_read_main_log_alias(sup):
-    sup.write("")
-    sup.start()
-    text = stable_main_log(sup)
-    assert sup.rpc.readMainLog(0, 0) == text
-    assert sup.rpc.readMainLog(-4, 0) == text[-4:]
+def test_read_main_log_alias(shared):
+    text = stable_main_log(shared)
+    assert shared.rpc.readMainLog(0, 0) == text
+    assert shared.rpc.readMainLog(-4, 0) == text[-4:]
 
 
 def test_read_log_missing_file_is_no_file_with_path(sup):
@@ -131,10 +171,8 @@ def test_read_log_unreadable_is_failed(sup):
     assert fault_of(sup.rpc.readLog, 0, 0) == (30, "FAILED")
 
 
-def test_read_log_wrong_argument_count(sup):
-    sup.write("")
-    sup.start()
-    assert fault_of(sup.rpc.readLog, 0) == (2, "INCORRECT_PARAMETERS")
+def test_read_log_wrong_argument_count(shared):
+    assert fault_of(shared.rpc.readLog, 0) == (2, "INCORRECT_PARAMETERS")
 
 
 # -- clearLog ----------------------------------------------------------
@@ -167,10 +205,9 @@ def test_clear_log_missing_file_is_bare_no_file(sup):
 
 # -- readProcessStdoutLog / readProcessStderrLog / readProcessLog ------
 
-def test_read_process_logs_whole(sup):
-    start_ten(sup)
-    assert sup.rpc.readProcessStdoutLog("p", 0, 0) == "0123456789"
-    assert sup.rpc.readProcessStderrLog("p", 0, 0) == "abcdefghij"
+def test_read_process_logs_whole(shared):
+    assert shared.rpc.readProcessStdoutLog("p", 0, 0) == "0123456789"
+    assert shared.rpc.readProcessStderrLog("p", 0, 0) == "abcdefghij"
 
 
 READ_CASES = [
@@ -181,106 +218,57 @@ READ_CASES = [
 ]
 
 
-def test_read_process_stdout_log_offsets(sup):
-    start_ten(sup)
-    got = [(o, n, sup.rpc.readProcessStdoutLog("p", o, n)) for o, n, _ in READ_CASES]
+def test_read_process_stdout_log_offsets(shared):
+    got = [(o, n, shared.rpc.readProcessStdoutLog("p", o, n)) for o, n, _ in READ_CASES]
     assert got == READ_CASES
 
 
-def test_read_process_stderr_log_offsets(sup):
-    start_ten(sup)
-    assert sup.rpc.readProcessStderrLog("p", 3, 2) == "de"
-    assert sup.rpc.readProcessStderrLog("p", -3, 0) == "hij"
+def test_read_process_stderr_log_offsets(shared):
+    assert shared.rpc.readProcessStderrLog("p", 3, 2) == "de"
+    assert shared.rpc.readProcessStderrLog("p", -3, 0) == "hij"
 
 
-def test_read_process_log_alias_reads_stdout(sup):
-    start_ten(sup)
-    assert sup.rpc.readProcessLog("p", 0, 0) == "0123456789"
-    assert sup.rpc.readProcessLog("p", -2, 0) == "89"
+def test_read_process_log_alias_reads_stdout(shared):
+    assert shared.rpc.readProcessLog("p", 0, 0) == "0123456789"
+    assert shared.rpc.readProcessLog("p", -2, 0) == "89"
 
 
-def test_read_process_log_bad_arguments(sup):
-    start_ten(sup)
-    assert fault_of(sup.rpc.readProcessStdoutLog, "p", -4, 2) == (3, "BAD_ARGUMENTS")
-    assert fault_of(sup.rpc.readProcessStdoutLog, "p", 0, -1) == (3, "BAD_ARGUMENTS")
-    assert fault_of(sup.rpc.readProcessStderrLog, "p", -4, 2) == (3, "BAD_ARGUMENTS")
+def test_read_process_log_bad_arguments(shared):
+    assert fault_of(shared.rpc.readProcessStdoutLog, "p", -4, 2) == (3, "BAD_ARGUMENTS")
+    assert fault_of(shared.rpc.readProcessStdoutLog, "p", 0, -1) == (3, "BAD_ARGUMENTS")
+    assert fault_of(shared.rpc.readProcessStderrLog, "p", -4, 2) == (3, "BAD_ARGUMENTS")
 
 
-GROUPED_TEN = conf(TEN, """
-    [group:g]
-    programs=p
-    """)
+def test_read_process_log_by_namespec(shared):
+    assert shared.rpc.readProcessStdoutLog("g:gp", 0, 0) == "0123456789"
+    assert shared.rpc.readProcessStderrLog("g:gp", 2, 3) == "cde"
 
 
-def test_read_process_log_by_namespec(sup):
-    sup.write(GROUPED_TEN)
-    sup.start()
-    wait_until(lambda: sup.rpc.readProcessStdoutLog("g:p", 0, 0) == "0123456789",
-               what="g:p's output")
-    assert sup.rpc.readProcessStderrLog("g:p", 0, 0) == "abcdefghij"
+def test_read_process_log_bad_name(shared):
+    for name in ("nosuch", "g:*", "g:nosuch", "gp"):
+        assert fault_of(shared.rpc.readProcessStdoutLog, name, 0, 0) == (10, "BAD_NAME: " + name)
+        assert fault_of(shared.rpc.readProcessStderrLog, name, 0, 0) == (10, "BAD_NAME: " + name)
 
 
-def test_read_process_log_bad_name(sup):
-    sup.write(GROUPED_TEN)
-    sup.start()
-    for name in ("nosuch", "g:*", "g:nosuch", "p"):
-        assert fault_of(sup.rpc.readProcessStdoutLog, name, 0, 0) == (10, "BAD_NAME: " + name)
-        assert fault_of(sup.rpc.readProcessStderrLog, name, 0, 0) == (10, "BAD_NAME: " + name)
+def test_read_process_log_none_is_bare_no_file(shared):
+    assert fault_of(shared.rpc.readProcessStdoutLog, "n", 0, 0) == (20, "NO_FILE")
+    assert fault_of(shared.rpc.readProcessStderrLog, "n", 0, 0) == (20, "NO_FILE")
 
 
-def test_read_process_log_none_is_bare_no_file(sup):
-    sup.write("""
-        [program:n]
-        command=sleep 1000
-        startsecs=0
-        stdout_logfile=NONE
-        stderr_logfile=NONE
-        """)
-    sup.start()
-    sup.wait_state("n", "RUNNING")
-    assert fault_of(sup.rpc.readProcessStdoutLog, "n", 0, 0) == (20, "NO_FILE")
-    assert fault_of(sup.rpc.readProcessStderrLog, "n", 0, 0) == (20, "NO_FILE")
+def test_read_process_log_missing_file_is_no_file_with_path(shared):
+    assert fault_of(shared.rpc.readProcessStdoutLog, "never", 0, 0) == (
+        20, "NO_FILE: " + shared.path("never.out"))
+    assert fault_of(shared.rpc.readProcessStderrLog, "never", 0, 0) == (
+        20, "NO_FILE: " + shared.path("never.err"))
 
 
-def test_read_process_log_missing_file_is_no_file_with_path(sup):
-    sup.write("""
-        [program:n]
-        command=sleep 1000
-        autostart=false
-        stdout_logfile={dir}/never.out
-        stderr_logfile={dir}/never.err
-        """)
-    sup.start()
-    assert fault_of(sup.rpc.readProcessStdoutLog, "n", 0, 0) == (
-        20, "NO_FILE: " + sup.path("never.out"))
-    assert fault_of(sup.rpc.readProcessStderrLog, "n", 0, 0) == (
-        20, "NO_FILE: " + sup.path("never.err"))
+def test_read_process_log_redirect_stderr(shared):
+    assert sorted(shared.rpc.readProcessStdoutLog("r", 0, 0)) == sorted("outerr")
+    assert fault_of(shared.rpc.readProcessStderrLog, "r", 0, 0) == (20, "NO_FILE")
 
 
-def test_read_process_log_redirect_stderr(sup):
-    sup.write("""
-        [program:r]
-        command=sh -c 'printf out; printf err >&2; exec sleep 1000'
-        startsecs=0
-        redirect_stderr=true
-        stdout_logfile={dir}/r.out
-        """)
-    sup.start()
-    wait_until(lambda: sorted(sup.rpc.readProcessStdoutLog("r", 0, 0)) == sorted("outerr"),
-               what="both streams in the stdout log")
-    assert fault_of(sup.rpc.readProcessStderrLog, "r", 0, 0) == (20, "NO_FILE")
-
-
-def test_read_process_log_after_exit(sup):
-    sup.write("""
-        [program:once]
-        command=sh -c 'echo last words'
-        startsecs=0
-        autorestart=false
-        """)
-    sup.start()
-    sup.wait_state("once", "EXITED")
-    assert sup.rpc.readProcessStdoutLog("once", 0, 0) == "last words\n"
+def test_read_process_log_after_exit(shared):
+    assert shared.rpc.readProcessStdoutLog("once", 0, 0) == "last words\n"
 
 
 # -- tailProcessStdoutLog / tailProcessStderrLog / tailProcessLog ------
@@ -300,21 +288,18 @@ TAIL_CASES = [
 ]
 
 
-def test_tail_process_stdout_log(sup):
-    start_ten(sup)
-    got = [(o, n, sup.rpc.tailProcessStdoutLog("p", o, n)) for o, n, _ in TAIL_CASES]
+def test_tail_process_stdout_log(shared):
+    got = [(o, n, shared.rpc.tailProcessStdoutLog("p", o, n)) for o, n, _ in TAIL_CASES]
     assert got == TAIL_CASES
 
 
-def test_tail_process_stderr_log(sup):
-    start_ten(sup)
-    assert sup.rpc.tailProcessStderrLog("p", 0, 3) == ["hij", 10, True]
-    assert sup.rpc.tailProcessStderrLog("p", 0, 50) == ["abcdefghij", 10, False]
+def test_tail_process_stderr_log(shared):
+    assert shared.rpc.tailProcessStderrLog("p", 0, 3) == ["hij", 10, True]
+    assert shared.rpc.tailProcessStderrLog("p", 0, 50) == ["abcdefghij", 10, False]
 
 
-def test_tail_process_log_alias_is_stdout(sup):
-    start_ten(sup)
-    assert sup.rpc.tailProcessLog("p", 0, 2) == ["89", 10, True]
+def test_tail_process_log_alias_is_stdout(shared):
+    assert shared.rpc.tailProcessLog("p", 0, 2) == ["89", 10, True]
 
 
 def test_tail_follows_growth(sup):
@@ -332,24 +317,15 @@ def test_tail_follows_growth(sup):
     assert sup.rpc.tailProcessStdoutLog("cat", offset, 3) == ["gh\n", 10, True]
 
 
-def test_tail_process_log_without_file(sup):
-    sup.write("""
-        [program:n]
-        command=sleep 1000
-        autostart=false
-        stdout_logfile=NONE
-        stderr_logfile={dir}/never.err
-        """)
-    sup.start()
-    assert sup.rpc.tailProcessStdoutLog("n", 0, 100) == ["", 0, False]
-    assert sup.rpc.tailProcessStderrLog("n", 5, 100) == ["", 0, False]
+def test_tail_process_log_without_file(shared):
+    assert shared.rpc.tailProcessStdoutLog("n", 0, 100) == ["", 0, False]
+    assert shared.rpc.tailProcessStderrLog("n", 0, 100) == ["", 0, False]
+    assert shared.rpc.tailProcessStderrLog("never", 5, 100) == ["", 0, False]
 
 
-def test_tail_process_log_bad_name(sup):
-    sup.write("")
-    sup.start()
-    assert fault_of(sup.rpc.tailProcessStdoutLog, "nosuch", 0, 10) == (10, "BAD_NAME: nosuch")
-    assert fault_of(sup.rpc.tailProcessStderrLog, "nosuch", 0, 10) == (10, "BAD_NAME: nosuch")
+def test_tail_process_log_bad_name(shared):
+    assert fault_of(shared.rpc.tailProcessStdoutLog, "nosuch", 0, 10) == (10, "BAD_NAME: nosuch")
+    assert fault_of(shared.rpc.tailProcessStderrLog, "nosuch", 0, 10) == (10, "BAD_NAME: nosuch")
 
 
 # -- clearProcessLogs / clearProcessLog / clearAllProcessLogs ----------
@@ -398,14 +374,8 @@ def test_clear_process_logs_bad_name(sup):
         assert fault_of(sup.rpc.clearProcessLogs, name) == (10, "BAD_NAME: " + name)
 
 
-def test_clear_process_logs_of_stopped_process_succeeds(sup):
-    sup.write("""
-        [program:idle]
-        command=sleep 1000
-        autostart=false
-        """)
-    sup.start()
-    assert sup.rpc.clearProcessLogs("idle") is True
+def test_clear_process_logs_of_stopped_process_succeeds(shared):
+    assert shared.rpc.clearProcessLogs("never") is True
 
 
 def test_clear_all_process_logs(sup):
