@@ -924,7 +924,8 @@ expand_output(struct expand_ctx *x, struct expand_arg *a,
 			at += 2;
 		}
 	}
-	expand_put_cps(&x->out, s->v + at, len);
+	if (len > 0)
+		expand_put_cps(&x->out, s->v + at, len);
 	if (width > len)
 		expand_put_fill(&x->out, ' ', width - len);
 }

@@ -602,12 +602,13 @@ ini_error(struct ini_parse *p, int line, const char *fmt)
 	ve = ini_trim_space(p->cp, vs, p->ncp);
 	ini_buf_add_cps(&text, p->cp + vs, ve - vs);
 	xasprintf(&msg, fmt, text.s);
+	free(text.s);
+
 	if (p->errors.len != 0)
 		ini_buf_add(&p->errors, "\n", 1);
 	ini_buf_add(&p->errors, p->file, strlen(p->file));
-	xasprintf(&text.s, ":%d: ", line);
+	xasprintf(&text.s, ":%d: %s", line, msg);
 	ini_buf_add(&p->errors, text.s, strlen(text.s));
-	ini_buf_add(&p->errors, msg, strlen(msg));
 	free(text.s);
 	free(msg);
 }

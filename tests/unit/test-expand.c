@@ -24,6 +24,7 @@ setup(void **state)
 	expand_vars_set_str(&vars, "u", "\xc3\xa9\xe2\x80\xa8'\"");
 	expand_vars_set_int(&vars, "zero", 0);
 	expand_vars_set_int(&vars, "big", 0x110000);
+	expand_vars_set_str(&vars, "empty", "");
 	return (0);
 }
 
@@ -76,6 +77,7 @@ test_names(void **state)
 	check("%(u)3s", "\xc3\xa9\xe2\x80\xa8'\"");
 	check("%(u)6s", "  \xc3\xa9\xe2\x80\xa8'\"");
 	check("%(s)05s", "   xy");
+	check("%(empty)5.2s|%(empty)s|", "     ||");
 }
 
 static void
@@ -276,6 +278,7 @@ test_fuzz_regressions(void **state)
 		"%(", "%((", "%(n)#", "%(n)#o", "%(n)#-x", "%(n)+#x",
 		"%(n).0x", "%(n)#.0o", "%(s).0r", "%(u).1a", "%.*s",
 		"%(n)0", "%\xf0", "%(\xff)s", "%(s)\xe2\x82",
+		"%(empty)5.2s|",	/* NULL + 0 for an empty string */
 	};
 	char	*got, *cause;
 	size_t	 i;

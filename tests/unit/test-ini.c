@@ -363,6 +363,7 @@ test_fuzz_regressions(void **state)
 		"[s]\n\xce\xa3=",
 		"[s]\n'\xce\xa3=",
 		"[s]\na=1\n[s]\n[DEFAULT]\na=\n[s]\n a",
+		"key = before any section\n[s]\n",	/* leaked the text */
 	};
 	struct ini	*ini;
 	char		*cause;
