@@ -8,7 +8,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import pid_alive, wait_until
+from conftest import SANITIZER_MARKERS, Daemon, pid_alive, wait_until
 
 # A program that ignores SIGTERM, so stopping it takes stopwaitsecs.
 DEAF = """sh -c "trap '' TERM; exec sleep 1000" """.strip()
@@ -113,6 +113,68 @@ def in_thread(fn, *args):
     return join
 
 
+# One daemon for the tests that only fail or look: run and g:a running,
+# slow STARTING, idle and cat never started, once EXITED, and programs
+# that cannot be started.
+SHARED = """
+    [program:run]
+    command=sleep 1000
+    startsecs=0
+    [program:slow]
+    command=sleep 1000
+    startsecs=600
+    [program:a]
+    command=sleep 1000
+    startsecs=0
+    [group:g]
+    programs=a
+    [program:idle]
+    command=sleep 1000
+    autostart=false
+    [program:cat]
+    command=cat
+    autostart=false
+    [program:once]
+    command=true
+    startsecs=0
+    autorestart=false
+    [program:nofile]
+    command=/nonexistent/prog --flag
+    autostart=false
+    [program:onpath]
+    command=no-such-command-xyz
+    autostart=false
+    [program:noexec]
+    command={dir}/noexec.sh
+    autostart=false
+    [program:isdir]
+    command=/tmp
+    autostart=false
+    """
+
+
+@pytest.fixture(scope="module")
+def shared(daemon_kind, tmp_path_factory):
+    """A daemon shared by the tests of this module that change nothing."""
+    d = Daemon(daemon_kind, tmp_path_factory.mktemp("control-shared"))
+    with open(d.path("noexec.sh"), "w") as f:
+        f.write("#!/bin/sh\nsleep 1000\n")
+    os.chmod(d.path("noexec.sh"), 0o644)
+    d.write(SHARED)
+    d.start()
+    try:
+        d.wait_state("run", "RUNNING")
+        d.wait_state("g:a", "RUNNING")
+        d.wait_state("slow", "STARTING")
+        d.wait_state("once", "EXITED")
+        yield d
+    finally:
+        d.stop()
+    out = d.output()
+    for marker in SANITIZER_MARKERS:
+        assert marker not in out, "sanitizer report from daemon:\n" + out
+
+
 # -- startProcess ------------------------------------------------------
 
 def test_start_process_waits_until_running(sup):
@@ -153,100 +215,41 @@ def test_start_process_nowait_returns_while_starting(sup):
     assert pid_alive(info["pid"])
 
 
-def test_start_process_already_started(sup):
-    sup.write("""
-        [program:p]
-        command=sleep 1000
-        startsecs=0
-        """)
-    sup.start()
-    sup.wait_state("p", "RUNNING")
-    assert fault_of(sup.rpc.startProcess, "p") == (60, "ALREADY_STARTED: p")
+def test_start_process_already_started(shared):
+    assert fault_of(shared.rpc.startProcess, "run") == (60, "ALREADY_STARTED: run")
 
 
-def test_start_process_already_started_while_starting(sup):
-    sup.write("""
-        [program:p]
-        command=sleep 1000
-        startsecs=30
-        """)
-    sup.start()
-    sup.wait_state("p", "STARTING")
-    assert fault_of(sup.rpc.startProcess, "p", False) == (60, "ALREADY_STARTED: p")
+def test_start_process_already_started_while_starting(shared):
+    assert fault_of(shared.rpc.startProcess, "slow", False) == (60, "ALREADY_STARTED: slow")
 
 
-def test_start_process_already_started_uses_namespec_given(sup):
-    sup.write("""
-        [program:a]
-        command=sleep 1000
-        startsecs=0
-        [group:g]
-        programs=a
-        """)
-    sup.start()
-    sup.wait_state("g:a", "RUNNING")
-    assert fault_of(sup.rpc.startProcess, "g:a") == (60, "ALREADY_STARTED: g:a")
+def test_start_process_already_started_uses_namespec_given(shared):
+    assert fault_of(shared.rpc.startProcess, "g:a") == (60, "ALREADY_STARTED: g:a")
 
 
-def test_start_process_bad_name(sup):
-    sup.write("""
-        [program:a]
-        command=sleep 1000
-        autostart=false
-        [group:g]
-        programs=a
-        """)
-    sup.start()
+def test_start_process_bad_name(shared):
     for name in ("nosuch", "nosuch:*", "g:nosuch", "a"):
-        assert fault_of(sup.rpc.startProcess, name) == (10, "BAD_NAME: " + name)
+        assert fault_of(shared.rpc.startProcess, name) == (10, "BAD_NAME: " + name)
 
 
-def test_start_process_no_file_absolute(sup):
-    sup.write("""
-        [program:p]
-        command=/nonexistent/prog --flag
-        autostart=false
-        """)
-    sup.start()
-    assert fault_of(sup.rpc.startProcess, "p") == (
+def test_start_process_no_file_absolute(shared):
+    assert fault_of(shared.rpc.startProcess, "nofile") == (
         20, "NO_FILE: can't find command '/nonexistent/prog'")
-    assert sup.state("p") == "STOPPED"
+    assert shared.state("nofile") == "STOPPED"
 
 
-def test_start_process_no_file_on_path(sup):
-    sup.write("""
-        [program:p]
-        command=no-such-command-xyz
-        autostart=false
-        """)
-    sup.start()
-    assert fault_of(sup.rpc.startProcess, "p") == (
+def test_start_process_no_file_on_path(shared):
+    assert fault_of(shared.rpc.startProcess, "onpath") == (
         20, "NO_FILE: can't find command 'no-such-command-xyz'")
 
 
-def test_start_process_not_executable(sup):
-    script = sup.path("noexec.sh")
-    with open(script, "w") as f:
-        f.write("#!/bin/sh\nsleep 1000\n")
-    os.chmod(script, 0o644)
-    sup.write("""
-        [program:p]
-        command=%s
-        autostart=false
-        """ % script)
-    sup.start()
-    assert fault_of(sup.rpc.startProcess, "p") == (
-        21, "NOT_EXECUTABLE: command at '%s' is not executable" % script)
+def test_start_process_not_executable(shared):
+    assert fault_of(shared.rpc.startProcess, "noexec") == (
+        21, "NOT_EXECUTABLE: command at '%s' is not executable" % shared.path("noexec.sh"))
 
 
-def test_start_process_directory_is_not_executable(sup):
-    sup.write("""
-        [program:p]
-        command=/tmp
-        autostart=false
-        """)
-    sup.start()
-    assert fault_of(sup.rpc.startProcess, "p") == (
+def test_start_process_directory_is_not_executable(shared):
+    assert fault_of(shared.rpc.startProcess, "isdir") == (
         21, "NOT_EXECUTABLE: command at '/tmp' is a directory")
 
 
@@ -326,11 +329,9 @@ def test_start_process_group_spec_returns_results(sup):
     assert sup.state("g:a") == sup.state("g:b") == "RUNNING"
 
 
-def test_start_process_wrong_argument_count(sup):
-    sup.write("")
-    sup.start()
-    assert fault_of(sup.rpc.startProcess) == (2, "INCORRECT_PARAMETERS")
-    assert fault_of(sup.rpc.startProcess, "a", True, 3) == (2, "INCORRECT_PARAMETERS")
+def test_start_process_wrong_argument_count(shared):
+    assert fault_of(shared.rpc.startProcess) == (2, "INCORRECT_PARAMETERS")
+    assert fault_of(shared.rpc.startProcess, "a", True, 3) == (2, "INCORRECT_PARAMETERS")
 
 
 # -- startProcessGroup / startAllProcesses -----------------------------
@@ -373,10 +374,8 @@ def test_start_process_group_skips_running(sup):
     assert sup.rpc.startProcessGroup("g") == []
 
 
-def test_start_process_group_bad_name(sup):
-    sup.write(GROUP3)
-    sup.start()
-    assert fault_of(sup.rpc.startProcessGroup, "nosuch") == (10, "BAD_NAME: nosuch")
+def test_start_process_group_bad_name(shared):
+    assert fault_of(shared.rpc.startProcessGroup, "nosuch") == (10, "BAD_NAME: nosuch")
 
 
 def test_start_process_group_reports_failures_per_process(sup):
@@ -524,39 +523,17 @@ def test_stop_process_escalates_to_sigkill(sup):
     assert not pid_alive(pid)
 
 
-def test_stop_process_not_running(sup):
-    sup.write("""
-        [program:p]
-        command=sleep 1000
-        autostart=false
-        """)
-    sup.start()
-    assert fault_of(sup.rpc.stopProcess, "p") == (70, "NOT_RUNNING: p")
+def test_stop_process_not_running(shared):
+    assert fault_of(shared.rpc.stopProcess, "idle") == (70, "NOT_RUNNING: idle")
 
 
-def test_stop_process_exited_is_not_running(sup):
-    sup.write("""
-        [program:p]
-        command=true
-        startsecs=0
-        autorestart=false
-        """)
-    sup.start()
-    sup.wait_state("p", "EXITED")
-    assert fault_of(sup.rpc.stopProcess, "p") == (70, "NOT_RUNNING: p")
+def test_stop_process_exited_is_not_running(shared):
+    assert fault_of(shared.rpc.stopProcess, "once") == (70, "NOT_RUNNING: once")
 
 
-def test_stop_process_bad_name(sup):
-    sup.write("""
-        [program:a]
-        command=sleep 1000
-        autostart=false
-        [group:g]
-        programs=a
-        """)
-    sup.start()
+def test_stop_process_bad_name(shared):
     for name in ("nosuch", "nosuch:*", "g:nosuch", "a"):
-        assert fault_of(sup.rpc.stopProcess, name) == (10, "BAD_NAME: " + name)
+        assert fault_of(shared.rpc.stopProcess, name) == (10, "BAD_NAME: " + name)
 
 
 def test_stop_process_from_backoff(sup):
@@ -623,10 +600,8 @@ def test_stop_process_group_skips_stopped(sup):
     assert sup.rpc.stopProcessGroup("g") == []
 
 
-def test_stop_process_group_bad_name(sup):
-    sup.write(GROUP3)
-    sup.start()
-    assert fault_of(sup.rpc.stopProcessGroup, "nosuch") == (10, "BAD_NAME: nosuch")
+def test_stop_process_group_bad_name(shared):
+    assert fault_of(shared.rpc.stopProcessGroup, "nosuch") == (10, "BAD_NAME: nosuch")
 
 
 def test_stop_process_group_nowait(sup):
@@ -700,43 +675,22 @@ def test_signal_process_by_name_or_number(sup):
     assert sup.state("sig") == "RUNNING"
 
 
-def test_signal_process_bad_signal(sup):
-    sup.write("""
-        [program:p]
-        command=sleep 1000
-        startsecs=0
-        """)
-    sup.start()
-    sup.wait_state("p", "RUNNING")
+def test_signal_process_bad_signal(shared):
     for sig in ("FOO", "SIGFOO", "999", "-1", ""):
-        assert fault_of(sup.rpc.signalProcess, "p", sig) == (11, "BAD_SIGNAL: " + sig)
-    assert sup.state("p") == "RUNNING"
+        assert fault_of(shared.rpc.signalProcess, "run", sig) == (11, "BAD_SIGNAL: " + sig)
+    assert shared.state("run") == "RUNNING"
 
 
-def test_signal_process_bad_signal_checked_before_state(sup):
-    sup.write("""
-        [program:p]
-        command=sleep 1000
-        autostart=false
-        """)
-    sup.start()
-    assert fault_of(sup.rpc.signalProcess, "p", "FOO") == (11, "BAD_SIGNAL: FOO")
+def test_signal_process_bad_signal_checked_before_state(shared):
+    assert fault_of(shared.rpc.signalProcess, "idle", "FOO") == (11, "BAD_SIGNAL: FOO")
 
 
-def test_signal_process_not_running(sup):
-    sup.write("""
-        [program:p]
-        command=sleep 1000
-        autostart=false
-        """)
-    sup.start()
-    assert fault_of(sup.rpc.signalProcess, "p", "HUP") == (70, "NOT_RUNNING: p")
+def test_signal_process_not_running(shared):
+    assert fault_of(shared.rpc.signalProcess, "idle", "HUP") == (70, "NOT_RUNNING: idle")
 
 
-def test_signal_process_bad_name(sup):
-    sup.write("")
-    sup.start()
-    assert fault_of(sup.rpc.signalProcess, "nosuch", "HUP") == (10, "BAD_NAME: nosuch")
+def test_signal_process_bad_name(shared):
+    assert fault_of(shared.rpc.signalProcess, "nosuch", "HUP") == (10, "BAD_NAME: nosuch")
 
 
 def test_signal_process_stopping_process_can_be_killed(sup):
@@ -781,23 +735,12 @@ def test_signal_process_group_only_running_members(sup):
     wait_output(sup, "sig", "got 1\n")
 
 
-def test_signal_process_group_bad_name(sup):
-    sup.write("")
-    sup.start()
-    assert fault_of(sup.rpc.signalProcessGroup, "nosuch", "HUP") == (10, "BAD_NAME: nosuch")
+def test_signal_process_group_bad_name(shared):
+    assert fault_of(shared.rpc.signalProcessGroup, "nosuch", "HUP") == (10, "BAD_NAME: nosuch")
 
 
-def test_signal_process_group_bad_signal_reported_per_process(sup):
-    sup.write("""
-        [program:a]
-        command=sleep 1000
-        startsecs=0
-        [group:g]
-        programs=a
-        """)
-    sup.start()
-    sup.wait_state("g:a", "RUNNING")
-    assert sup.rpc.signalProcessGroup("g", "FOO") == [
+def test_signal_process_group_bad_signal_reported_per_process(shared):
+    assert shared.rpc.signalProcessGroup("g", "FOO") == [
         {"name": "a", "group": "g", "status": 11, "description": "BAD_SIGNAL: FOO"}]
 
 
@@ -855,26 +798,18 @@ def test_send_process_stdin_unicode_is_utf8(sup):
                what="utf-8 bytes in cat.out")
 
 
-def test_send_process_stdin_not_running(sup):
-    sup.write("""
-        [program:cat]
-        command=cat
-        autostart=false
-        """)
-    sup.start()
-    assert fault_of(sup.rpc.sendProcessStdin, "cat", "x") == (70, "NOT_RUNNING: cat")
+def test_send_process_stdin_not_running(shared):
+    assert fault_of(shared.rpc.sendProcessStdin, "cat", "x") == (70, "NOT_RUNNING: cat")
 
 
-def test_send_process_stdin_bad_name(sup):
-    sup.write("")
-    sup.start()
-    assert fault_of(sup.rpc.sendProcessStdin, "nosuch", "x") == (10, "BAD_NAME: nosuch")
+def test_send_process_stdin_bad_name(shared):
+    assert fault_of(shared.rpc.sendProcessStdin, "nosuch", "x") == (10, "BAD_NAME: nosuch")
 
 
-def test_send_process_stdin_non_string(sup):
-    sup.write(CAT)
-    sup.start()
-    assert fault_of(sup.rpc.sendProcessStdin, "cat", 5) == (2, "INCORRECT_PARAMETERS: 5")
+def test_send_process_stdin_non_string(shared):
+    # The type is checked before the name and the state.
+    assert fault_of(shared.rpc.sendProcessStdin, "cat", 5) == (2, "INCORRECT_PARAMETERS: 5")
+    assert fault_of(shared.rpc.sendProcessStdin, "nosuch", 5) == (2, "INCORRECT_PARAMETERS: 5")
 
 
 def test_send_process_stdin_closed_stdin_is_no_file(sup):
@@ -915,10 +850,8 @@ def test_send_remote_comm_event_reaches_listener(sup):
                what="listener to receive the event")
 
 
-def test_send_remote_comm_event_without_listener(sup):
-    sup.write("")
-    sup.start()
-    assert sup.rpc.sendRemoteCommEvent("t", "d") is True
+def test_send_remote_comm_event_without_listener(shared):
+    assert shared.rpc.sendRemoteCommEvent("t", "d") is True
 
 
 # -- shutdown / restart ------------------------------------------------

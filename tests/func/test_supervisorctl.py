@@ -1,6 +1,5 @@
 """The real supervisorctl (4.2.5) against the daemon: every command's
 output text and exit status, as Supervisor's own daemon produces them."""
-import os
 import re
 import signal
 import subprocess
