@@ -12,7 +12,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import wait_until
+from conftest import SANITIZER_MARKERS, Daemon, wait_until
 
 HEADER_TAIL = """
 [supervisord]
@@ -254,15 +254,35 @@ def test_both_servers_at_once(sup):
 
 # -- POST /RPC2 with odd bodies ----------------------------------------
 
-@pytest.fixture
-def unix_sup(sup):
-    write_servers(sup, unix={}, body="""
+@pytest.fixture(scope="module")
+def unix_sup(daemon_kind, tmp_path_factory):
+    """A daemon on a plain unix socket, shared by the tests of this module
+    that need nothing else: cat takes a large body, tailer is followed by
+    /logtail, quiet has an empty log."""
+    d = Daemon(daemon_kind, tmp_path_factory.mktemp("http-shared"))
+    write_servers(d, unix={}, body="""
         [program:cat]
         command=cat
         startsecs=0
         stdout_logfile={dir}/cat.out
+        [program:tailer]
+        command=cat
+        startsecs=0
+        stdout_logfile={dir}/tailer.out
+        [program:quiet]
+        command=sleep 1000
+        startsecs=0
         """)
-    return start_with(sup)
+    start_with(d)
+    try:
+        for name in ("cat", "tailer", "quiet"):
+            d.wait_state(name, "RUNNING")
+        yield d
+    finally:
+        d.stop()
+    out = d.output()
+    for marker in SANITIZER_MARKERS:
+        assert marker not in out, "sanitizer report from daemon:\n" + out
 
 
 def test_garbage_xml_is_400(unix_sup):
@@ -338,7 +358,7 @@ def test_request_without_params_element(unix_sup):
 def test_untyped_value_is_a_string_and_i4_is_an_int(unix_sup):
     body = ("<?xml version='1.0'?><methodCall>"
             "<methodName>supervisor.readProcessStdoutLog</methodName><params>"
-            "<param><value>cat</value></param>"
+            "<param><value>quiet</value></param>"
             "<param><value><i4>0</i4></value></param>"
             "<param><value><int>0</int></value></param>"
             "</params></methodCall>")
@@ -348,7 +368,6 @@ def test_untyped_value_is_a_string_and_i4_is_an_int(unix_sup):
 
 
 def test_large_request_body(unix_sup):
-    unix_sup.wait_state("cat", "RUNNING")
     chunk = ("0123456789abcdef" * 64 + "\n") * 256   # about 260 KB
     assert unix_sup.rpc.sendProcessStdin("cat", chunk) is True
     path = unix_sup.path("cat.out")
@@ -402,15 +421,15 @@ def read_stream_until(resp, text, limit=1 << 20):
 
 
 def test_logtail_streams_process_stdout(unix_sup):
-    unix_sup.wait_state("cat", "RUNNING")
-    unix_sup.rpc.sendProcessStdin("cat", "first\n")
-    wait_until(lambda: unix_sup.read("cat.out") == "first\n", what="first line logged")
+    unix_sup.wait_state("tailer", "RUNNING")
+    unix_sup.rpc.sendProcessStdin("tailer", "first\n")
+    wait_until(lambda: unix_sup.read("tailer.out") == "first\n", what="first line logged")
     conn = UnixHTTPConnection(unix_sup.sock, timeout=20)
-    conn.request("GET", "/logtail/cat/stdout")
+    conn.request("GET", "/logtail/tailer/stdout")
     resp = conn.getresponse()
     assert resp.status == 200
     assert "first\n" in read_stream_until(resp, "first\n")
-    unix_sup.rpc.sendProcessStdin("cat", "second\n")
+    unix_sup.rpc.sendProcessStdin("tailer", "second\n")
     assert "second\n" in read_stream_until(resp, "second\n")
     conn.close()
 
