@@ -15,9 +15,9 @@
 #include "xmalloc.h"
 
 /*
- * Widths and numeric precisions above this fail with Python's "too big"
- * messages. Python allows far more, but such a value could only come from
- * a mistake and would make us build a string of that size.
+ * A width or numeric precision above this fails with Python's "too big"
+ * message once the conversion is otherwise sound. Python would build the
+ * string, but such a value could only come from a mistake.
  */
 #define EXPAND_MAX_WIDTH 65535
 
@@ -626,7 +626,7 @@ expand_parse_width(struct expand_ctx *x, struct expand_arg *a)
 		a->width = v;
 		expand_read(x, &a->ch);
 	} else if (a->ch >= '0' && a->ch <= '9') {
-		if (expand_parse_digits(x, a, EXPAND_MAX_WIDTH, "width",
+		if (expand_parse_digits(x, a, LLONG_MAX, "width",
 		    &a->width) != 0)
 			return (-1);
 	}
@@ -948,7 +948,10 @@ expand_one(struct expand_ctx *x)
 	a.prec = -1;
 	if (expand_parse(x, &a) != 0 || expand_convert(x, &a, &s) != 0)
 		ret = -1;
-	else {
+	else if (a.width > EXPAND_MAX_WIDTH) {
+		expand_fail(x, "width too big");
+		ret = -1;
+	} else {
 		expand_output(x, &a, &s);
 		ret = 0;
 	}
