@@ -11,9 +11,13 @@ scripts/deps.sh test
 ninja -C build
 meson test -C build --suite unit --print-errorlogs
 
+# Black-box tests run in parallel workers (each test has its own daemon in
+# its own directory); supervisord's tests mostly wait on its 1 s poll, so
+# they take more workers than cores.
 py=/usr/bin/python3
-$py -m pytest -q tests/func --daemon=supd "$@"
-$py -m pytest -q tests/func --daemon=supervisord "$@"
+pytest="$py -m pytest -q -p no:cacheprovider --timeout=300"
+$pytest -n 4 tests/func --daemon=supd "$@"
+$pytest -n 8 tests/func --daemon=supervisord "$@"
 
 [ -d build-asan ] || meson setup build-asan -Db_sanitize=address,undefined \
     -Db_lundef=false -Dbuildtype=debug >/dev/null
@@ -21,5 +25,5 @@ ninja -C build-asan
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 meson test -C build-asan --suite unit --print-errorlogs
-SUPD_BUILD=build-asan $py -m pytest -q tests/func --daemon=supd "$@"
+SUPD_BUILD=build-asan $pytest -n 4 tests/func --daemon=supd "$@"
 echo "all tests passed"
