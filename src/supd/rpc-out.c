@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rpc-encode.h"
+#include "rpc-out.h"
 #include "xmalloc.h"
 #include "xmlrpc.h"
 

@@ -3,8 +3,8 @@
  * the codec's xr_encode_* functions, written into one flat buffer and
  * handed to an evbuffer in one piece.
  */
-#ifndef RPC_ENCODE_H
-#define RPC_ENCODE_H
+#ifndef RPC_OUT_H
+#define RPC_OUT_H
 
 #include <stddef.h>
 

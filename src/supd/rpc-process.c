@@ -103,7 +103,8 @@ rpc_process_key(const struct process *p)
 /* Batches.                                                              */
 
 static struct rpc_batch *
-rpc_batch_new(struct rpc_call *c, enum rpc_wait_kind kind, int single)
+rpc_process_batch_new(struct rpc_call *c, enum rpc_wait_kind kind,
+    int single)
 {
 	struct rpc_batch	*b;
 
@@ -115,7 +116,7 @@ rpc_batch_new(struct rpc_call *c, enum rpc_wait_kind kind, int single)
 }
 
 static void
-rpc_batch_free(struct rpc_batch *b)
+rpc_process_batch_free(struct rpc_batch *b)
 {
 	int	i;
 
@@ -138,7 +139,7 @@ rpc_batch_free(struct rpc_batch *b)
 
 /* Record an outcome; extra is copied (NULL for none). */
 static void
-rpc_batch_status(struct rpc_batch *b, const struct process *p,
+rpc_process_batch_status(struct rpc_batch *b, const struct process *p,
     const char *group, int code, const char *extra, int late, int index)
 {
 	struct rpc_status	*st;
@@ -154,8 +155,8 @@ rpc_batch_status(struct rpc_batch *b, const struct process *p,
 }
 
 static void
-rpc_batch_wait(struct rpc_batch *b, struct process *p, const char *namespec,
-    int index)
+rpc_process_batch_wait(struct rpc_batch *b, struct process *p,
+    const char *namespec, int index)
 {
 	struct rpc_wait	*w;
 
@@ -175,7 +176,7 @@ rpc_batch_wait(struct rpc_batch *b, struct process *p, const char *namespec,
 
 /* Take w off its process's chain. */
 static void
-rpc_batch_unchain(struct rpc_wait *w)
+rpc_process_batch_unchain(struct rpc_wait *w)
 {
 	struct rpc_wait	*head, **pp;
 	int64_t		 key = rpc_process_key(w->proc);
@@ -196,7 +197,7 @@ rpc_batch_unchain(struct rpc_wait *w)
 }
 
 static int
-rpc_status_cmp(const void *a, const void *b)
+rpc_process_status_cmp(const void *a, const void *b)
 {
 	const struct rpc_status	*x = a, *y = b;
 
@@ -207,7 +208,7 @@ rpc_status_cmp(const void *a, const void *b)
 
 /* Answer: True or the fault of the only process, or the result list. */
 static void
-rpc_batch_reply(struct rpc_batch *b)
+rpc_process_batch_reply(struct rpc_batch *b)
 {
 	struct evbuffer	*buf;
 	int		 i;
@@ -219,7 +220,7 @@ rpc_batch_reply(struct rpc_batch *b)
 			rpc_return_bool(b->call, 1);
 		return;
 	}
-	qsort(b->st, b->nst, sizeof *b->st, rpc_status_cmp);
+	qsort(b->st, b->nst, sizeof *b->st, rpc_process_status_cmp);
 	buf = rpc_result(b->call);
 	xr_encode_array_begin(buf);
 	for (i = 0; i < b->nst; i++)
@@ -230,34 +231,34 @@ rpc_batch_reply(struct rpc_batch *b)
 }
 
 static void
-rpc_batch_complete(struct rpc_batch *b)
+rpc_process_batch_complete(struct rpc_batch *b)
 {
 	struct rpc_call	*c = b->call;
 
-	rpc_batch_reply(b);
+	rpc_process_batch_reply(b);
 	rpc_call_set_cancel(c, NULL, NULL);
-	rpc_batch_free(b);
+	rpc_process_batch_free(b);
 	rpc_call_unref(c);
 }
 
 /* The client left: forget the waits, answer nothing. */
 static void
-rpc_batch_cancel(struct rpc_call *c, void *arg)
+rpc_process_batch_cancel(struct rpc_call *c, void *arg)
 {
 	struct rpc_batch	*b = arg;
 	int			 i;
 
 	for (i = 0; i < b->nwaits; i++) {
 		if (b->waits[i]->batch != NULL)
-			rpc_batch_unchain(b->waits[i]);
+			rpc_process_batch_unchain(b->waits[i]);
 	}
-	rpc_batch_free(b);
+	rpc_process_batch_free(b);
 	rpc_call_unref(c);
 }
 
 /* Supervisor's stop_report(), for the processes a stop still waits for. */
 static void
-rpc_batch_report(struct rpc_batch *b)
+rpc_process_batch_report(struct rpc_batch *b)
 {
 	struct timeval	tv = { RPC_STOP_REPORT_SECS, 0 };
 	int		i;
@@ -272,26 +273,26 @@ rpc_batch_report(struct rpc_batch *b)
 }
 
 static void
-rpc_batch_report_cb(evutil_socket_t fd, short what, void *arg)
+rpc_process_batch_report_cb(evutil_socket_t fd, short what, void *arg)
 {
-	rpc_batch_report(arg);
+	rpc_process_batch_report(arg);
 }
 
 /* Answer now if nothing is pending; otherwise keep the call. */
 static void
-rpc_batch_settle(struct rpc_batch *b)
+rpc_process_batch_settle(struct rpc_batch *b)
 {
 	b->settled = 1;
 	if (b->npending == 0) {
-		rpc_batch_reply(b);
-		rpc_batch_free(b);
+		rpc_process_batch_reply(b);
+		rpc_process_batch_free(b);
 		return;
 	}
 	rpc_call_ref(b->call);
-	rpc_call_set_cancel(b->call, rpc_batch_cancel, b);
+	rpc_call_set_cancel(b->call, rpc_process_batch_cancel, b);
 	if (b->kind == RPC_WAIT_STOP) {
-		b->report = evtimer_new(server_base, rpc_batch_report_cb, b);
-		rpc_batch_report(b);
+		b->report = evtimer_new(server_base, rpc_process_batch_report_cb, b);
+		rpc_process_batch_report(b);
 	}
 }
 
@@ -300,7 +301,7 @@ rpc_batch_settle(struct rpc_batch *b)
  * callbacks of startProcess and stopProcess.
  */
 static int
-rpc_wait_outcome(const struct rpc_wait *w, int *code)
+rpc_process_wait_outcome(const struct rpc_wait *w, int *code)
 {
 	const struct process	*p = w->proc;
 
@@ -332,15 +333,15 @@ rpc_process_observer(struct process *p, enum process_state old, void *arg)
 	w = hmap_get_int(&rpc_process_waits, rpc_process_key(p));
 	for (; w != NULL; w = next) {
 		next = w->next;
-		if (!rpc_wait_outcome(w, &code))
+		if (!rpc_process_wait_outcome(w, &code))
 			continue;
 		b = w->batch;
-		rpc_batch_unchain(w);
+		rpc_process_batch_unchain(w);
 		w->batch = NULL;
-		rpc_batch_status(b, p, p->dead ? "" : p->group->config->name,
+		rpc_process_batch_status(b, p, p->dead ? "" : p->group->config->name,
 		    code, code == RPC_SUCCESS ? NULL : w->namespec, 1, w->index);
 		if (--b->npending == 0 && b->settled)
-			rpc_batch_complete(b);
+			rpc_process_batch_complete(b);
 	}
 }
 
@@ -516,9 +517,9 @@ rpc_process_list_one(struct rpc_list *l, struct group *g, struct process *p)
 		rpc_process_signal_one(p, namespec, l->sig, l->sigtext, &code,
 		    &extra);
 	if (waits)
-		rpc_batch_wait(l->batch, p, namespec, l->index);
+		rpc_process_batch_wait(l->batch, p, namespec, l->index);
 	else
-		rpc_batch_status(l->batch, p, g->config->name, code, extra, 0,
+		rpc_process_batch_status(l->batch, p, g->config->name, code, extra, 0,
 		    l->index);
 	l->index++;
 	free(extra);
@@ -553,7 +554,7 @@ rpc_process_list(struct rpc_call *c, struct group *g, enum rpc_action action,
 		l.sig = rpc_process_signal_number(sigv);
 		l.sigtext = rpc_str(sigv);
 	}
-	l.batch = rpc_batch_new(c, action == RPC_STOP ? RPC_WAIT_STOP :
+	l.batch = rpc_process_batch_new(c, action == RPC_STOP ? RPC_WAIT_STOP :
 	    RPC_WAIT_START, 0);
 	if (g != NULL)
 		rpc_process_list_group(&l, g);
@@ -563,7 +564,7 @@ rpc_process_list(struct rpc_call *c, struct group *g, enum rpc_action action,
 			rpc_process_list_group(&l, all[i]);
 	}
 	free(l.sigtext);
-	rpc_batch_settle(l.batch);
+	rpc_process_batch_settle(l.batch);
 }
 
 /* The group named by a group-name argument, or BAD_NAME. */
@@ -619,13 +620,13 @@ rpc_process_start(struct rpc_call *c, struct xr_value **argv, int argc)
 		rpc_process_list(c, g, RPC_START, wait, NULL);
 		return;
 	}
-	b = rpc_batch_new(c, RPC_WAIT_START, 1);
+	b = rpc_process_batch_new(c, RPC_WAIT_START, 1);
 	if (rpc_process_start_one(p, argv[0]->u.s.ptr, wait, &code, &extra))
-		rpc_batch_wait(b, p, argv[0]->u.s.ptr, 0);
+		rpc_process_batch_wait(b, p, argv[0]->u.s.ptr, 0);
 	else
-		rpc_batch_status(b, p, g->config->name, code, extra, 0, 0);
+		rpc_process_batch_status(b, p, g->config->name, code, extra, 0, 0);
 	free(extra);
-	rpc_batch_settle(b);
+	rpc_process_batch_settle(b);
 }
 
 void
@@ -662,13 +663,13 @@ rpc_process_stop(struct rpc_call *c, struct xr_value **argv, int argc)
 		rpc_process_list(c, g, RPC_STOP, wait, NULL);
 		return;
 	}
-	b = rpc_batch_new(c, RPC_WAIT_STOP, 1);
+	b = rpc_process_batch_new(c, RPC_WAIT_STOP, 1);
 	if (rpc_process_stop_one(p, argv[0]->u.s.ptr, wait, &code, &extra))
-		rpc_batch_wait(b, p, argv[0]->u.s.ptr, 0);
+		rpc_process_batch_wait(b, p, argv[0]->u.s.ptr, 0);
 	else
-		rpc_batch_status(b, p, g->config->name, code, extra, 0, 0);
+		rpc_process_batch_status(b, p, g->config->name, code, extra, 0, 0);
 	free(extra);
-	rpc_batch_settle(b);
+	rpc_process_batch_settle(b);
 }
 
 void

@@ -24,7 +24,7 @@
 #include "log.h"
 #include "process.h"
 #include "rpc.h"
-#include "rpc-encode.h"
+#include "rpc-out.h"
 #include "rpc-supervisor.h"
 #include "server.h"
 #include "version.h"

@@ -22,7 +22,7 @@
 #include "http.h"
 #include "http-auth.h"
 #include "rpc.h"
-#include "rpc-encode.h"
+#include "rpc-out.h"
 #include "server.h"
 #include "sha1.h"
 #include "spawn.h"
