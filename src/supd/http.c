@@ -333,19 +333,33 @@ http_reason(int code)
 	return ("Error");
 }
 
+/*
+ * The headers of a whole reply. evhttp leaves Content-Length out for
+ * HTTP/1.0; medusa always sends it.
+ */
+static void
+http_headers(struct evhttp_request *req, const char *type, size_t len)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	char			 n[32];
+
+	snprintf(n, sizeof n, "%zu", len);
+	evhttp_add_header(out, "Server", "supd");
+	evhttp_add_header(out, "Content-Length", n);
+	evhttp_add_header(out, "Content-Type", type);
+}
+
 /* medusa's error page and headers. */
 void
 http_error(struct evhttp_request *req, int code)
 {
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
-	struct evbuffer		*body;
+	struct evbuffer	*body;
 
 	body = evbuffer_new();
 	evbuffer_add_printf(body, "<head>\r\n<title>Error response</title>\r\n"
 	    "</head>\r\n<body>\r\n<h1>Error response</h1>\r\n<p>Error code "
 	    "%d.\r\n<p>Message: %s.\r\n</body>\r\n", code, http_reason(code));
-	evhttp_add_header(out, "Content-Type", "text/html");
-	evhttp_add_header(out, "Server", "supd");
+	http_headers(req, "text/html", evbuffer_get_length(body));
 	evhttp_send_reply(req, code, http_reason(code), body);
 	evbuffer_free(body);
 }
@@ -404,11 +418,9 @@ void
 http_send(struct evhttp_request *req, struct evbuffer *body,
     const char *type, void (*after)(void))
 {
-	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
 	struct http_after	*a;
 
-	evhttp_add_header(out, "Content-Type", type);
-	evhttp_add_header(out, "Server", "supd");
+	http_headers(req, type, evbuffer_get_length(body));
 	http_send_buffer(req, evbuffer_get_length(body));
 	if (after != NULL) {
 		a = xcalloc(1, sizeof *a);
