@@ -254,6 +254,17 @@ def test_both_servers_at_once(sup):
 
 # -- POST /RPC2 with odd bodies ----------------------------------------
 
+def stop_shared(d):
+    """Stop a shared daemon: its programs all at once first, which is
+    quicker than the group-by-group stop of a shutdown."""
+    if d.proc is not None and d.proc.poll() is None:
+        try:
+            d.proxy(timeout=30).supervisor.stopAllProcesses()
+        except Exception:
+            pass
+    d.stop()
+
+
 @pytest.fixture(scope="module")
 def unix_sup(daemon_kind, tmp_path_factory):
     """A daemon on a plain unix socket, shared by the tests of this module
@@ -279,7 +290,7 @@ def unix_sup(daemon_kind, tmp_path_factory):
             d.wait_state(name, "RUNNING")
         yield d
     finally:
-        d.stop()
+        stop_shared(d)
     out = d.output()
     for marker in SANITIZER_MARKERS:
         assert marker not in out, "sanitizer report from daemon:\n" + out

@@ -132,6 +132,17 @@ autostart=false
 """
 
 
+def stop_shared(d):
+    """Stop a shared daemon: its programs all at once first, which is
+    quicker than the group-by-group stop of a shutdown."""
+    if d.proc is not None and d.proc.poll() is None:
+        try:
+            d.proxy(timeout=30).supervisor.stopAllProcesses()
+        except Exception:
+            pass
+    d.stop()
+
+
 @pytest.fixture(scope="module")
 def shared(daemon_kind, tmp_path_factory):
     """A daemon shared by the tests of this module that change nothing."""
@@ -141,7 +152,7 @@ def shared(daemon_kind, tmp_path_factory):
     try:
         yield d
     finally:
-        d.stop()
+        stop_shared(d)
     out = d.output()
     for marker in SANITIZER_MARKERS:
         assert marker not in out, "sanitizer report from daemon:\n" + out

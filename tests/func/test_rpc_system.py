@@ -88,6 +88,17 @@ UP = """
     """
 
 
+def stop_shared(d):
+    """Stop a shared daemon: its programs all at once first, which is
+    quicker than the group-by-group stop of a shutdown."""
+    if d.proc is not None and d.proc.poll() is None:
+        try:
+            d.proxy(timeout=30).supervisor.stopAllProcesses()
+        except Exception:
+            pass
+    d.stop()
+
+
 @pytest.fixture(scope="module")
 def up(daemon_kind, tmp_path_factory):
     """A daemon shared by the tests of this module that change nothing."""
@@ -97,7 +108,7 @@ def up(daemon_kind, tmp_path_factory):
     try:
         yield d
     finally:
-        d.stop()
+        stop_shared(d)
     out = d.output()
     for marker in SANITIZER_MARKERS:
         assert marker not in out, "sanitizer report from daemon:\n" + out
@@ -243,14 +254,13 @@ def test_multicall_waiting_call_that_faults(fresh):
 
 def test_multicall_with_group_call(fresh):
     results = fresh.system.multicall([
-        call("supervisor.startAllProcesses", False),
+        call("supervisor.startProcessGroup", "p", False),
         call("supervisor.getAPIVersion"),
     ])
-    assert sorted(results[0], key=lambda r: r["name"]) == [
-        {"name": "p", "group": "p", "status": 80, "description": "OK"},
-        {"name": "quick", "group": "quick", "status": 80, "description": "OK"},
+    assert results == [
+        [{"name": "p", "group": "p", "status": 80, "description": "OK"}],
+        "3.0",
     ]
-    assert results[1] == "3.0"
 
 
 def test_multicall_system_calls(up):
