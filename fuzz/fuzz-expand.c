@@ -34,7 +34,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct expand_vars	 vars;
 	char			*text, *format, *line, *next, *out, *cause;
-	char			*env[] = { "HOME=/root", "PATH=/bin", NULL };
+	char			*env[] = { "HOME=/root", "PATH=/bin",
+				    NULL };
 
 	text = xstrndup((const char *)data, size);
 	expand_vars_init(&vars);

@@ -46,14 +46,14 @@ struct expand_arg {
 	int		 flags;
 	long long	 width;		/* -1 if none */
 	int		 prec;		/* -1 if none */
-	int		 sign;		/* a number: sign and '0' fill apply */
+	int		 sign;		/* a number: sign, '0' fill */
 };
 
 /* One expansion in progress. */
 struct expand_ctx {
 	struct expand_cps	 fmt;
 	size_t			 pos;
-	int			 over;	/* tried to read past the end */
+	int			 over;	/* read past the end */
 	const struct expand_vars *vars;
 	const struct expand_var	*arg;	/* NULL: the dict itself */
 	int			 used;	/* arg was taken already */
@@ -252,7 +252,9 @@ expand_isprintable(uint32_t c)
 {
 	const struct expand_range	*t = expand_unprintable_table;
 	size_t				 lo = 0, mid;
-	size_t				 hi = EXPAND_NITEMS(expand_unprintable_table);
+	size_t				 hi;
+
+	hi = EXPAND_NITEMS(expand_unprintable_table);
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
@@ -778,7 +780,7 @@ expand_format_char(struct expand_ctx *x, struct expand_cps *s)
 			return (-1);
 		}
 		if (x->arg->num == 0) {
-			/* Python would give "\0"; our strings cannot hold it. */
+			/* Python gives "\0"; our strings cannot hold it. */
 			expand_fail(x, "%%c of 0 is a NUL character, which "
 			    "cannot be in a value");
 			return (-1);

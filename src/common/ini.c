@@ -54,11 +54,11 @@ struct ini_parse {
 	size_t		 nitems;
 	size_t		 itemcap;
 	int		 in_section;	/* cursect is not None */
-	size_t		 option;	/* item taking continuations, or SIZE_MAX */
+	size_t		 option;	/* open item, or INI_NONE */
 	size_t		 indent;	/* indent_level */
-	int		 stop;		/* MissingSectionHeaderError: no more */
+	int		 stop;		/* no section header */
 	struct ini_buf	 errors;
-	uint32_t	*cp;		/* the current line as code points */
+	uint32_t	*cp;		/* current line, code points */
 	size_t		 ncp;
 	size_t		 cpcap;
 };
@@ -317,7 +317,8 @@ static uint32_t
 ini_lower_one(uint32_t c)
 {
 	const struct ini_lower	*t = ini_lower_table;
-	size_t			 lo = 0, hi = INI_NITEMS(ini_lower_table), mid;
+	size_t			 lo = 0, mid;
+	size_t			 hi = INI_NITEMS(ini_lower_table);
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
@@ -458,7 +459,7 @@ ini_decode(const char *s, size_t len, size_t *used)
 	return (c);
 }
 
-/* Decode s[0..len) into p->cp; returns the number of code points. */
+/* Decode s[0..len) into *cp, growing it; returns the number decoded. */
 static size_t
 ini_decode_all(uint32_t **cp, size_t *cap, const char *s, size_t len)
 {
@@ -515,7 +516,8 @@ ini_lower_cps(struct ini_buf *b, const uint32_t *cp, size_t n)
 			ini_buf_add_cp(b, 'i');
 			ini_buf_add_cp(b, 0x307);
 		} else if (cp[i] == 0x3a3)
-			ini_buf_add_cp(b, ini_final_sigma(cp, n, i) ? 0x3c2 : 0x3c3);
+			ini_buf_add_cp(b, ini_final_sigma(cp, n, i) ? 0x3c2 :
+			    0x3c3);
 		else
 			ini_buf_add_cp(b, ini_lower_one(cp[i]));
 	}
@@ -620,7 +622,8 @@ ini_add_item(struct ini_parse *p, int is_section, int line)
 
 	if (p->nitems == p->itemcap) {
 		p->itemcap = p->itemcap == 0 ? 16 : p->itemcap * 2;
-		p->items = xreallocarray(p->items, p->itemcap, sizeof *p->items);
+		p->items = xreallocarray(p->items, p->itemcap,
+		    sizeof *p->items);
 	}
 	item = &p->items[p->nitems++];
 	memset(item, 0, sizeof *item);
@@ -681,8 +684,8 @@ ini_option(struct ini_parse *p, const uint32_t *cp, size_t n, int line)
 	for (d = 0; d < n && cp[d] != '=' && cp[d] != ':'; d++)
 		/* nothing */;
 	if (d == n) {
-		ini_error(p, line, "cannot parse '%s': expected 'name = value', "
-		    "a [section] header, or a comment");
+		ini_error(p, line, "cannot parse '%s': expected "
+		    "'name = value', a [section] header, or a comment");
 		return;
 	}
 	end = ini_trim_space(cp, 0, d);
@@ -1012,7 +1015,7 @@ ini_read_file(struct ini *ini, const char *path, char **cause)
 	return (ret);
 }
 
-/* Find a section by its exact name; [DEFAULT] is not one (see ini->defaults). */
+/* Find a section by its exact name; [DEFAULT] is ini->defaults, not one. */
 struct ini_section *
 ini_find_section(const struct ini *ini, const char *name)
 {

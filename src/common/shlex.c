@@ -194,7 +194,8 @@ shlex_split(const char *s, int *argc, char **cause)
 {
 	struct shlex_list	 args = { NULL, 0, 0 };
 	struct shlex_buf	 tok = { NULL, 0, 0 };
-	enum shlex_state	 state = SHLEX_BLANK, escaped = SHLEX_WORD_STATE;
+	enum shlex_state	 state = SHLEX_BLANK;
+	enum shlex_state	 escaped = SHLEX_WORD_STATE;
 	int			 quoted = 0, r;
 
 	shlex_list_add(&args, NULL);
@@ -285,7 +286,7 @@ shlex_pairs_token(const char **sp, struct shlex_buf *tok, const char **pushback,
 			continue;
 		}
 		if (*s == '#') {
-			/* A comment does not end a word here: "a#x\nb" is "ab". */
+			/* A comment does not end a word: "a#x\nb" is "ab". */
 			s = shlex_skip_comment(s);
 			n = 0;
 			continue;

@@ -1,4 +1,4 @@
-/* Unit tests for expand_format(): Python's "format % dict" as Supervisor uses it. */
+/* Unit tests for expand_format(): Python's "format % dict" for Supervisor. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -230,8 +230,8 @@ static void
 test_vars(void **state)
 {
 	struct expand_vars	 v;
-	char			*env[] = { "HOME=/root", "X", "A=1=2", "HOME=/x",
-	    "=y", NULL };
+	char			*env[] = { "HOME=/root", "X", "A=1=2",
+	    "HOME=/x", "=y", NULL };
 	char			*got, *cause = NULL;
 
 	expand_vars_init(&v);

@@ -1,4 +1,4 @@
-/* Unit tests for the INI reader (Python 3.11 configparser as Supervisor uses it). */
+/* Unit tests for the INI reader: configparser as Supervisor uses it. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -63,8 +63,8 @@ test_split(void **state)
 	/* No comments: shlex.split() leaves comments=False. */
 	SPLIT("echo # not a comment", "echo", "#", "not", "a", "comment");
 	/* Only ASCII whitespace splits. */
-	SPLIT("a\xc2\xa0" "b\xe3\x80\x80" "c\x0b" "d", "a\xc2\xa0" "b\xe3\x80\x80"
-	    "c\x0b" "d");
+	SPLIT("a\xc2\xa0" "b\xe3\x80\x80" "c\x0b" "d",
+	    "a\xc2\xa0" "b\xe3\x80\x80" "c\x0b" "d");
 	SPLIT("sh -c 'echo $HOME; exit 1'", "sh", "-c", "echo $HOME; exit 1");
 	check_split("", none);
 	check_split("   ", none);
