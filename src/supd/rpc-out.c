@@ -53,21 +53,12 @@ rpc_out_free(struct rpc_out *o)
 	o->len = o->cap = 0;
 }
 
-static void
+void
 rpc_out_grow(struct rpc_out *o, size_t need)
 {
 	while (o->cap - o->len < need)
 		o->cap = o->cap * 2;
 	o->buf = xrealloc(o->buf, o->cap);
-}
-
-void
-rpc_out_raw(struct rpc_out *o, const char *s, size_t n)
-{
-	if (o->cap - o->len < n)
-		rpc_out_grow(o, n);
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
 }
 
 /* Decimal digits of v, the way %lld writes them. */
@@ -144,4 +135,28 @@ rpc_out_string(struct rpc_out *o, const char *s, size_t n)
 	evbuffer_remove(tmp, o->buf + o->len, len);
 	o->len += len;
 	evbuffer_free(tmp);
+}
+
+/*
+ * A NUL-terminated string in one pass: copied while it is checked, and
+ * handed to rpc_out_string() from the start if it is not plain.
+ */
+void
+rpc_out_cstring(struct rpc_out *o, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 start = o->len;
+
+	rpc_out_lit(o, "<value><string>");
+	for (; *p != '\0'; p++) {
+		if (*p >= 0x80 || *p == '&' || *p == '<' || *p == '>') {
+			o->len = start;
+			rpc_out_string(o, s, strlen(s));
+			return;
+		}
+		if (o->len == o->cap)
+			rpc_out_grow(o, 1);
+		o->buf[o->len++] = *p;
+	}
+	rpc_out_lit(o, "</string></value>\n");
 }

@@ -7,6 +7,7 @@
 #define RPC_OUT_H
 
 #include <stddef.h>
+#include <string.h>
 
 struct evbuffer;
 
@@ -21,13 +22,26 @@ void	rpc_out_init(struct rpc_out *, size_t hint);
 void	rpc_out_flush(struct rpc_out *, struct evbuffer *b);
 void	rpc_out_free(struct rpc_out *);
 
-/* Raw bytes, for the fixed markup of the functions below. */
-void	rpc_out_raw(struct rpc_out *, const char *, size_t);
+void	rpc_out_grow(struct rpc_out *, size_t);
+
+/*
+ * Raw bytes, for the fixed markup of the functions below. Inline, so the
+ * copy of a literal of known length is a few moves, not a call.
+ */
+static inline void
+rpc_out_raw(struct rpc_out *o, const char *s, size_t n)
+{
+	if (o->cap - o->len < n)
+		rpc_out_grow(o, n);
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
 #define rpc_out_lit(o, s)	rpc_out_raw((o), (s), sizeof (s) - 1)
 
-/* As xr_encode_int, xr_encode_string_len, xr_encode_bool. */
+/* As xr_encode_int, xr_encode_string_len, xr_encode_string, xr_encode_bool. */
 void	rpc_out_int(struct rpc_out *, long long);
 void	rpc_out_string(struct rpc_out *, const char *, size_t);
+void	rpc_out_cstring(struct rpc_out *, const char *);
 void	rpc_out_bool(struct rpc_out *, int);
 
 /* xr_encode_struct_begin/end and member_begin/end; name is markup-safe. */

@@ -351,9 +351,8 @@ rpc_supervisor_itoa(char *buf, long v)
 
 /* A string member of getProcessInfo's struct. */
 #define RPC_INFO_STRING(o, name, s) do {				\
-	const char *s_ = (s);						\
 	rpc_out_member_begin(o, name);					\
-	rpc_out_string(o, s_, strlen(s_));				\
+	rpc_out_cstring(o, s);						\
 	rpc_out_member_end(o);						\
 } while (0)
 #define RPC_INFO_INT(o, name, v) do {					\

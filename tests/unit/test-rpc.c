@@ -747,6 +747,8 @@ test_fast_writer(void **state)
 	for (i = 0; i < sizeof strings / sizeof strings[0]; i++) {
 		rpc_out_string(&o, strings[i], strlen(strings[i]));
 		xr_encode_string_len(ref, strings[i], strlen(strings[i]));
+		rpc_out_cstring(&o, strings[i]);
+		xr_encode_string(ref, strings[i]);
 	}
 	for (i = 0; i < sizeof ints / sizeof ints[0]; i++) {
 		rpc_out_int(&o, ints[i]);
