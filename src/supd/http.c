@@ -643,11 +643,16 @@ http_resume_cb(evutil_socket_t fd, short what, void *arg)
 static void
 http_accept_error_cb(struct evconnlistener *l, void *arg)
 {
-	struct http_server	*srv = arg;
+	struct http_server	*srv = NULL;
 	struct timeval		 tv = { 0, HTTP_ACCEPT_PAUSE_MS * 1000 };
-	int			 error = EVUTIL_SOCKET_ERROR();
+	int			 error = EVUTIL_SOCKET_ERROR(), i;
 
-	if (error == EINTR || error == ECONNABORTED)
+	/* The listener's argument is evhttp's, so find our server. */
+	for (i = 0; i < http_nservers; i++) {
+		if (http_servers[i].listener == l)
+			srv = &http_servers[i];
+	}
+	if (srv == NULL || error == EINTR || error == ECONNABORTED)
 		return;
 	if (!srv->warned)
 		log_warn("%s: cannot accept connections: %s", srv->section,
