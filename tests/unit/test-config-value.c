@@ -31,7 +31,7 @@ test_int_python_rules(void **state)
 	free(why);
 	why = NULL;
 	assert_int_equal(cv_int("1.5", &v, &why), -1);
-	assert_non_null(strstr(why, "'1.5' is not an integer"));
+	assert_non_null(strstr(why, "invalid literal for int() with base 10: '1.5'"));
 	free(why);
 	why = NULL;
 	assert_int_equal(cv_int("", &v, &why), -1);
