@@ -59,8 +59,15 @@ def daemon_kind(request):
     return request.config.getoption("--daemon")
 
 
+# Every wait is stretched by this factor: parallel workers on a 2-core CI
+# machine (and supervisord's 1 s poll under load) make anything slow; a
+# generous bound costs nothing when the condition comes true at once.
+TIMEOUT_SCALE = float(os.environ.get("SUPD_TEST_TIMEOUT_SCALE", "3"))
+
+
 def wait_until(predicate, timeout=10.0, interval=0.02, what="condition"):
     """Poll predicate() until it returns a true value; return that value."""
+    timeout *= TIMEOUT_SCALE
     deadline = time.monotonic() + timeout
     last_exc = None
     while True:
