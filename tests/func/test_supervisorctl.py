@@ -359,6 +359,19 @@ def test_restart_group(sup):
     assert r.returncode == 0
 
 
+def test_restart_all(sup):
+    sup.write(conf(TWO, GROUP))
+    sup.start()
+    pid = sup.wait_state("a", "RUNNING")["pid"]
+    r = sup.ctl("restart", "all")
+    out = lines(r)
+    # stop all reports only what was running; start all then starts all.
+    assert out[0] == "a: stopped"
+    assert sorted(out[1:]) == ["a: started", "b: started", "g:x: started", "g:y: started"]
+    assert r.returncode == 0
+    assert sup.info("a")["pid"] != pid
+
+
 def test_restart_requires_a_name(shared):
     r = shared.ctl("restart")
     assert lines(r)[0] == "Error: restart requires a process name"
