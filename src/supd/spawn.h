@@ -40,6 +40,12 @@ void		 spawn_close_child_fds(struct spawn_fds *);
 pid_t		 spawn_exec(struct spawn_args *, struct spawn_fds *,
 		     char **why);
 
+/*
+ * Reserve descriptors 3 to 5 for spawning. First thing in main, before
+ * anything else is opened.
+ */
+void		 spawn_init(void);
+
 /* Switch the daemon itself to uid (and its groups). -1 with *why. */
 int		 spawn_drop_privileges(uid_t, char **why);
 

@@ -568,6 +568,7 @@ main(int argc, char **argv)
 	char		*why = NULL;
 	int		 first;
 
+	spawn_init();	/* before anything is opened: it takes fds 3-5 */
 	if ((slash = strrchr(argv[0], '/')) != NULL)
 		supd_progname = argv[0];
 	log_set_progname("supd");
