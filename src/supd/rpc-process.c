@@ -220,7 +220,8 @@ rpc_process_batch_reply(struct rpc_batch *b)
 			rpc_return_bool(b->call, 1);
 		return;
 	}
-	qsort(b->st, b->nst, sizeof *b->st, rpc_process_status_cmp);
+	if (b->nst > 1)
+		qsort(b->st, b->nst, sizeof *b->st, rpc_process_status_cmp);
 	buf = rpc_result(b->call);
 	xr_encode_array_begin(buf);
 	for (i = 0; i < b->nst; i++)

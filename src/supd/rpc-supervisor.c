@@ -480,8 +480,10 @@ rpc_supervisor_all_process_info(struct rpc_call *c, struct xr_value **argv,
 
 	all = group_all(&n);
 	groups = xreallocarray(NULL, n + 1, sizeof *groups);
-	memcpy(groups, all, n * sizeof *groups);
-	qsort(groups, n, sizeof *groups, rpc_supervisor_group_cmp);
+	if (n > 0) {
+		memcpy(groups, all, n * sizeof *groups);
+		qsort(groups, n, sizeof *groups, rpc_supervisor_group_cmp);
+	}
 	for (i = 0; i < n; i++) {
 		if (groups[i]->nprocs > max)
 			max = groups[i]->nprocs;
