@@ -1076,7 +1076,8 @@ xr_struct_dedup(struct xr_value *st)
 	if (n < 32) {
 		for (i = 1, k = 1; i < n; i++) {
 			for (j = 0; j < k; j++) {
-				if (strcmp(m[j].name, m[i].name) == 0)
+				if (m[j].name[0] == m[i].name[0] &&
+				    strcmp(m[j].name, m[i].name) == 0)
 					break;
 			}
 			if (j < k) {
@@ -1178,56 +1179,79 @@ xr_end_method(struct xr_parser *xp, const char *data, size_t len)
 	xp->doc = XR_DOC_METHOD;
 }
 
-/* Unmarshaller.dispatch: the elements that mean something at their end. */
-static const struct {
+/* How an element acts besides its end handler. */
+#define XR_TAG_MARK	0x1	/* array, struct: mark the stack at start */
+#define XR_TAG_VALUE	0x2	/* value: a bare value may follow */
+#define XR_TAG_KEEP	0x4	/* leaves the bare-value flag alone at end */
+
+/*
+ * Unmarshaller.dispatch: the elements that mean something at their end,
+ * grouped by first letter for a quick lookup.
+ */
+static const struct xr_tag {
 	const char	*tag;
 	void		(*end)(struct xr_parser *, const char *, size_t);
+	int		 flags;
 } xr_tags[] = {
-	{ "array", xr_end_array },
-	{ "base64", xr_end_base64 },
-	{ "bigdecimal", xr_end_bigdecimal },
-	{ "biginteger", xr_end_int },
-	{ "boolean", xr_end_boolean },
-	{ "dateTime.iso8601", xr_end_datetime },
-	{ "double", xr_end_double },
-	{ "fault", xr_end_fault },
-	{ "float", xr_end_double },
-	{ "i1", xr_end_int },
-	{ "i2", xr_end_int },
-	{ "i4", xr_end_int },
-	{ "i8", xr_end_int },
-	{ "int", xr_end_int },
-	{ "methodName", xr_end_method },
-	{ "name", xr_end_string },
-	{ "nil", xr_end_nil },
-	{ "params", xr_end_params },
-	{ "string", xr_end_string },
-	{ "struct", xr_end_struct },
-	{ "value", xr_end_value },
+	{ "array", xr_end_array, XR_TAG_MARK },
+	{ "base64", xr_end_base64, 0 },
+	{ "bigdecimal", xr_end_bigdecimal, 0 },
+	{ "biginteger", xr_end_int, 0 },
+	{ "boolean", xr_end_boolean, 0 },
+	{ "dateTime.iso8601", xr_end_datetime, XR_TAG_KEEP },
+	{ "double", xr_end_double, 0 },
+	{ "fault", xr_end_fault, XR_TAG_KEEP },
+	{ "float", xr_end_double, 0 },
+	{ "i1", xr_end_int, 0 },
+	{ "i2", xr_end_int, 0 },
+	{ "i4", xr_end_int, 0 },
+	{ "i8", xr_end_int, 0 },
+	{ "int", xr_end_int, 0 },
+	{ "methodName", xr_end_method, XR_TAG_KEEP },
+	{ "name", xr_end_string, 0 },
+	{ "nil", xr_end_nil, 0 },
+	{ "params", xr_end_params, XR_TAG_KEEP },
+	{ "string", xr_end_string, 0 },
+	{ "struct", xr_end_struct, XR_TAG_MARK },
+	{ "value", xr_end_value, XR_TAG_VALUE },
 };
 
-/* The handler for a tag, looked up after any "prefix:" as Python does. */
-static int
+/*
+ * The handler for a tag, looked up after any "prefix:" as Python does.
+ * Every element of a reply comes through here twice, so the table is
+ * entered at the first entry with the tag's first letter.
+ */
+static const struct xr_tag *
 xr_tag_find(const char *tag)
 {
-	const char	*colon;
-	size_t		 i;
+	static const unsigned char	 first[26] = {
+		['a' - 'a'] = 1, ['b' - 'a'] = 2, ['d' - 'a'] = 6,
+		['f' - 'a'] = 8, ['i' - 'a'] = 10, ['m' - 'a'] = 15,
+		['n' - 'a'] = 16, ['p' - 'a'] = 18, ['s' - 'a'] = 19,
+		['v' - 'a'] = 21,
+	};
+	const char			*p;
+	size_t				 i;
 
-	if ((colon = strrchr(tag, ':')) != NULL)
-		tag = colon + 1;
-	for (i = 0; i < sizeof xr_tags / sizeof xr_tags[0]; i++) {
-		if (strcmp(xr_tags[i].tag, tag) == 0)
-			return ((int)i);
+	for (p = tag; *p != '\0'; p++) {
+		if (*p == ':')
+			tag = p + 1;
 	}
-	return (-1);
+	if (*tag < 'a' || *tag > 'z' || first[*tag - 'a'] == 0)
+		return (NULL);
+	for (i = first[*tag - 'a'] - 1; i < sizeof xr_tags / sizeof xr_tags[0] &&
+	    xr_tags[i].tag[0] == *tag; i++) {
+		if (strcmp(xr_tags[i].tag + 1, tag + 1) == 0)
+			return (&xr_tags[i]);
+	}
+	return (NULL);
 }
 
 static void
 xr_start_cb(void *arg, const XML_Char *tag, const XML_Char **attrs)
 {
 	struct xr_parser	*xp = arg;
-	int			 idx;
-	const char		*name;
+	const struct xr_tag	*t;
 
 	if (++xp->depth > XR_MAX_DEPTH) {
 		xr_parser_fail(xp, "elements nested deeper than %d",
@@ -1238,10 +1262,8 @@ xr_start_cb(void *arg, const XML_Char *tag, const XML_Char **attrs)
 		xr_parser_fail(xp, "more than %d elements", XR_MAX_NODES);
 		return;
 	}
-	idx = xr_tag_find(tag);
-	name = idx == -1 ? NULL : xr_tags[idx].tag;
-	if (name != NULL &&
-	    (strcmp(name, "array") == 0 || strcmp(name, "struct") == 0)) {
+	t = xr_tag_find(tag);
+	if (t != NULL && (t->flags & XR_TAG_MARK)) {
 		if (xp->nmarks == xp->capmarks) {
 			xp->capmarks = xp->capmarks == 0 ? 8 :
 			    xp->capmarks * 2;
@@ -1251,11 +1273,11 @@ xr_start_cb(void *arg, const XML_Char *tag, const XML_Char **attrs)
 		xp->marks[xp->nmarks++] = xp->n;
 	}
 	xp->datalen = 0;
-	if (xp->value && idx == -1) {
+	if (xp->value && t == NULL) {
 		xr_parser_fail(xp, "unknown tag '%s' in a value", tag);
 		return;
 	}
-	xp->value = name != NULL && strcmp(name, "value") == 0;
+	xp->value = t != NULL && (t->flags & XR_TAG_VALUE);
 }
 
 /*
@@ -1268,21 +1290,18 @@ static void
 xr_end_cb(void *arg, const XML_Char *tag)
 {
 	struct xr_parser	*xp = arg;
-	int			 idx;
+	const struct xr_tag	*t;
 
 	xp->depth--;
-	if ((idx = xr_tag_find(tag)) == -1)
+	if ((t = xr_tag_find(tag)) == NULL)
 		return;
 	if (xp->datalen == xp->datacap) {
 		xp->datacap = xp->datacap == 0 ? 64 : xp->datacap * 2;
 		xp->data = xrealloc(xp->data, xp->datacap);
 	}
 	xp->data[xp->datalen] = '\0';
-	xr_tags[idx].end(xp, xp->data, xp->datalen);
-	if (xr_tags[idx].end != xr_end_params &&
-	    xr_tags[idx].end != xr_end_fault &&
-	    xr_tags[idx].end != xr_end_method &&
-	    xr_tags[idx].end != xr_end_datetime)
+	t->end(xp, xp->data, xp->datalen);
+	if ((t->flags & XR_TAG_KEEP) == 0)
 		xp->value = 0;
 }
 
