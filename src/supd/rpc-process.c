@@ -393,7 +393,18 @@ rpc_process_start_one(struct process *p, const char *namespec, int wait,
 		*extra = xstrdup(namespec);
 		return (0);
 	}
-	return (wait && p->state != PROCESS_RUNNING);
+	if (!wait || p->state == PROCESS_RUNNING)
+		return (0);
+	/*
+	 * Not spawned because it is still STOPPING: Supervisor's first poll
+	 * finds it neither starting nor running.
+	 */
+	if (p->state != PROCESS_STARTING) {
+		*code = RPC_ABNORMAL_TERMINATION;
+		*extra = xstrdup(namespec);
+		return (0);
+	}
+	return (1);
 }
 
 /* Supervisor's stopProcess for one process. */
