@@ -83,6 +83,7 @@ done:
 	return (0);
 }
 
+/* Whether a and b are equal, in time that depends on their lengths only. */
 int
 http_auth_equal(const char *a, const char *b)
 {

@@ -397,6 +397,7 @@ http_tail_process(struct evhttp_request *req, const char *path)
 	free(name);
 }
 
+/* /mainlogtail: the main log, if it is a file that exists. */
 void
 http_tail_main(struct evhttp_request *req)
 {
@@ -412,6 +413,7 @@ http_tail_main(struct evhttp_request *req)
 		http_tail_start(req, path, 0);
 }
 
+/* After http_close(): nothing is tailed any more. */
 void
 http_tail_close_all(void)
 {

@@ -414,6 +414,7 @@ http_send_buffer(struct evhttp_request *req, size_t len)
 		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof want);
 }
 
+/* Answer 200 with a whole body; see http.h. */
 void
 http_send(struct evhttp_request *req, struct evbuffer *body,
     const char *type, void (*after)(void))
@@ -492,6 +493,7 @@ http_hold_watch_cb(evutil_socket_t fd, short what, void *arg)
 	evhttp_connection_free(h->evcon);
 }
 
+/* Keep req to answer later, watching for the client to leave. */
 struct http_hold *
 http_hold(struct evhttp_request *req, http_gone_fn gone, void *arg,
     int discard)
@@ -513,6 +515,7 @@ http_hold(struct evhttp_request *req, http_gone_fn gone, void *arg,
 	return (h);
 }
 
+/* Stop watching a held request; the caller answers it now. */
 struct evhttp_request *
 http_release(struct http_hold *h)
 {
@@ -724,6 +727,7 @@ http_server_free(struct http_server *srv)
 	free(srv->password);
 }
 
+/* Open every server of the config, or none. */
 int
 http_open(const struct config *cf, char **why)
 {
@@ -760,6 +764,7 @@ fail:
 	return (-1);
 }
 
+/* Close every server, end held requests, remove our socket files. */
 void
 http_close(void)
 {

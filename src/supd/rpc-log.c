@@ -237,12 +237,14 @@ rpc_log_read_channel(struct rpc_call *c, struct xr_value **argv, int err)
 	    &p->config->out), argv + 1);
 }
 
+/* readProcessStdoutLog(name, offset, length), also readProcessLog. */
 void
 rpc_log_read_stdout(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	rpc_log_read_channel(c, argv, 0);
 }
 
+/* readProcessStderrLog(name, offset, length). */
 void
 rpc_log_read_stderr(struct rpc_call *c, struct xr_value **argv, int argc)
 {
@@ -271,12 +273,14 @@ rpc_log_tail_channel(struct rpc_call *c, struct xr_value **argv, int err)
 	rpc_done(c);
 }
 
+/* tailProcessStdoutLog(name, offset, length), also tailProcessLog. */
 void
 rpc_log_tail_stdout(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	rpc_log_tail_channel(c, argv, 0);
 }
 
+/* tailProcessStderrLog(name, offset, length). */
 void
 rpc_log_tail_stderr(struct rpc_call *c, struct xr_value **argv, int argc)
 {

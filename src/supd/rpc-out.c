@@ -19,6 +19,7 @@
 #include "xmalloc.h"
 #include "xmlrpc.h"
 
+/* An empty buffer with room for hint bytes. */
 void
 rpc_out_init(struct rpc_out *o, size_t hint)
 {
@@ -33,6 +34,7 @@ rpc_out_free_cb(const void *data, size_t len, void *arg)
 	free(arg);
 }
 
+/* Hand the bytes to b by reference; they are freed with it. */
 void
 rpc_out_flush(struct rpc_out *o, struct evbuffer *b)
 {
@@ -45,6 +47,7 @@ rpc_out_flush(struct rpc_out *o, struct evbuffer *b)
 	o->len = o->cap = 0;
 }
 
+/* Drop the bytes. */
 void
 rpc_out_free(struct rpc_out *o)
 {
@@ -53,6 +56,7 @@ rpc_out_free(struct rpc_out *o)
 	o->len = o->cap = 0;
 }
 
+/* Make room for need more bytes. */
 void
 rpc_out_grow(struct rpc_out *o, size_t need)
 {
@@ -93,6 +97,7 @@ rpc_out_int(struct rpc_out *o, long long v)
 	rpc_out_lit(o, "</int></value>\n");
 }
 
+/* As xr_encode_bool. */
 void
 rpc_out_bool(struct rpc_out *o, int v)
 {
@@ -115,6 +120,7 @@ rpc_out_plain(const char *s, size_t n)
 	return (1);
 }
 
+/* As xr_encode_string_len; only plain strings bypass the codec. */
 void
 rpc_out_string(struct rpc_out *o, const char *s, size_t n)
 {

@@ -346,6 +346,7 @@ rpc_process_observer(struct process *p, enum process_state old, void *arg)
 	}
 }
 
+/* Index waits by process and watch every state change. */
 void
 rpc_process_init(void)
 {
@@ -641,6 +642,7 @@ rpc_process_start(struct rpc_call *c, struct xr_value **argv, int argc)
 	rpc_process_batch_settle(b);
 }
 
+/* startProcessGroup(name, wait=True). */
 void
 rpc_process_start_group(struct rpc_call *c, struct xr_value **argv, int argc)
 {
@@ -651,6 +653,7 @@ rpc_process_start_group(struct rpc_call *c, struct xr_value **argv, int argc)
 		    rpc_truth(argv[1]), NULL);
 }
 
+/* startAllProcesses(wait=True), in priority order. */
 void
 rpc_process_start_all(struct rpc_call *c, struct xr_value **argv, int argc)
 {
@@ -684,6 +687,7 @@ rpc_process_stop(struct rpc_call *c, struct xr_value **argv, int argc)
 	rpc_process_batch_settle(b);
 }
 
+/* stopProcessGroup(name, wait=True). */
 void
 rpc_process_stop_group(struct rpc_call *c, struct xr_value **argv, int argc)
 {
@@ -694,6 +698,7 @@ rpc_process_stop_group(struct rpc_call *c, struct xr_value **argv, int argc)
 		    rpc_truth(argv[1]), NULL);
 }
 
+/* stopAllProcesses(wait=True), in priority order as Supervisor. */
 void
 rpc_process_stop_all(struct rpc_call *c, struct xr_value **argv, int argc)
 {
@@ -727,6 +732,7 @@ rpc_process_signal(struct rpc_call *c, struct xr_value **argv, int argc)
 	free(sigtext);
 }
 
+/* signalProcessGroup(name, signal): bad signals per process. */
 void
 rpc_process_signal_group(struct rpc_call *c, struct xr_value **argv, int argc)
 {

@@ -109,6 +109,7 @@ rpc_supervisor_member_bool(struct evbuffer *b, const char *name, int v)
 	xr_encode_member_end(b);
 }
 
+/* One status struct of a result list, keys in Supervisor's order. */
 void
 rpc_supervisor_status(struct evbuffer *b, const char *name, const char *group,
     int code, const char *extra)
@@ -713,6 +714,7 @@ rpc_supervisor_supd_version(struct rpc_call *c, struct xr_value **argv,
 	rpc_return_string(c, SUPD_VERSION);
 }
 
+/* Start what the supervisor namespace needs at run time. */
 void
 rpc_supervisor_init(void)
 {

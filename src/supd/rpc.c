@@ -108,6 +108,7 @@ rpc_name_cmp(const void *a, const void *b)
 	return (strcmp(*(const char *const *)a, *(const char *const *)b));
 }
 
+/* Index the method tables once. */
 void
 rpc_init(void)
 {
@@ -129,6 +130,7 @@ rpc_init(void)
 	rpc_supervisor_init();
 }
 
+/* The sorted names system.listMethods returns. */
 const char **
 rpc_method_names(int *n)
 {
@@ -147,6 +149,7 @@ rpc_find_method(const char *name)
 	return (hmap_get_str(&rpc_by_name, name));
 }
 
+/* Supervisor's getFaultDescription(). */
 const char *
 rpc_fault_name(int code)
 {
@@ -159,6 +162,7 @@ rpc_fault_name(int code)
 	return ("UNKNOWN");
 }
 
+/* The text of an RPCError: the name, then ": extra" if given. */
 char *
 rpc_fault_text(int code, const char *extra)
 {
@@ -173,6 +177,7 @@ rpc_fault_text(int code, const char *extra)
 /* -------------------------------------------------------------------- */
 /* Calls.                                                                 */
 
+/* A call with one reference, owned by the caller. */
 struct rpc_call *
 rpc_call_new(struct rpc_call *parent, rpc_done_fn fn, void *arg)
 {
@@ -187,12 +192,14 @@ rpc_call_new(struct rpc_call *parent, rpc_done_fn fn, void *arg)
 	return (c);
 }
 
+/* Keep a call (a waiting handler, a pending completion). */
 void
 rpc_call_ref(struct rpc_call *c)
 {
 	c->refs++;
 }
 
+/* Drop a reference; the last one frees the call. */
 void
 rpc_call_unref(struct rpc_call *c)
 {
@@ -208,6 +215,7 @@ rpc_call_unref(struct rpc_call *c)
 	free(c);
 }
 
+/* What to run if the call is cancelled while it waits. */
 void
 rpc_call_set_cancel(struct rpc_call *c, rpc_cancel_fn fn, void *arg)
 {
@@ -262,6 +270,7 @@ rpc_call_finish(struct rpc_call *c)
 	event_active(c->ev, EV_TIMEOUT, 1);
 }
 
+/* The reply is no longer wanted: tell the waiting handler. */
 void
 rpc_call_cancel(struct rpc_call *c)
 {
@@ -297,6 +306,7 @@ rpc_call_run(struct rpc_call *c, const char *method, struct xr_value **argv,
 	rpc_call_unref(c);
 }
 
+/* A completed call's value or fault. */
 int
 rpc_call_outcome(struct rpc_call *c, struct evbuffer **value,
     const char **fault)
@@ -314,6 +324,7 @@ rpc_call_outcome(struct rpc_call *c, struct evbuffer **value,
 /* -------------------------------------------------------------------- */
 /* Completing a call.                                                    */
 
+/* The buffer a handler encodes its one value into. */
 struct evbuffer *
 rpc_result(struct rpc_call *c)
 {
@@ -322,12 +333,14 @@ rpc_result(struct rpc_call *c)
 	return (c->value);
 }
 
+/* The value in rpc_result() is complete. */
 void
 rpc_done(struct rpc_call *c)
 {
 	rpc_call_finish(c);
 }
 
+/* Complete with a boolean. */
 void
 rpc_return_bool(struct rpc_call *c, int v)
 {
@@ -335,6 +348,7 @@ rpc_return_bool(struct rpc_call *c, int v)
 	rpc_done(c);
 }
 
+/* Complete with an int. */
 void
 rpc_return_int(struct rpc_call *c, long long v)
 {
@@ -342,6 +356,7 @@ rpc_return_int(struct rpc_call *c, long long v)
 	rpc_done(c);
 }
 
+/* Complete with a string. */
 void
 rpc_return_string(struct rpc_call *c, const char *s)
 {
@@ -349,6 +364,7 @@ rpc_return_string(struct rpc_call *c, const char *s)
 	rpc_done(c);
 }
 
+/* Complete with a fault; a value written so far is dropped. */
 void
 rpc_fault(struct rpc_call *c, enum rpc_fault code, const char *extra)
 {
@@ -360,6 +376,7 @@ rpc_fault(struct rpc_call *c, enum rpc_fault code, const char *extra)
 	rpc_call_finish(c);
 }
 
+/* rpc_fault() with a formatted extra text. */
 void
 rpc_faultf(struct rpc_call *c, enum rpc_fault code, const char *fmt, ...)
 {
@@ -373,6 +390,7 @@ rpc_faultf(struct rpc_call *c, enum rpc_fault code, const char *fmt, ...)
 	free(extra);
 }
 
+/* Supervisor's make_namespec(). */
 char *
 rpc_namespec(const char *group, const char *name)
 {
@@ -384,6 +402,7 @@ rpc_namespec(const char *group, const char *name)
 	return (s);
 }
 
+/* Supervisor's _update(): SHUTDOWN_STATE unless running. */
 int
 rpc_check_state(struct rpc_call *c)
 {
@@ -464,6 +483,7 @@ rpc_http_invalid(struct evhttp_request *req, const char *buf, size_t len,
 	http_error(req, 400);
 }
 
+/* Decode a request body, run its call, and answer now or later. */
 void
 rpc_http(struct evhttp_request *req, const char *buf, size_t len)
 {
@@ -498,6 +518,7 @@ rpc_http(struct evhttp_request *req, const char *buf, size_t len)
 /* -------------------------------------------------------------------- */
 /* Arguments.                                                            */
 
+/* A string argument (base64 decodes to one, as in Supervisor). */
 int
 rpc_arg_string(struct rpc_call *c, const struct xr_value *v, const char **s)
 {
@@ -544,6 +565,7 @@ rpc_arg_int(struct rpc_call *c, const struct xr_value *v, long long *out)
 	return (-1);
 }
 
+/* Python's truth of a value, for the wait arguments. */
 int
 rpc_truth(const struct xr_value *v)
 {
@@ -653,6 +675,7 @@ rpc_str_add(struct evbuffer *b, const struct xr_value *v, int repr)
 	}
 }
 
+/* Python's str() of a value. Caller frees. */
 char *
 rpc_str(const struct xr_value *v)
 {
@@ -673,6 +696,7 @@ rpc_str(const struct xr_value *v)
 /* -------------------------------------------------------------------- */
 /* Reloading the configuration.                                          */
 
+/* Set by supd.c: how reloadConfig reads the config. */
 void
 rpc_set_config_loader(rpc_loader_fn fn)
 {

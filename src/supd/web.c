@@ -16,6 +16,7 @@
 #include "server.h"
 #include "web.h"
 
+/* GET or POST of /, or /index.html, as Supervisor's UI handler. */
 int
 web_match(struct evhttp_request *req, const char *path)
 {
@@ -63,6 +64,7 @@ web_row(struct evbuffer *b, const struct process *p, double now)
 	free(desc);
 }
 
+/* The status page: every process, in priority order. */
 void
 web_page(struct evhttp_request *req, const char *path)
 {
