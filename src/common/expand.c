@@ -386,7 +386,8 @@ expand_encode(const uint32_t *v, size_t n)
 		}
 	}
 	*p = '\0';
-	return (s);
+	/* Room was made for four bytes a character; the result is kept. */
+	return (xrealloc(s, p - s + 1));
 }
 
 static void
@@ -460,16 +461,45 @@ expand_put_int(struct expand_cps *s, long long num)
 	expand_put_ascii(s, tmp);
 }
 
+/*
+ * Every variable a set sees, in dict order: the parent's first (an
+ * overridden one in its place with its new value), then the set's own
+ * new ones. Returns how many; *out is an array the caller frees.
+ */
+static size_t
+expand_vars_flatten(const struct expand_vars *v,
+    const struct expand_var ***out)
+{
+	const struct expand_var	**all = NULL;
+	size_t			  n = 0, i, j;
+
+	if (v->parent != NULL)
+		n = expand_vars_flatten(v->parent, &all);
+	all = xreallocarray(all, n + v->nvars + 1, sizeof *all);
+	for (i = 0; i < v->nvars; i++) {
+		for (j = 0; j < n; j++) {
+			if (strcmp(all[j]->name, v->vars[i].name) == 0)
+				break;
+		}
+		all[j] = &v->vars[i];
+		if (j == n)
+			n++;
+	}
+	*out = all;
+	return (n);
+}
+
 /* str() and repr() of the dict: {'name': 'value', 'num': 1}, in order. */
 static void
 expand_repr_dict(struct expand_cps *s, const struct expand_vars *vars)
 {
-	const struct expand_var	*var;
-	size_t			 i;
+	const struct expand_var	 *var, **all;
+	size_t			  i, n;
 
+	n = expand_vars_flatten(vars, &all);
 	expand_put(s, '{');
-	for (i = 0; i < vars->nvars; i++) {
-		var = &vars->vars[i];
+	for (i = 0; i < n; i++) {
+		var = all[i];
 		if (i != 0)
 			expand_put_ascii(s, ", ");
 		expand_repr_str(s, var->name);
@@ -480,6 +510,7 @@ expand_repr_dict(struct expand_cps *s, const struct expand_vars *vars)
 			expand_repr_str(s, var->str);
 	}
 	expand_put(s, '}');
+	free(all);
 }
 
 /* ascii(): what repr() gave, with everything past ASCII escaped. */
@@ -988,10 +1019,11 @@ expand_cmp_names(const void *a, const void *b)
 static char *
 expand_message(struct expand_ctx *x, const char *format, const char *what)
 {
-	struct expand_cps	 m = { NULL, 0, 0 };
+	struct expand_cps	  m = { NULL, 0, 0 };
+	const struct expand_var	**all;
 	const char		**names;
-	size_t			 i;
-	char			*s;
+	size_t			  i, n;
+	char			 *s;
 
 	expand_put_ascii(&m, "Format string ");
 	expand_repr_str(&m, format);
@@ -1005,16 +1037,18 @@ expand_message(struct expand_ctx *x, const char *format, const char *what)
 		expand_repr(&m, x->key.v, x->key.len);
 		expand_put_ascii(&m, ") which cannot be expanded. Available "
 		    "names: ");
-		names = xreallocarray(NULL, x->vars->nvars + 1, sizeof *names);
-		for (i = 0; i < x->vars->nvars; i++)
-			names[i] = x->vars->vars[i].name;
-		qsort(names, x->vars->nvars, sizeof *names, expand_cmp_names);
-		for (i = 0; i < x->vars->nvars; i++) {
+		n = expand_vars_flatten(x->vars, &all);
+		names = xreallocarray(NULL, n + 1, sizeof *names);
+		for (i = 0; i < n; i++)
+			names[i] = all[i]->name;
+		qsort(names, n, sizeof *names, expand_cmp_names);
+		for (i = 0; i < n; i++) {
 			if (i != 0)
 				expand_put_ascii(&m, ", ");
 			expand_decode(&m, names[i]);
 		}
 		free(names);
+		free(all);
 	}
 	s = expand_encode(m.v, m.len);
 	free(m.v);
@@ -1030,6 +1064,9 @@ expand_format(const char *format, const struct expand_vars *vars,
 	char			*result = NULL;
 	size_t			 start;
 
+	/* Most option values name no variable: Python returns them as is. */
+	if (strchr(format, '%') == NULL)
+		return (xstrdup(format));
 	memset(&x, 0, sizeof x);
 	x.vars = vars;
 	expand_decode(&x.fmt, format);
@@ -1063,6 +1100,26 @@ expand_vars_init(struct expand_vars *v)
 	memset(v, 0, sizeof *v);
 }
 
+void
+expand_vars_init_child(struct expand_vars *v, const struct expand_vars *parent)
+{
+	expand_vars_init(v);
+	v->parent = parent;
+}
+
+/* A variable of the set itself, not of its parent. */
+static struct expand_var *
+expand_vars_find_own(const struct expand_vars *v, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < v->nvars; i++) {
+		if (strcmp(v->vars[i].name, name) == 0)
+			return (&v->vars[i]);
+	}
+	return (NULL);
+}
+
 /* Free the variables' copies and empty the set. */
 void
 expand_vars_free(struct expand_vars *v)
@@ -1083,7 +1140,7 @@ expand_vars_slot(struct expand_vars *v, const char *name)
 {
 	struct expand_var	*var;
 
-	var = (struct expand_var *)expand_vars_find(v, name);
+	var = expand_vars_find_own(v, name);
 	if (var != NULL) {
 		free((char *)var->str);
 		var->str = NULL;
@@ -1163,11 +1220,11 @@ expand_vars_add_environ(struct expand_vars *v, char **environ)
 const struct expand_var *
 expand_vars_find(const struct expand_vars *v, const char *name)
 {
-	size_t	 i;
+	const struct expand_var	*var;
 
-	for (i = 0; i < v->nvars; i++) {
-		if (strcmp(v->vars[i].name, name) == 0)
-			return (&v->vars[i]);
+	for (; v != NULL; v = v->parent) {
+		if ((var = expand_vars_find_own(v, name)) != NULL)
+			return (var);
 	}
 	return (NULL);
 }

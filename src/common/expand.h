@@ -16,14 +16,23 @@ struct expand_var {
 	long long		 num;		/* EXPAND_INT */
 };
 
-/* A set of variables; later additions of the same name replace earlier. */
+/*
+ * A set of variables; later additions of the same name replace earlier.
+ * A set may extend a parent set (borrowed, left alone), as if it were a
+ * copy of the parent with its own variables set on top: a thousand
+ * programs then share one set of ENV_ variables instead of copying it.
+ */
 struct expand_vars {
 	struct expand_var	*vars;
 	size_t			 nvars;
 	size_t			 cap;
+	const struct expand_vars *parent;
 };
 
 void	 expand_vars_init(struct expand_vars *);
+/* An empty set on top of parent. */
+void	 expand_vars_init_child(struct expand_vars *,
+	     const struct expand_vars *parent);
 void	 expand_vars_free(struct expand_vars *);
 /* Copies name and value. */
 void	 expand_vars_set_str(struct expand_vars *, const char *name,

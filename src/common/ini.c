@@ -523,9 +523,9 @@ ini_lower_cps(struct ini_buf *b, const uint32_t *cp, size_t n)
 	}
 }
 
-/* Lower-case a name given by a caller (optionxform). Caller frees. */
+/* ini_lower_name() for names beyond ASCII. */
 static char *
-ini_lower_name(const char *name)
+ini_lower_name_cps(const char *name)
 {
 	struct ini_buf	 b = { NULL, 0, 0 };
 	uint32_t	*cp = NULL;
@@ -535,6 +535,30 @@ ini_lower_name(const char *name)
 	ini_lower_cps(&b, cp, n);
 	free(cp);
 	return (b.s);
+}
+
+/*
+ * Lower-case a name given by a caller (optionxform). Caller frees. The
+ * daemon asks for every option of every program by its ASCII name, so
+ * that case skips the Unicode tables.
+ */
+static char *
+ini_lower_name(const char *name)
+{
+	const char	*p;
+	char		*out;
+	size_t		 i;
+
+	for (p = name; *p != '\0' && (unsigned char)*p < 0x80; p++)
+		/* nothing */;
+	if (*p != '\0')
+		return (ini_lower_name_cps(name));
+	out = xstrdup(name);
+	for (i = 0; out[i] != '\0'; i++) {
+		if (out[i] >= 'A' && out[i] <= 'Z')
+			out[i] += 'a' - 'A';
+	}
+	return (out);
 }
 
 static size_t
@@ -856,6 +880,9 @@ ini_get_section(struct ini *ini, const char *name, const char *file, int line)
 		sec = &ini->sections[ini->nsections++];
 		memset(sec, 0, sizeof *sec);
 		sec->name = xstrdup(name);
+		/* Positions, not pointers: the array moves as it grows. */
+		hmap_put_str(&ini->index, sec->name,
+		    (void *)(uintptr_t)ini->nsections);
 	}
 	if (sec->file == NULL) {
 		sec->file = file;
@@ -952,6 +979,7 @@ ini_free(struct ini *ini)
 	for (i = 0; i < ini->nsections; i++)
 		ini_section_free(&ini->sections[i]);
 	free(ini->sections);
+	hmap_free(&ini->index);
 	ini_section_free(&ini->defaults);
 	for (i = 0; i < ini->nfiles; i++)
 		free(ini->files[i]);
@@ -1019,13 +1047,11 @@ ini_read_file(struct ini *ini, const char *path, char **cause)
 struct ini_section *
 ini_find_section(const struct ini *ini, const char *name)
 {
-	size_t	 i;
+	uintptr_t	pos;
 
-	for (i = 0; i < ini->nsections; i++) {
-		if (strcmp(ini->sections[i].name, name) == 0)
-			return (&ini->sections[i]);
-	}
-	return (NULL);
+	if ((pos = (uintptr_t)hmap_get_str(&ini->index, name)) == 0)
+		return (NULL);
+	return (&ini->sections[pos - 1]);
 }
 
 /*

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "hmap.h"
+
 struct ini_option {
 	char		*name;	/* lower-cased (optionxform) */
 	char		*value;	/* continuation lines joined with '\n' */
@@ -26,6 +28,7 @@ struct ini_section {
 struct ini {
 	struct ini_section	*sections;	/* in order of first appearance */
 	size_t			 nsections;
+	struct hmap		 index;		/* name to position + 1 */
 	struct ini_section	 defaults;	/* [DEFAULT]: applies to all */
 	char			**files;	/* owned copies of file names */
 	size_t			 nfiles;

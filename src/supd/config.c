@@ -349,12 +349,8 @@ config_merge_env(struct env_var **env, int *nenv, const struct env_var *add,
 static void
 config_base_vars(struct config_ctx *ctx, struct expand_vars *vars)
 {
-	size_t	i;
-
-	expand_vars_init(vars);
-	for (i = 0; i < ctx->env.nvars; i++)
-		expand_vars_set_str(vars, ctx->env.vars[i].name,
-		    ctx->env.vars[i].str);
+	/* Shared, not copied: this runs for every program. */
+	expand_vars_init_child(vars, &ctx->env);
 	expand_vars_set_str(vars, "here", ctx->cf->here);
 }
 
