@@ -9,6 +9,10 @@
 #include "hmap.h"
 #include "xmalloc.h"
 
+#define HMAP_TOMB	2	/* even, so no live hash equals it */
+#define HMAP_STR	2	/* in a live hash: the key is a string */
+#define HMAP_FIRST	4	/* slots of a new map */
+
 static uint64_t
 hmap_hash_str(const char *s)
 {
@@ -18,7 +22,7 @@ hmap_hash_str(const char *s)
 		h ^= (unsigned char)*s;
 		h *= 1099511628211ULL;
 	}
-	return (h | 1);
+	return (h | HMAP_STR | 1);
 }
 
 static uint64_t
@@ -29,7 +33,7 @@ hmap_hash_int(int64_t k)
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 33;
-	return (h | 1);
+	return ((h & ~(uint64_t)HMAP_STR) | 1);
 }
 
 void
@@ -49,11 +53,11 @@ static int
 hmap_match(const struct hmap_slot *s, uint64_t h, const char *skey,
     int64_t ikey)
 {
-	if (s->hash != h || s->tomb)
+	if (s->hash != h)
 		return (0);
-	if (skey != NULL)
-		return (s->skey != NULL && strcmp(s->skey, skey) == 0);
-	return (s->skey == NULL && s->ikey == ikey);
+	if (h & HMAP_STR)
+		return (strcmp(s->key.s, skey) == 0);
+	return (s->key.i == ikey);
 }
 
 static struct hmap_slot *
@@ -81,14 +85,16 @@ hmap_grow(struct hmap *m)
 	struct hmap_slot	*old = m->slots;
 	size_t			 oldcap = m->cap, i;
 
-	m->cap = oldcap == 0 ? 16 : (m->count * 2 < oldcap ? oldcap :
+	m->cap = oldcap == 0 ? HMAP_FIRST : (m->count * 2 < oldcap ? oldcap :
 	    oldcap * 2);
 	m->slots = xcalloc(m->cap, sizeof *m->slots);
 	m->used = m->count = 0;
 	for (i = 0; i < oldcap; i++) {
-		if (old[i].hash != 0 && !old[i].tomb)
-			hmap_insert(m, old[i].hash, old[i].skey, old[i].ikey,
-			    old[i].value);
+		if (old[i].hash == 0 || old[i].hash == HMAP_TOMB)
+			continue;
+		hmap_insert(m, old[i].hash, (old[i].hash & HMAP_STR) ?
+		    old[i].key.s : NULL, (old[i].hash & HMAP_STR) ? 0 :
+		    old[i].key.i, old[i].value);
 	}
 	free(old);
 }
@@ -107,17 +113,18 @@ hmap_insert(struct hmap *m, uint64_t h, const char *skey, int64_t ikey,
 	if ((m->used + 1) * 4 >= m->cap * 3)
 		hmap_grow(m);
 	mask = m->cap - 1;
-	for (i = h & mask; m->slots[i].hash != 0 && !m->slots[i].tomb;
-	    i = (i + 1) & mask)
+	for (i = h & mask; m->slots[i].hash != 0 &&
+	    m->slots[i].hash != HMAP_TOMB; i = (i + 1) & mask)
 		;
 	s = &m->slots[i];
 	if (s->hash == 0)
 		m->used++;
 	s->hash = h;
-	s->skey = skey;
-	s->ikey = ikey;
+	if (h & HMAP_STR)
+		s->key.s = skey;
+	else
+		s->key.i = ikey;
 	s->value = value;
-	s->tomb = 0;
 	m->count++;
 }
 
@@ -130,7 +137,7 @@ hmap_remove(struct hmap *m, uint64_t h, const char *skey, int64_t ikey)
 	if ((s = hmap_find(m, h, skey, ikey)) == NULL)
 		return (NULL);
 	v = s->value;
-	s->tomb = 1;
+	s->hash = HMAP_TOMB;
 	s->value = NULL;
 	m->count--;
 	return (v);

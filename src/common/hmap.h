@@ -5,12 +5,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * hash is 0 for an empty slot and HMAP_TOMB for a removed one; a live
+ * hash is odd, with bit 1 telling string keys from integer keys, so a
+ * slot is three words (a thousand one-process groups each have a map).
+ */
 struct hmap_slot {
-	uint64_t	 hash;	/* 0: empty */
-	const char	*skey;	/* borrowed; NULL for integer keys */
-	int64_t		 ikey;
+	uint64_t	 hash;
+	union {
+		const char	*s;	/* borrowed */
+		int64_t		 i;
+	}		 key;
 	void		*value;
-	int		 tomb;
 };
 
 struct hmap {

@@ -146,7 +146,6 @@ process_create(struct process_config *pc, struct group *g)
 	p->fcgi_fd = -1;
 	p->ready = 1;
 	p->refs = 1;
-	p->timer = evtimer_new(server_base, process_timer_cb, p);
 	return (p);
 }
 
@@ -161,7 +160,8 @@ process_unref(struct process *p)
 {
 	if (--p->refs > 0)
 		return;
-	event_free(p->timer);
+	if (p->timer != NULL)
+		event_free(p->timer);
 	if (p->stdin_ev != NULL)
 		event_free(p->stdin_ev);
 	if (p->stdin_buf != NULL)
@@ -196,6 +196,9 @@ process_arm(struct process *p, double seconds)
 	event_base_update_cache_time(server_base);
 	tv.tv_sec = (time_t)seconds;
 	tv.tv_usec = (suseconds_t)((seconds - tv.tv_sec) * 1e6);
+	/* Made at the first deadline: most processes never have one. */
+	if (p->timer == NULL)
+		p->timer = evtimer_new(server_base, process_timer_cb, p);
 	evtimer_add(p->timer, &tv);
 }
 
@@ -248,7 +251,8 @@ process_set_state(struct process *p, enum process_state state, int expected)
 	if (state == old)
 		return;
 	p->state = state;
-	evtimer_del(p->timer);
+	if (p->timer != NULL)
+		evtimer_del(p->timer);
 	switch (state) {
 	case PROCESS_STARTING:
 		p->startsecs_done = 0;

@@ -53,7 +53,7 @@ struct process {
 	int			 startsecs_done;
 	int			 ready;
 
-	struct event		*timer;	/* the current state's deadline */
+	struct event		*timer;	/* the current state's deadline, or NULL */
 	struct capture		*out;
 	struct capture		*err;
 	int			 stdin_fd;	/* -1 when closed */
