@@ -9,7 +9,12 @@
  *
  * The common case (a plain log file, no events, no capture mode, loglevel
  * above debug) does one read and one write per chunk and nothing else.
+ * Once such a channel shows it is busy (a read takes half the default pipe),
+ * its pipe grows to a megabyte and the bytes go from the pipe to the file
+ * with splice(2), never through our memory; when the program calms down
+ * to small writes, plain reads take over again.
  */
+#include <fcntl.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -32,6 +37,12 @@
 #define CAPTURE_READ_SIZE	(128 * 1024)
 /* Reads per wake-up before letting other events run. */
 #define CAPTURE_READS_PER_WAKE	8
+/* A read this big means a busy writer: half the pipe's default 64 KiB. */
+#define CAPTURE_BUSY		(32 * 1024)
+/* The pipe of a busy writer, and the most one splice moves. */
+#define CAPTURE_PIPE_SIZE	(1024 * 1024)
+/* A splice smaller than this means the writer calmed down. */
+#define CAPTURE_CALM		(4 * 1024)
 
 static const char capture_begin[] = "<!--XSUPERVISOR:BEGIN-->";
 static const char capture_end[] = "<!--XSUPERVISOR:END-->";
@@ -46,6 +57,8 @@ struct capture {
 	struct logwriter	*writer;
 	struct logsyslog	*syslog;
 	int			 strip_ansi;
+	int			 grown;		/* pipe made bigger */
+	int			 splice;	/* splicing to the file */
 	/* Capture mode (capture_maxbytes > 0). */
 	int64_t			 capture_max;
 	int			 capturemode;
@@ -330,17 +343,88 @@ capture_close_fd(struct capture *c)
 	}
 }
 
+/*
+ * Whether the bytes only go to the log file, untouched: no events, no
+ * capture mode, no syslog, no ANSI stripping, no debug copy, no listener.
+ */
+static int
+capture_plain(const struct capture *c)
+{
+	const struct channel_config	*cc = capture_config(c);
+
+	return (c->writer != NULL && c->capture_max == 0 && c->syslog == NULL &&
+	    !c->strip_ansi && !cc->events_enabled && !log_enabled(LOG_DEBG) &&
+	    (c->proc->listener == NULL || c->channel != 0));
+}
+
+/* A read filled the pipe: grow it (once) and try splicing from now on. */
+static void
+capture_busy(struct capture *c)
+{
+	if (!c->grown) {
+		c->grown = 1;
+		(void)fcntl(c->fd, F_SETPIPE_SZ, CAPTURE_PIPE_SIZE);
+	}
+	c->splice = capture_plain(c);
+}
+
+/*
+ * One splice into the log file: 1 if bytes moved or the pipe is empty
+ * (*n says which), 0 when splicing does not fit and a read should be
+ * done instead.
+ */
+static int
+capture_splice(struct capture *c, ssize_t *n, size_t *want)
+{
+	if (!capture_plain(c)) {
+		c->splice = 0;
+		return (0);
+	}
+	*want = CAPTURE_PIPE_SIZE;
+	*n = logwriter_splice(c->writer, c->fd, *want);
+	if (*n == -1 && errno == EOPNOTSUPP) {
+		c->splice = 0;
+		return (0);
+	}
+	if (*n > 0 && *n < CAPTURE_CALM)
+		c->splice = 0;
+	return (1);
+}
+
+/*
+ * Move one chunk along: what read(2) or the splice returned. *drained
+ * is set when it got less than it asked for, which a pipe only does
+ * when it has nothing more: no need to ask again and be told EAGAIN.
+ */
+static ssize_t
+capture_read_one(struct capture *c, int *drained)
+{
+	ssize_t	n;
+	size_t	want;
+
+	if (!c->splice || !capture_splice(c, &n, &want)) {
+		want = sizeof capture_buf;
+		n = read(c->fd, capture_buf, want);
+		if (n >= CAPTURE_BUSY)
+			capture_busy(c);
+		if (n > 0)
+			capture_output(c, capture_buf, n);
+	}
+	*drained = n > 0 && (size_t)n < want;
+	return (n);
+}
+
 /* Read up to max chunks; 0 at EOF or error, 1 if more may come. */
 static int
 capture_read(struct capture *c, int max)
 {
 	ssize_t	n;
-	int	i;
+	int	i, drained;
 
 	for (i = 0; i < max; i++) {
-		n = read(c->fd, capture_buf, sizeof capture_buf);
-		if (n > 0) {
-			capture_output(c, capture_buf, n);
+		if ((n = capture_read_one(c, &drained)) > 0) {
+			if (drained)
+				return (1);
 			continue;
 		}
 		if (n == 0)

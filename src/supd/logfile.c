@@ -30,6 +30,7 @@ enum { LOGFILE_SYSLOG_PRI = LOG_INFO };
 #undef LOG_INFO
 #undef LOG_CRIT
 
+#include "hmap.h"
 #include "log.h"
 #include "logfile.h"
 #include "xmalloc.h"
@@ -40,6 +41,7 @@ enum { LOGFILE_SYSLOG_PRI = LOG_INFO };
 #define LOGFILE_RETRY_MAX	4000		/* ms, back-off limit */
 #define LOGFILE_CHECK_SECS	1		/* removed-file check period */
 #define LOGFILE_SYSLOG_IDENT	"supervisord"
+#define LOGFILE_SPLICE_ROTATING	(128 * 1024)	/* Supervisor's read size */
 
 /* One piece of output that could not be written yet. */
 struct logfile_chunk {
@@ -58,6 +60,7 @@ struct logfile {
 	ino_t			 ino;
 	int			 special;	/* not a regular file */
 	int			 devnull;
+	int			 noappend;	/* O_APPEND off for splice */
 
 	int64_t			 maxbytes;	/* 0: never rotate */
 	int			 backups;
@@ -79,6 +82,7 @@ struct logfile {
 	TAILQ_ENTRY(logfile)	 entry;
 };
 static TAILQ_HEAD(, logfile) logfile_list = TAILQ_HEAD_INITIALIZER(logfile_list);
+static struct hmap	 logfile_by_path;	/* every spawn looks here */
 static struct event_base *logfile_base;
 
 struct logwriter {
@@ -216,10 +220,13 @@ logfile_openfd(struct logfile *lf, int trunc)
 		errno = saved;
 		return (-1);
 	}
-	if ((flags = fcntl(fd, F_GETFL)) != -1 && (flags & O_NONBLOCK))
+	/* It means nothing to a regular file: spare two calls per spawn. */
+	if (!S_ISREG(st.st_mode) && (flags = fcntl(fd, F_GETFL)) != -1 &&
+	    (flags & O_NONBLOCK))
 		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 
 	lf->fd = fd;
+	lf->noappend = 0;
 	lf->dev = st.st_dev;
 	lf->ino = st.st_ino;
 	lf->special = !S_ISREG(st.st_mode);
@@ -232,13 +239,7 @@ logfile_openfd(struct logfile *lf, int trunc)
 static struct logfile *
 logfile_find_path(const char *path)
 {
-	struct logfile	*lf;
-
-	TAILQ_FOREACH(lf, &logfile_list, entry) {
-		if (strcmp(lf->path, path) == 0)
-			return (lf);
-	}
-	return (NULL);
+	return (hmap_get_str(&logfile_by_path, path));
 }
 
 static struct logfile *
@@ -297,9 +298,8 @@ logfile_open(const char *path, int64_t maxbytes, int backups, char **cause)
 		return (old);
 	}
 
-	if (logfile_base != NULL)
-		lf->retry = evtimer_new(logfile_base, logfile_retry_cb, lf);
 	TAILQ_INSERT_TAIL(&logfile_list, lf, entry);
+	hmap_put_str(&logfile_by_path, lf->path, lf);
 	return (lf);
 }
 
@@ -330,6 +330,7 @@ logfile_unref(struct logfile *lf)
 	if (--lf->refs > 0)
 		return;
 	TAILQ_REMOVE(&logfile_list, lf, entry);
+	hmap_del_str(&logfile_by_path, lf->path);
 
 	if (lf->backlog_len != 0 && lf->fd != -1)
 		logfile_backlog_drain(lf);
@@ -423,6 +424,19 @@ logfile_backlog_add(struct logfile *lf, const struct iovec *iov, int iovcnt,
 	lf->backlog_len += len;
 }
 
+/* Back to O_APPEND before a write(2): logwriter_splice() turned it off. */
+static void
+logfile_append(struct logfile *lf)
+{
+	int	flags;
+
+	if (!lf->noappend || lf->fd == -1)
+		return;
+	if ((flags = fcntl(lf->fd, F_GETFL)) != -1)
+		fcntl(lf->fd, F_SETFL, flags | O_APPEND);
+	lf->noappend = 0;
+}
+
 /* Write the backlog in order; -1 with errno at the first failure. */
 static int
 logfile_backlog_drain(struct logfile *lf)
@@ -430,6 +444,7 @@ logfile_backlog_drain(struct logfile *lf)
 	struct logfile_chunk	*ch;
 	ssize_t			 n;
 
+	logfile_append(lf);
 	while ((ch = TAILQ_FIRST(&lf->backlog)) != NULL) {
 		n = write(lf->fd, ch->data + ch->off, ch->len - ch->off);
 		if (n == -1) {
@@ -454,7 +469,12 @@ logfile_schedule(struct logfile *lf)
 {
 	struct timeval	tv;
 
-	if (lf->retry == NULL || evtimer_pending(lf->retry, NULL))
+	if (logfile_base == NULL)
+		return;
+	/* Made at the first failure: most files never need one. */
+	if (lf->retry == NULL)
+		lf->retry = evtimer_new(logfile_base, logfile_retry_cb, lf);
+	if (evtimer_pending(lf->retry, NULL))
 		return;
 	tv.tv_sec = lf->retry_ms / 1000;
 	tv.tv_usec = (lf->retry_ms % 1000) * 1000;
@@ -667,7 +687,7 @@ logfile_writev(struct logfile *lf, struct iovec *iov, int iovcnt)
 	if (!lf->special && !lf->failing)
 		logfile_check(lf);
 	if (lf->failing) {
-		if (lf->retry == NULL &&
+		if (logfile_base == NULL &&
 		    logfile_now() - lf->checked >= LOGFILE_CHECK_SECS)
 			logfile_retry(lf);
 		if (lf->failing) {
@@ -676,6 +696,7 @@ logfile_writev(struct logfile *lf, struct iovec *iov, int iovcnt)
 		}
 	}
 
+	logfile_append(lf);
 	while (iovcnt > 0) {
 		if (iovcnt == 1)
 			n = write(lf->fd, iov->iov_base, iov->iov_len);
@@ -853,6 +874,57 @@ void
 logwriter_flush(struct logwriter *w)
 {
 	logwriter_emit(w, NULL, 0);
+}
+
+/*
+ * The fast path for a busy program with a file of its own: splice(2)
+ * moves the bytes from its pipe into the file without passing them
+ * through our memory, one copy instead of two. splice refuses a file
+ * opened with O_APPEND, so while splicing the flag is off and each call
+ * first seeks to the end, which keeps appending exact (a file truncated
+ * by logrotate's copytruncate is written from its new end) and gives the
+ * size for free. Anything that is not a lone writer with nothing held on
+ * a healthy regular file is refused with EOPNOTSUPP; so is a failed
+ * write, whose bytes are still in the pipe: read and write then handle
+ * them and the failure as usual.
+ */
+ssize_t
+logwriter_splice(struct logwriter *w, int fd, size_t len)
+{
+	struct logfile	*lf = w->lf;
+	ssize_t		 n;
+	off_t		 end;
+	int		 flags;
+
+	if (w->len != 0 || lf->nwriters != 1 || lf->special || lf->failing)
+		goto refuse;
+	logfile_check(lf);
+	if (lf->failing || lf->fd == -1)
+		goto refuse;
+	if (!lf->noappend) {
+		if ((flags = fcntl(lf->fd, F_GETFL)) == -1 ||
+		    fcntl(lf->fd, F_SETFL, flags & ~O_APPEND) == -1)
+			goto refuse;
+		lf->noappend = 1;
+	}
+	/* A rotated file overshoots maxbytes by one read at most, as theirs. */
+	if (lf->maxbytes > 0 && len > LOGFILE_SPLICE_ROTATING)
+		len = LOGFILE_SPLICE_ROTATING;
+	if ((end = lseek(lf->fd, 0, SEEK_END)) == -1)
+		goto refuse;
+	lf->size = end;
+	n = splice(fd, NULL, lf->fd, NULL, len, SPLICE_F_MOVE |
+	    SPLICE_F_NONBLOCK);
+	if (n > 0) {
+		lf->size += n;
+		logfile_maybe_rotate(lf);
+		return (n);
+	}
+	if (n == 0 || errno == EAGAIN || errno == EINTR)
+		return (n);
+refuse:
+	errno = EOPNOTSUPP;
+	return (-1);
 }
 
 void

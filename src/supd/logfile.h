@@ -61,6 +61,14 @@ void		 logfile_reopen_all(void);
 struct logwriter *logwriter_create(struct logfile *);
 void		 logwriter_write(struct logwriter *, const void *, size_t);
 void		 logwriter_flush(struct logwriter *);
+/*
+ * Move up to len bytes from the pipe fd into the writer's file with
+ * splice(2). Returns the bytes moved, 0 at end of file, or -1: EAGAIN
+ * when the pipe is empty, EOPNOTSUPP when this writer or file needs
+ * read and logwriter_write instead (shared, held bytes, failing, not a
+ * regular file, or the write failed).
+ */
+ssize_t		 logwriter_splice(struct logwriter *, int fd, size_t len);
 void		 logwriter_free(struct logwriter *);	/* flushes first */
 struct logfile	*logwriter_file(const struct logwriter *);
 /* Bytes of a partial line held by the writer (at most 64 KiB). */
