@@ -80,7 +80,8 @@ cmd_reread_print(const struct xr_value *result)
 	}
 	if (n == 0)
 		puts("No config updates to processes");
-	qsort(changes, n, sizeof *changes, cmd_reread_cmp);
+	if (n > 0)
+		qsort(changes, n, sizeof *changes, cmd_reread_cmp);
 	for (i = 0; i < n; i++)
 		printf("%s: %s\n", changes[i].name, changes[i].what);
 	free(changes);

@@ -243,6 +243,24 @@ shell_complete_cb(EditLine *el, int ch)
 	return (rc);
 }
 
+/*
+ * Ctrl-D: end of input on an empty line, without the "^D" libedit's own
+ * binding prints (readline prints nothing); otherwise delete forward.
+ */
+static unsigned char
+shell_eof_cb(EditLine *el, int ch)
+{
+	const LineInfo	*li = el_line(el);
+
+	if (li->buffer == li->lastchar)
+		return (CC_EOF);
+	if (li->cursor == li->lastchar)
+		return (CC_NORM);
+	el_cursor(el, 1);
+	el_deletestr(el, 1);
+	return (CC_REFRESH);
+}
+
 /* ------------------------------------------------------------------ */
 /* History files: one entry a line, as GNU readline writes them.       */
 
@@ -298,6 +316,9 @@ shell_edit_init(struct shell *sh, const char *progname)
 	el_set(sh->el, EL_ADDFN, "supctl-complete", "Complete an action or "
 	    "a name", shell_complete_cb);
 	el_set(sh->el, EL_BIND, "^I", "supctl-complete", NULL);
+	el_set(sh->el, EL_ADDFN, "supctl-eof", "End of input or delete",
+	    shell_eof_cb);
+	el_set(sh->el, EL_BIND, "^D", "supctl-eof", NULL);
 	el_source(sh->el, NULL);
 }
 

@@ -220,14 +220,22 @@ supctl_url_ok(const char *url)
 	return (strcspn(rest, "?#") != 0);
 }
 
-/* Print a string as Python's repr() would, for usage messages. */
-static char *
+/*
+ * A string as Python's repr() shows it, for usage messages. The result
+ * lives until the next call but one (usage messages need two at most).
+ */
+static const char *
 supctl_repr(const char *s)
 {
-	char	*r;
+	static char	*reprs[2];
+	static int	 next;
+	char		*r;
 
 	xasprintf(&r, strchr(s, '\'') != NULL && strchr(s, '"') == NULL ?
 	    "\"%s\"" : "'%s'", s);
+	free(reprs[next]);
+	reprs[next] = r;
+	next = (next + 1) % 2;
 	return (r);
 }
 
@@ -235,11 +243,9 @@ supctl_repr(const char *s)
 static void
 supctl_set(char **slot, const char *key, const char *value)
 {
-	char	*r;
-
 	if (*slot != NULL) {
-		r = supctl_repr(key);
-		supctl_usage("conflicting command line option %s", r);
+		supctl_usage("conflicting command line option %s",
+		    supctl_repr(key));
 	}
 	*slot = xstrdup(value);
 }
@@ -247,8 +253,8 @@ supctl_set(char **slot, const char *key, const char *value)
 static void
 supctl_apply(struct supctl_opts *o, const char *key, const char *value)
 {
-	char	c = key[1] == '-' ? key[2] : key[1];
-	char	*r1, *r2;
+	char		 c = key[1] == '-' ? key[2] : key[1];
+	const char	*r;
 
 	if (c == 'h' || c == '?')
 		supctl_help();
@@ -256,16 +262,15 @@ supctl_apply(struct supctl_opts *o, const char *key, const char *value)
 		supctl_set(&o->configfile, key, value);
 	else if (c == 'i') {
 		if (o->interactive != -1) {
-			r1 = supctl_repr(key);
-			supctl_usage("conflicting command line option %s", r1);
+			supctl_usage("conflicting command line option %s",
+			    supctl_repr(key));
 		}
 		o->interactive = 1;
 	} else if (c == 's') {
 		if (!supctl_url_ok(value)) {
-			r1 = supctl_repr(key);
-			r2 = supctl_repr(value);
+			r = supctl_repr(value);
 			supctl_usage("invalid value for %s %s: value %s is not "
-			    "a URL", key, r2, r2);
+			    "a URL", key, r, r);
 		}
 		supctl_set(&o->serverurl, key, value);
 	} else if (c == 'u')
@@ -540,6 +545,24 @@ supctl_read_config(const char *path, struct supctl_config *cf)
 	free(dir);
 }
 
+static void
+supctl_free(struct supctl_opts *o, struct supctl_config *cf, char *conf)
+{
+	if (conf != o->configfile)
+		free(conf);
+	free(o->configfile);
+	free(o->serverurl);
+	free(o->username);
+	free(o->password);
+	free(o->history);
+	free(cf->path);
+	free(cf->serverurl);
+	free(cf->prompt);
+	free(cf->username);
+	free(cf->password);
+	free(cf->history_file);
+}
+
 /* The command line's words, joined with spaces, as one action line. */
 static char *
 supctl_join(char **args, int n)
@@ -563,7 +586,7 @@ main(int argc, char **argv)
 	struct supctl_config	 cf;
 	struct cmd_ctx		 ctx;
 	char			*conf, *line;
-	const char		*history;
+	char			*history;
 	int			 rc;
 
 	memset(&o, 0, sizeof o);
@@ -593,15 +616,19 @@ main(int argc, char **argv)
 		line = supctl_join(o.args, o.nargs);
 		rc = cmd_execute(&ctx, line);
 		free(line);
-		fflush(stdout);
-		return (rc == CMD_STOP ? 0 : rc);
+		if (rc == CMD_STOP)
+			rc = 0;
+	} else {
+		/* -r works too (supervisorctl reads it but never uses it). */
+		history = o.history != NULL ? supctl_normalize(o.history) :
+		    cf.history_file != NULL ? xstrdup(cf.history_file) : NULL;
+		shell_run(&ctx, cf.prompt != NULL ? cf.prompt : "supervisor",
+		    history);
+		free(history);
+		rc = 0;	/* the shell always exits 0 */
 	}
-	/* -r is honoured too (supervisorctl reads it but never uses it). */
-	history = cf.history_file;
-	if (o.history != NULL)
-		history = supctl_normalize(o.history);
-	shell_run(&ctx, cf.prompt != NULL ? cf.prompt : "supervisor",
-	    history);
 	fflush(stdout);
-	return (0);
+	client_free(ctx.client);
+	supctl_free(&o, &cf, conf);
+	return (rc);
 }

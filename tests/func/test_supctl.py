@@ -787,3 +787,89 @@ def test_status_of_1000_programs_is_fast(sup):
     print("supctl status, 1000 programs: cpu %.1f ms, wall %.1f ms"
           % (best[0] * 1000, best[1] * 1000))
     assert best[0] < 0.020 * float(os.environ.get("SUPD_SLOW_FACTOR", "3"))
+
+
+# -- the shell on a terminal ---------------------------------------------------
+
+def on_terminal(argv, keys, cwd):
+    """Run argv on a pseudo-terminal, typing keys ("^C" sends SIGINT) with
+    pauses; return (output without escapes and CRs, exit status)."""
+    import pty
+    import select
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(cwd)
+        os.execv(argv[0], argv)
+    out = b""
+
+    def read_for(seconds):
+        nonlocal out
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if select.select([fd], [], [], 0.05)[0]:
+                try:
+                    out += os.read(fd, 65536)
+                except OSError:
+                    return
+    read_for(1.5)
+    for k in keys:
+        if k == "^C":
+            os.kill(pid, signal.SIGINT)
+        else:
+            os.write(fd, k.encode())
+        read_for(1.0)
+    _, status = os.waitpid(pid, 0)
+    read_for(0.2)
+    os.close(fd)
+    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out.decode("utf-8", "replace"))
+    return text.replace("\r", ""), os.waitstatus_to_exitcode(status)
+
+
+def test_terminal_shell_edits_completes_and_keeps_history(shared):
+    hist = os.path.join(shared.dir, "history")
+    if os.path.exists(hist):
+        os.unlink(hist)
+    text, rc = on_terminal([SUPCTL, "-c", shared.conf, "-r", hist],
+                           ["stat\t", "slee\t", "\n", "version\n", "\x04"],
+                           shared.dir)
+    assert rc == 0
+    assert "supervisor> " in text
+    assert re.search(r"\nsleeper +RUNNING +pid \d+", text.split("supervisor> ")[1])
+    assert "4.2.5\n" in text or shared.rpc.getSupervisorVersion() + "\n" in text
+    assert text.endswith("supervisor> \n")   # Ctrl-D: an empty line, no ^D
+    with open(hist) as f:
+        assert f.read() == "status sleeper \nversion\n"
+    # The next shell reads it back: Up fetches the last line.
+    text, rc = on_terminal([SUPCTL, "-c", shared.conf, "-r", hist],
+                           ["\x1b[A\n", "\x04"], shared.dir)
+    assert rc == 0 and text.count(shared.rpc.getSupervisorVersion()) == 1
+
+
+def test_terminal_shell_ctrl_c_leaves_like_supervisorctl(shared):
+    results = []
+    for prog in ("/usr/bin/supervisorctl", SUPCTL):
+        text, rc = on_terminal([prog, "-c", shared.conf], ["ver", "^C"],
+                               shared.dir)
+        results.append((norm(text).split("supervisor> ")[-1], rc))
+    assert results[1] == results[0] == ("ver\n", 0)
+
+
+def test_terminal_shell_same_transcript(shared):
+    results = []
+    for prog in ("/usr/bin/supervisorctl", SUPCTL):
+        text, rc = on_terminal([prog, "-c", shared.conf],
+                               ["status sleeper\n", "pid nope\n", "\x04"],
+                               shared.dir)
+        results.append((norm(text), rc))
+    assert results[1] == results[0]
+
+
+def test_shell_asks_for_credentials(authd):
+    conf = auth_conf(authd, "")
+    r = subprocess.run([SUPCTL, "-c", conf], input="user\nsecret\nversion\n",
+                       capture_output=True, text=True, timeout=30,
+                       start_new_session=True)
+    assert r.stdout.startswith("Server requires authentication\nUsername:")
+    assert "\nsleeper " in r.stdout
+    assert "supervisor> %s\n" % authd.rpc.getSupervisorVersion() in r.stdout
+    assert r.returncode == 0
