@@ -107,6 +107,8 @@ rpc_out_bool(struct rpc_out *o, int v)
 		rpc_out_lit(o, "<value><boolean>0</boolean></value>\n");
 }
 
+static int rpc_out_special(unsigned char);
+
 static int
 rpc_out_plain(const char *s, size_t n)
 {
@@ -114,7 +116,7 @@ rpc_out_plain(const char *s, size_t n)
 	size_t			 i;
 
 	for (i = 0; i < n; i++) {
-		if (p[i] >= 0x80 || p[i] == '&' || p[i] == '<' || p[i] == '>')
+		if (rpc_out_special(p[i]))
 			return (0);
 	}
 	return (1);
@@ -143,26 +145,30 @@ rpc_out_string(struct rpc_out *o, const char *s, size_t n)
 	evbuffer_free(tmp);
 }
 
+/* Bytes the codec would change: markup characters and all non-ASCII. */
+static int
+rpc_out_special(unsigned char c)
+{
+	return (c >= 0x80 || c == '&' || c == '<' || c == '>');
+}
+
 /*
- * A NUL-terminated string in one pass: copied while it is checked, and
- * handed to rpc_out_string() from the start if it is not plain.
+ * A NUL-terminated string: a tight scan for anything the codec would
+ * change, then one copy; a string that is not plain goes to
+ * rpc_out_string().
  */
 void
 rpc_out_cstring(struct rpc_out *o, const char *s)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 start = o->len;
 
-	rpc_out_lit(o, "<value><string>");
-	for (; *p != '\0'; p++) {
-		if (*p >= 0x80 || *p == '&' || *p == '<' || *p == '>') {
-			o->len = start;
-			rpc_out_string(o, s, strlen(s));
-			return;
-		}
-		if (o->len == o->cap)
-			rpc_out_grow(o, 1);
-		o->buf[o->len++] = *p;
+	while (*p != '\0' && !rpc_out_special(*p))
+		p++;
+	if (*p != '\0') {
+		rpc_out_string(o, s, strlen(s));
+		return;
 	}
+	rpc_out_lit(o, "<value><string>");
+	rpc_out_raw(o, s, (const char *)p - s);
 	rpc_out_lit(o, "</string></value>\n");
 }
