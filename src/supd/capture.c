@@ -374,14 +374,13 @@ capture_busy(struct capture *c)
  * done instead.
  */
 static int
-capture_splice(struct capture *c, ssize_t *n, size_t *want)
+capture_splice(struct capture *c, ssize_t *n)
 {
 	if (!capture_plain(c)) {
 		c->splice = 0;
 		return (0);
 	}
-	*want = CAPTURE_PIPE_SIZE;
-	*n = logwriter_splice(c->writer, c->fd, *want);
+	*n = logwriter_splice(c->writer, c->fd, CAPTURE_PIPE_SIZE);
 	if (*n == -1 && errno == EOPNOTSUPP) {
 		c->splice = 0;
 		return (0);
@@ -393,37 +392,43 @@ capture_splice(struct capture *c, ssize_t *n, size_t *want)
 
 /*
  * Move one chunk along: what read(2) or the splice returned. *drained
- * is set when it got less than it asked for, which a pipe only does
- * when it has nothing more: no need to ask again and be told EAGAIN.
+ * is set when a read got less than it asked for, which a pipe only does
+ * when it has nothing more. (A splice may stop short of what was asked
+ * for other reasons: a rotating file takes a limited amount at a time.)
  */
 static ssize_t
 capture_read_one(struct capture *c, int *drained)
 {
 	ssize_t	n;
-	size_t	want;
 
-	if (!c->splice || !capture_splice(c, &n, &want)) {
-		want = sizeof capture_buf;
-		n = read(c->fd, capture_buf, want);
-		if (n >= CAPTURE_BUSY)
-			capture_busy(c);
-		if (n > 0)
-			capture_output(c, capture_buf, n);
+	*drained = 0;
+	if (c->splice && capture_splice(c, &n))
+		return (n);
+	n = read(c->fd, capture_buf, sizeof capture_buf);
+	if (n >= CAPTURE_BUSY)
+		capture_busy(c);
+	if (n > 0) {
+		*drained = (size_t)n < sizeof capture_buf;
+		capture_output(c, capture_buf, n);
 	}
-	*drained = n > 0 && (size_t)n < want;
 	return (n);
 }
 
-/* Read up to max chunks; 0 at EOF or error, 1 if more may come. */
+/*
+ * Read up to max chunks; 0 at EOF or error, 1 if more may come. In the
+ * loop's callback a short read ends the batch without the EAGAIN read
+ * after it (level-triggered, so anything new wakes us again); draining
+ * before a close reads on until EAGAIN.
+ */
 static int
-capture_read(struct capture *c, int max)
+capture_read(struct capture *c, int max, int whole)
 {
 	ssize_t	n;
 	int	i, drained;
 
 	for (i = 0; i < max; i++) {
 		if ((n = capture_read_one(c, &drained)) > 0) {
-			if (drained)
+			if (drained && !whole)
 				return (1);
 			continue;
 		}
@@ -443,7 +448,7 @@ capture_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct capture	*c = arg;
 
-	if (capture_read(c, CAPTURE_READS_PER_WAKE) == 0)
+	if (capture_read(c, CAPTURE_READS_PER_WAKE, 0) == 0)
 		capture_close_fd(c);
 }
 
@@ -466,7 +471,7 @@ capture_drain(struct capture *c)
 {
 	if (c == NULL || c->fd == -1)
 		return;
-	if (capture_read(c, 64) == 0)
+	if (capture_read(c, 64, 1) == 0)
 		capture_close_fd(c);
 }
 
