@@ -195,15 +195,19 @@ http_unix_clear(const char *path, char **why)
 	return (0);
 }
 
-/* Supervisor's chown= (sockchown): EPERM gets its own words. */
+/*
+ * Supervisor's chown= (sockchown) on the socket still under its temporary
+ * name, so that it never appears under its real name with the wrong owner.
+ * EPERM gets Supervisor's words, which name the real path.
+ */
 static int
-http_unix_chown(const struct server_config *sc, char **why)
+http_unix_chown(const struct server_config *sc, const char *tmp, char **why)
 {
 	struct passwd	*pw;
 
 	if (sc->chown_uid == (uid_t)-1 && sc->chown_gid == (gid_t)-1)
 		return (0);
-	if (lchown(sc->path, sc->chown_uid, sc->chown_gid) == 0)
+	if (lchown(tmp, sc->chown_uid, sc->chown_gid) == 0)
 		return (0);
 	if (errno != EPERM) {
 		*why = http_socket_error(errno);
@@ -220,8 +224,9 @@ http_unix_chown(const struct server_config *sc, char **why)
 
 /*
  * Bind under "<path>.<pid>" with the configured mode (the umask covers the
- * window between bind and chmod), listen, then link the socket into place
- * and chown it. Returns the listening socket, or -1 with *why.
+ * window between bind and chmod), chown it, listen, then link the socket
+ * into place: under its real name it has its mode and owner from the
+ * first moment. Returns the listening socket, or -1 with *why.
  */
 static int
 http_unix_open(const struct server_config *sc, char **why)
@@ -242,7 +247,13 @@ http_unix_open(const struct server_config *sc, char **why)
 	rc = bind(fd, (struct sockaddr *)&sun, sizeof sun);
 	umask(old);
 	if (rc != 0 || fchmodat(AT_FDCWD, tmp, sc->chmod,
-	    AT_SYMLINK_NOFOLLOW) != 0 || listen(fd, HTTP_BACKLOG) != 0) {
+	    AT_SYMLINK_NOFOLLOW) != 0) {
+		*why = http_socket_error(errno);
+		goto fail;
+	}
+	if (http_unix_chown(sc, tmp, why) != 0)
+		goto fail;
+	if (listen(fd, HTTP_BACKLOG) != 0) {
 		*why = http_socket_error(errno);
 		goto fail;
 	}
@@ -259,11 +270,6 @@ http_unix_open(const struct server_config *sc, char **why)
 	}
 	unlink(tmp);
 	free(tmp);
-	if (http_unix_chown(sc, why) != 0) {
-		unlink(sc->path);
-		close(fd);
-		return (-1);
-	}
 	return (fd);
 
 fail:
@@ -558,8 +564,11 @@ http_rpc(struct evhttp_request *req)
 		http_error(req, 411);
 		return;
 	}
-	len = evbuffer_get_length(body);
-	rpc_http(req, (const char *)evbuffer_pullup(body, -1), len);
+	/* An empty buffer has no bytes to point at; its pullup is NULL. */
+	if ((len = evbuffer_get_length(body)) == 0)
+		rpc_http(req, "", 0);
+	else
+		rpc_http(req, (const char *)evbuffer_pullup(body, -1), len);
 }
 
 /* The path of the request, %-decoded as medusa does. Caller frees. */
