@@ -129,7 +129,12 @@ config_get(struct config_ctx *ctx, const struct ini_section *sec,
 	*out = NULL;
 	if (raw == NULL)
 		return (0);
-	if (vars == NULL) {
+	/*
+	 * Without '%' there is nothing to expand (nor can expansion fail):
+	 * this is most values, and the name for errors is not worth a
+	 * printf per option of every program.
+	 */
+	if (vars == NULL || strchr(raw, '%') == NULL) {
 		*out = xstrdup(raw);
 		return (0);
 	}
@@ -884,7 +889,8 @@ config_process(struct config_ctx *ctx, const struct ini_section *sec,
 	p->stopasgroup = pc->stopasgroup;
 	p->killasgroup = pc->killasgroup;
 	p->exitcodes = xcalloc(pc->nexitcodes + 1, sizeof *p->exitcodes);
-	memcpy(p->exitcodes, pc->exitcodes,
+	if (pc->nexitcodes > 0)
+		memcpy(p->exitcodes, pc->exitcodes,
 	    pc->nexitcodes * sizeof *p->exitcodes);
 	p->nexitcodes = pc->nexitcodes;
 	p->redirect_stderr = pc->redirect_stderr;
@@ -942,9 +948,11 @@ config_program(struct config_ctx *ctx, const struct ini_section *sec,
 		list = xreallocarray(list, n + 1, sizeof *list);
 		list[n++] = p;
 	}
-	qsort(list, n, sizeof *list, config_process_cmp);
+	if (n > 0)
+		qsort(list, n, sizeof *list, config_process_cmp);
 	*procs = xreallocarray(*procs, *nprocs + n + 1, sizeof **procs);
-	memcpy(*procs + *nprocs, list, n * sizeof *list);
+	if (n > 0)
+		memcpy(*procs + *nprocs, list, n * sizeof *list);
 	*nprocs += n;
 	free(list);
 	config_program_common_free(&pc);
@@ -1654,7 +1662,9 @@ config_load(const struct cmdline *cmd, char ***errors, int *nerrors)
 	config_listener_groups(&ctx);
 	config_fcgi_groups(&ctx, claimed, nclaimed);
 	free(claimed);
-	qsort(cf->groups, cf->ngroups, sizeof *cf->groups, config_group_cmp);
+	if (cf->ngroups > 0)
+		qsort(cf->groups, cf->ngroups, sizeof *cf->groups,
+		    config_group_cmp);
 	config_servers(&ctx);
 	config_serverurl(cf);
 out:

@@ -174,7 +174,8 @@ server_begin_stop(void)
 	server_stopping = 1;
 	groups = group_all(&n);
 	server_stop_list = xcalloc(n + 1, sizeof *server_stop_list);
-	memcpy(server_stop_list, groups, n * sizeof *groups);
+	if (n > 0)
+		memcpy(server_stop_list, groups, n * sizeof *groups);
 	server_nstop = n;
 	event_emit(EVENT_SUPERVISOR_STATE_CHANGE_STOPPING, "", 0);
 	server_report_timer = evtimer_new(server_base, server_report_cb, NULL);

@@ -15,6 +15,7 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@
 #include "logfile.h"
 #include "mainlog.h"
 #include "process.h"
+#include "rpc.h"
 #include "server.h"
 #include "spawn.h"
 #include "version.h"
@@ -517,6 +519,13 @@ supd_daemonize(struct config *cf)
 	umask(cf->umask);
 }
 
+/* reloadConfig reads the file again with our command line's overrides. */
+static struct config *
+supd_config_loader(char ***errors, int *nerrors)
+{
+	return (config_load(&supd_cmdline, errors, nerrors));
+}
+
 /* For SIGHUP: only restart if the config on disk still loads. */
 static int
 supd_reload_check(void)
@@ -548,6 +557,8 @@ supd_start_cb(evutil_socket_t fd, short what, void *arg)
 	groups = group_all(&n);
 	for (i = 0; i < n; i++)
 		group_autostart(groups[i]);
+	/* Hand back the pages reading the config freed in mid-heap. */
+	malloc_trim(0);
 }
 
 static void
@@ -569,6 +580,13 @@ main(int argc, char **argv)
 	int		 first;
 
 	spawn_init();	/* before anything is opened: it takes fds 3-5 */
+	/*
+	 * Pin the mmap threshold at its default. glibc raises it after the
+	 * first large block is freed, so once a getAllProcessInfo of
+	 * thousands of programs had been sent, every later reply would be
+	 * built on the heap and its pages kept after it was freed.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	if ((slash = strrchr(argv[0], '/')) != NULL)
 		supd_progname = argv[0];
 	log_set_progname("supd");
@@ -596,6 +614,7 @@ main(int argc, char **argv)
 	supd_lock_pidfile(cf);
 	server_init();
 	server_set_reload_check(supd_reload_check);
+	rpc_set_config_loader(supd_config_loader);
 	if (!cf->nodaemon && first)
 		supd_daemonize(cf);
 	supd_write_pidfile(cf);
