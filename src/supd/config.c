@@ -891,7 +891,7 @@ config_process(struct config_ctx *ctx, const struct ini_section *sec,
 	p->exitcodes = xcalloc(pc->nexitcodes + 1, sizeof *p->exitcodes);
 	if (pc->nexitcodes > 0)
 		memcpy(p->exitcodes, pc->exitcodes,
-	    pc->nexitcodes * sizeof *p->exitcodes);
+		    pc->nexitcodes * sizeof *p->exitcodes);
 	p->nexitcodes = pc->nexitcodes;
 	p->redirect_stderr = pc->redirect_stderr;
 	p->serverurl = pc->serverurl != NULL ? xstrdup(pc->serverurl) : NULL;
