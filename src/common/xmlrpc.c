@@ -71,12 +71,19 @@ xr_double(double d)
 	return (v);
 }
 
+/*
+ * A value with bytes: one allocation holds both, which halves the work of
+ * decoding a large reply. xr_free knows such values by where ptr points.
+ */
 static struct xr_value *
 xr_bytes(enum xr_type type, const void *p, size_t len)
 {
-	struct xr_value	*v = xr_new(type);
+	struct xr_value	*v;
 
-	v->u.s.ptr = xmalloc(len + 1);
+	v = xmalloc(sizeof *v + len + 1);
+	memset(v, 0, sizeof *v);
+	v->type = type;
+	v->u.s.ptr = (char *)(v + 1);
 	if (len != 0)
 		memcpy(v->u.s.ptr, p, len);
 	v->u.s.ptr[len] = '\0';
@@ -191,7 +198,8 @@ xr_free(struct xr_value *v)
 	case XR_STRING:
 	case XR_BASE64:
 	case XR_DATETIME:
-		free(v->u.s.ptr);
+		if (v->u.s.ptr != (char *)(v + 1))
+			free(v->u.s.ptr);
 		break;
 	case XR_ARRAY:
 		for (i = 0; i < v->u.a.n; i++)
@@ -689,6 +697,7 @@ struct xr_parser {
 	enum xr_doc	  doc;
 	char		 *method;
 	int		  depth;
+	const struct xr_tag *open[XR_MAX_DEPTH + 1];	/* by depth */
 	size_t		  nodes;
 	char		 *cause;
 };
@@ -814,6 +823,13 @@ xr_parse_int(const char *text, size_t len, long long *out)
 	size_t		 n;
 	int		 rc = -1;
 
+	/* Most ints are plain digits: no copy needed. */
+	if (len > 0 && len < 19 && (text[0] == '-' ? len > 1 &&
+	    strspn(text + 1, "0123456789") == len - 1 :
+	    strspn(text, "0123456789") == len)) {
+		*out = strtoll(text, NULL, 10);
+		return (0);
+	}
 	s = xr_strip(text, len, &n);
 	if (xr_underscores(s) != 0)
 		goto done;
@@ -1005,6 +1021,21 @@ xr_end_string(struct xr_parser *xp, const char *data, size_t len)
 	xr_parser_push(xp, xr_string_len(data, len));
 }
 
+/*
+ * A struct member name: a string whose bytes live apart, so that the
+ * struct can take them over when the member is made.
+ */
+static void
+xr_end_name(struct xr_parser *xp, const char *data, size_t len)
+{
+	struct xr_value	*v;
+
+	v = xr_new(XR_STRING);
+	v->u.s.ptr = xstrndup(data, len);
+	v->u.s.len = len;
+	xr_parser_push(xp, v);
+}
+
 static void
 xr_end_base64(struct xr_parser *xp, const char *data, size_t len)
 {
@@ -1143,7 +1174,11 @@ xr_end_struct(struct xr_parser *xp, const char *data, size_t len)
 	}
 	for (i = mark; i < xp->n; i += 2) {
 		key = xp->stack[i];
-		xr_struct_append(st, key->u.s.ptr, xp->stack[i + 1]);
+		if (key->u.s.ptr == (char *)(key + 1))
+			xr_struct_append(st, xstrdup(key->u.s.ptr),
+			    xp->stack[i + 1]);
+		else
+			xr_struct_append(st, key->u.s.ptr, xp->stack[i + 1]);
 		free(key);
 	}
 	xp->n = mark;
@@ -1208,7 +1243,7 @@ static const struct xr_tag {
 	{ "i8", xr_end_int, 0 },
 	{ "int", xr_end_int, 0 },
 	{ "methodName", xr_end_method, XR_TAG_KEEP },
-	{ "name", xr_end_string, 0 },
+	{ "name", xr_end_name, 0 },
 	{ "nil", xr_end_nil, 0 },
 	{ "params", xr_end_params, XR_TAG_KEEP },
 	{ "string", xr_end_string, 0 },
@@ -1253,6 +1288,9 @@ xr_start_cb(void *arg, const XML_Char *tag, const XML_Char **attrs)
 	struct xr_parser	*xp = arg;
 	const struct xr_tag	*t;
 
+	/* Expat may call a handler or two after a stop; ignore them. */
+	if (xp->cause != NULL)
+		return;
 	if (++xp->depth > XR_MAX_DEPTH) {
 		xr_parser_fail(xp, "elements nested deeper than %d",
 		    XR_MAX_DEPTH);
@@ -1262,7 +1300,7 @@ xr_start_cb(void *arg, const XML_Char *tag, const XML_Char **attrs)
 		xr_parser_fail(xp, "more than %d elements", XR_MAX_NODES);
 		return;
 	}
-	t = xr_tag_find(tag);
+	t = xp->open[xp->depth] = xr_tag_find(tag);
 	if (t != NULL && (t->flags & XR_TAG_MARK)) {
 		if (xp->nmarks == xp->capmarks) {
 			xp->capmarks = xp->capmarks == 0 ? 8 :
@@ -1292,8 +1330,11 @@ xr_end_cb(void *arg, const XML_Char *tag)
 	struct xr_parser	*xp = arg;
 	const struct xr_tag	*t;
 
-	xp->depth--;
-	if ((t = xr_tag_find(tag)) == NULL)
+	if (xp->cause != NULL)
+		return;
+	/* Well-formed XML ends what it started: no second lookup. */
+	t = xp->open[xp->depth--];
+	if (t == NULL)
 		return;
 	if (xp->datalen == xp->datacap) {
 		xp->datacap = xp->datacap == 0 ? 64 : xp->datacap * 2;
@@ -1310,6 +1351,8 @@ xr_data_cb(void *arg, const XML_Char *s, int len)
 {
 	struct xr_parser	*xp = arg;
 
+	if (xp->cause != NULL)
+		return;
 	if (xp->datalen + len + 1 > xp->datacap) {
 		while (xp->datalen + len + 1 > xp->datacap)
 			xp->datacap = xp->datacap == 0 ? 64 : xp->datacap * 2;

@@ -36,8 +36,9 @@ struct xr_value {
 		double		 d;	/* XR_DOUBLE */
 		struct {		/* XR_STRING, XR_BASE64 (decoded bytes), */
 			char	*ptr;	/* XR_DATETIME ("20240101T12:00:00"); */
-			size_t	 len;	/* always NUL-terminated too */
-		} s;
+			size_t	 len;	/* always NUL-terminated too; the bytes */
+		} s;			/* may share the value's allocation, so */
+					/* never free or take ptr itself */
 		struct {
 			struct xr_value	**items;
 			size_t		  n, cap;

@@ -419,6 +419,29 @@ test_round_trip(void **state)
 }
 
 /*
+ * Found by fuzz-xmlrpc: expat still calls the end handler of an empty
+ * element whose start handler stopped the parse (here at the depth
+ * limit), which then read past the table of open elements.
+ */
+static void
+test_empty_element_past_the_limit(void **state)
+{
+	char	*doc, *p;
+	int	 i;
+
+	doc = malloc(2048);
+	p = doc + sprintf(doc, "<methodResponse><params><param>");
+	for (i = 0; i < 61; i++)
+		p += sprintf(p, "<value>");
+	p += sprintf(p, "<array/><nil/>");
+	for (i = 0; i < 61; i++)
+		p += sprintf(p, "</value>");
+	sprintf(p, "</param></params></methodResponse>");
+	decode_error(doc, "nested deeper than 64");
+	free(doc);
+}
+
+/*
  * Found by fuzz-xmlrpc: a name read from &#13; holds a carriage return,
  * which goes out raw as in Python's dumps, and XML reads back as "\n".
  */
@@ -464,6 +487,7 @@ main(void)
 		cmocka_unit_test(test_parse_call),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_carriage_return_goes_out_raw),
+		cmocka_unit_test(test_empty_element_past_the_limit),
 		cmocka_unit_test(test_type_names),
 	};
 
