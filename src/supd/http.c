@@ -14,7 +14,9 @@
  * Clients cannot wedge the loop: bodies, headers and idle connections are
  * bounded, and a request answered later is watched so a client that
  * leaves is noticed at once (evhttp reads nothing while a request is
- * outstanding, so it would not notice until it wrote).
+ * outstanding, so it would not notice until it wrote). A client must also
+ * send each request whole within a deadline, or one that sends a byte now
+ * and then (slowloris) would hold its descriptor for ever.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -40,6 +42,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "hmap.h"
 #include "http.h"
 #include "http-auth.h"
 #include "http-tail.h"
@@ -60,6 +63,13 @@
  * this is long.
  */
 #define HTTP_TIMEOUT		(2 * 3600)
+/*
+ * Seconds a client has to send a whole request, counted from its first
+ * byte; a new connection that sends nothing is closed after as long. Every
+ * Supervisor client writes its request at once, so this only ends
+ * clients that dribble or stall.
+ */
+#define HTTP_REQUEST_SECS	15
 /* Pending connections per socket, as Supervisor's listen(1024). */
 #define HTTP_BACKLOG		1024
 /*
@@ -93,6 +103,20 @@ struct http_hold {
 	int				 discard;
 };
 
+/*
+ * One client connection, from its first byte to its close. http.c is the
+ * only user of evhttp's close callback: it runs the request deadline's
+ * cleanup and then whichever hold or reply is waiting on the connection.
+ */
+struct http_conn {
+	struct evhttp_connection	*evcon;
+	int				 fd;
+	struct event			*deadline;
+	void				(*close_fn)(struct evhttp_connection *,
+					    void *);
+	void				*close_arg;
+};
+
 /* What to run once a reply is out, or its client gone. */
 struct http_after {
 	void				(*fn)(void);
@@ -101,6 +125,7 @@ struct http_after {
 
 static struct http_server	*http_servers;
 static int			 http_nservers;
+static struct hmap		 http_conns;	/* by descriptor */
 
 static const char http_in_use[] = "Another program is already listening on "
     "a port that one of our HTTP servers is configured to use.  Shut this "
@@ -319,6 +344,130 @@ http_inet_open(const struct server_config *sc, char **why)
 }
 
 /* -------------------------------------------------------------------- */
+/* Connections.                                                          */
+
+static void
+http_conn_free(struct http_conn *conn)
+{
+	hmap_del_int(&http_conns, conn->fd);
+	event_free(conn->deadline);
+	free(conn);
+}
+
+static void
+http_conn_close_cb(struct evhttp_connection *evcon, void *arg)
+{
+	struct http_conn	*conn = arg;
+	void			(*fn)(struct evhttp_connection *, void *);
+	void			*fnarg;
+
+	fn = conn->close_fn;
+	fnarg = conn->close_arg;
+	http_conn_free(conn);
+	if (fn != NULL)
+		fn(evcon, fnarg);
+}
+
+/*
+ * The request deadline passed. While evhttp writes a reply it reads only
+ * to notice a close (its read callback is unset), so bytes of a next
+ * request that came meanwhile get their time once the reply is out.
+ */
+static void
+http_conn_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_conn	*conn = arg;
+	struct timeval		 tv = { HTTP_REQUEST_SECS, 0 };
+	bufferevent_data_cb	 readcb;
+
+	bufferevent_getcb(evhttp_connection_get_bufferevent(conn->evcon),
+	    &readcb, NULL, NULL, NULL);
+	if (readcb == NULL) {
+		evtimer_add(conn->deadline, &tv);
+		return;
+	}
+	log_debug("closing a client that did not send its request within %d "
+	    "seconds", HTTP_REQUEST_SECS);
+	evhttp_connection_free(conn->evcon);
+}
+
+/*
+ * The record of a connection, made on first use. A record whose
+ * connection is not this one is left from a connection evhttp freed
+ * without telling us; its descriptor has been reused.
+ */
+static struct http_conn *
+http_conn_get(struct evhttp_connection *evcon)
+{
+	struct bufferevent	*bev = evhttp_connection_get_bufferevent(evcon);
+	struct http_conn	*conn;
+	int			 fd = bufferevent_getfd(bev);
+
+	if ((conn = hmap_get_int(&http_conns, fd)) != NULL) {
+		if (conn->evcon == evcon)
+			return (conn);
+		http_conn_free(conn);
+	}
+	conn = xcalloc(1, sizeof *conn);
+	conn->evcon = evcon;
+	conn->fd = fd;
+	conn->deadline = evtimer_new(server_base, http_conn_deadline_cb, conn);
+	hmap_put_int(&http_conns, fd, conn);
+	evhttp_connection_set_closecb(evcon, http_conn_close_cb, conn);
+	return (conn);
+}
+
+/* In place of evhttp_connection_set_closecb for the rest of this file. */
+static void
+http_conn_set_closecb(struct evhttp_connection *evcon,
+    void (*fn)(struct evhttp_connection *, void *), void *arg)
+{
+	struct http_conn	*conn = http_conn_get(evcon);
+
+	conn->close_fn = fn;
+	conn->close_arg = arg;
+}
+
+/*
+ * Bytes came in: if they begin a request, its deadline starts. evhttp
+ * made the connection with this bufferevent and set itself as the
+ * callbacks' argument, which is how the connection is found.
+ */
+static void
+http_conn_input_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct bufferevent	*bev = arg;
+	struct http_conn	*conn;
+	struct timeval		 tv = { HTTP_REQUEST_SECS, 0 };
+	void			*evcon = NULL;
+
+	if (info->n_added == 0)
+		return;
+	bufferevent_getcb(bev, NULL, NULL, NULL, &evcon);
+	if (evcon == NULL)
+		return;
+	conn = http_conn_get(evcon);
+	if (!evtimer_pending(conn->deadline, NULL))
+		evtimer_add(conn->deadline, &tv);
+}
+
+/*
+ * A whole request arrived: its deadline is met, and the connection may
+ * now sit idle between requests as long as Supervisor's clients need.
+ */
+static void
+http_conn_request_done(struct evhttp_request *req)
+{
+	struct evhttp_connection	*evcon;
+
+	if ((evcon = evhttp_request_get_connection(req)) == NULL)
+		return;
+	evtimer_del(http_conn_get(evcon)->deadline);
+	evhttp_connection_set_timeout(evcon, HTTP_TIMEOUT);
+}
+
+/* -------------------------------------------------------------------- */
 /* Replies.                                                              */
 
 static const char *
@@ -384,7 +533,7 @@ http_after_complete_cb(struct evhttp_request *req, void *arg)
 {
 	struct http_after	*a = arg;
 
-	evhttp_connection_set_closecb(a->evcon, NULL, NULL);
+	http_conn_set_closecb(a->evcon, NULL, NULL);
 	http_after_done(a);
 }
 
@@ -439,7 +588,7 @@ http_send(struct evhttp_request *req, struct evbuffer *body,
 			return;
 		}
 		evhttp_request_set_on_complete_cb(req, http_after_complete_cb, a);
-		evhttp_connection_set_closecb(a->evcon, http_after_close_cb, a);
+		http_conn_set_closecb(a->evcon, http_after_close_cb, a);
 	}
 	evhttp_send_reply(req, 200, "OK", body);
 }
@@ -517,7 +666,7 @@ http_hold(struct evhttp_request *req, http_gone_fn gone, void *arg,
 	h->watch = event_new(server_base, bufferevent_getfd(bev),
 	    EV_READ | EV_PERSIST, http_hold_watch_cb, h);
 	event_add(h->watch, NULL);
-	evhttp_connection_set_closecb(h->evcon, http_hold_close_cb, h);
+	http_conn_set_closecb(h->evcon, http_hold_close_cb, h);
 	return (h);
 }
 
@@ -527,7 +676,7 @@ http_release(struct http_hold *h)
 {
 	struct evhttp_request	*req = h->req;
 
-	evhttp_connection_set_closecb(h->evcon, NULL, NULL);
+	http_conn_set_closecb(h->evcon, NULL, NULL);
 	http_hold_free(h);
 	return (req);
 }
@@ -615,6 +764,7 @@ http_request_cb(struct evhttp_request *req, void *arg)
 	const char		*uri = evhttp_request_get_uri(req);
 	const char		*auth;
 
+	http_conn_request_done(req);
 	if (uri == NULL) {
 		http_error(req, 400);
 		return;
@@ -674,15 +824,21 @@ http_accept_error_cb(struct evconnlistener *l, void *arg)
 	evtimer_add(srv->resume, &tv);
 }
 
-/* Each connection's bufferevent, made so it writes big replies at once. */
+/*
+ * Each connection's bufferevent, made so it writes big replies at once and
+ * tells us when request bytes arrive.
+ */
 static struct bufferevent *
 http_bev_cb(struct event_base *base, void *arg)
 {
 	struct bufferevent	*bev;
 
 	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-	if (bev != NULL)
+	if (bev != NULL) {
 		bufferevent_set_max_single_write(bev, HTTP_MAX_WRITE);
+		evbuffer_add_cb(bufferevent_get_input(bev), http_conn_input_cb,
+		    bev);
+	}
 	return (bev);
 }
 
@@ -694,7 +850,8 @@ http_start(struct http_server *srv, const struct server_config *sc, int fd)
 	srv->http = evhttp_new(server_base);
 	evhttp_set_max_body_size(srv->http, HTTP_MAX_BODY);
 	evhttp_set_max_headers_size(srv->http, HTTP_MAX_HEADERS);
-	evhttp_set_timeout(srv->http, HTTP_TIMEOUT);
+	/* Until its first request is in; then HTTP_TIMEOUT. */
+	evhttp_set_timeout(srv->http, HTTP_REQUEST_SECS);
 	evhttp_set_gencb(srv->http, http_request_cb, srv);
 	evhttp_set_bevcb(srv->http, http_bev_cb, NULL);
 	srv->listener = evconnlistener_new(server_base, NULL, NULL,
@@ -745,6 +902,7 @@ http_open(const struct config *cf, char **why)
 	int				 i, fd;
 
 	rpc_init();
+	hmap_init(&http_conns);
 	*why = NULL;
 	http_servers = xcalloc(cf->nservers + 1, sizeof *http_servers);
 	for (i = 0; i < cf->nservers; i++) {
@@ -783,6 +941,7 @@ http_close(void)
 	for (i = 0; i < http_nservers; i++)
 		http_server_free(&http_servers[i]);
 	http_tail_close_all();
+	hmap_free(&http_conns);
 	free(http_servers);
 	http_servers = NULL;
 	http_nservers = 0;
