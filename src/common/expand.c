@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "expand.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /*
@@ -301,54 +302,13 @@ expand_put_fill(struct expand_cps *s, uint32_t c, long long n)
 		expand_put(s, c);
 }
 
-/*
- * Decode one code point of UTF-8 at s, setting *used. A byte that does not
- * begin a well-formed sequence becomes U+DC00 + byte, as with Python's
- * surrogateescape (the way os.environ holds undecodable bytes).
- */
-static uint32_t
-expand_decode_one(const unsigned char *s, size_t len, size_t *used)
-{
-	unsigned char	 lo = 0x80, hi = 0xbf;
-	uint32_t	 c;
-	size_t		 n, i;
-
-	*used = 1;
-	if (s[0] < 0x80)
-		return (s[0]);
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-		lo = s[0] == 0xe0 ? 0xa0 : 0x80;
-		hi = s[0] == 0xed ? 0x9f : 0xbf;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-		lo = s[0] == 0xf0 ? 0x90 : 0x80;
-		hi = s[0] == 0xf4 ? 0x8f : 0xbf;
-	} else
-		return (0xdc00 + s[0]);
-	if (len < n || s[1] < lo || s[1] > hi)
-		return (0xdc00 + s[0]);
-	for (i = 1; i < n; i++) {
-		if (i > 1 && (s[i] < 0x80 || s[i] > 0xbf))
-			return (0xdc00 + s[0]);
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	*used = n;
-	return (c);
-}
-
 static void
 expand_decode(struct expand_cps *out, const char *s)
 {
 	size_t	 len = strlen(s), used;
 
 	while (len > 0) {
-		expand_put(out, expand_decode_one((const unsigned char *)s, len,
+		expand_put(out, utf8_decode((const unsigned char *)s, len,
 		    &used));
 		s += used;
 		len -= used;
@@ -1003,8 +963,8 @@ expand_cmp_names(const void *a, const void *b)
 
 	/* Python sorts by code point, so compare decoded, not by byte. */
 	while (ls > 0 && lt > 0) {
-		cs = expand_decode_one(s, ls, &us);
-		ct = expand_decode_one(t, lt, &ut);
+		cs = utf8_decode(s, ls, &us);
+		ct = utf8_decode(t, lt, &ut);
 		if (cs != ct)
 			return (cs < ct ? -1 : 1);
 		s += us;

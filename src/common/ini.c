@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ini.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* A range of code points with a property. */
@@ -388,77 +389,6 @@ ini_buf_add_cps(struct ini_buf *b, const uint32_t *cp, size_t n)
 		ini_buf_add_cp(b, cp[i]);
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at s (the forms Python's strict
- * decoder accepts: no overlongs, surrogates or values past U+10FFFF), or 0.
- */
-static size_t
-ini_utf8_len(const unsigned char *s, size_t len)
-{
-	unsigned char	 lo = 0x80, hi = 0xbf;
-	size_t		 n, i;
-
-	if (s[0] < 0x80)
-		return (1);
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		if (s[0] == 0xe0)
-			lo = 0xa0;
-		else if (s[0] == 0xed)
-			hi = 0x9f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		else if (s[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return (0);
-	if (len < n || s[1] < lo || s[1] > hi)
-		return (0);
-	for (i = 2; i < n; i++) {
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return (0);
-	}
-	return (n);
-}
-
-/*
- * Decode one code point at s, setting *used. A byte that does not start a
- * well-formed sequence decodes to U+DC00 + byte, as Python's
- * surrogateescape does, so that any string round-trips.
- */
-static uint32_t
-ini_decode(const char *s, size_t len, size_t *used)
-{
-	const unsigned char	*u = (const unsigned char *)s;
-	uint32_t		 c;
-	size_t			 i;
-
-	*used = ini_utf8_len(u, len);
-	switch (*used) {
-	case 0:
-		*used = 1;
-		return (0xdc00 + u[0]);
-	case 1:
-		return (u[0]);
-	case 2:
-		c = u[0] & 0x1f;
-		break;
-	case 3:
-		c = u[0] & 0x0f;
-		break;
-	default:
-		c = u[0] & 0x07;
-		break;
-	}
-	for (i = 1; i < *used; i++)
-		c = (c << 6) | (u[i] & 0x3f);
-	return (c);
-}
-
 /* Decode s[0..len) into *cp, growing it; returns the number decoded. */
 static size_t
 ini_decode_all(uint32_t **cp, size_t *cap, const char *s, size_t len)
@@ -470,7 +400,7 @@ ini_decode_all(uint32_t **cp, size_t *cap, const char *s, size_t len)
 		*cp = xreallocarray(*cp, *cap, sizeof **cp);
 	}
 	while (len > 0) {
-		(*cp)[n++] = ini_decode(s, len, &used);
+		(*cp)[n++] = utf8_decode((const unsigned char *)s, len, &used);
 		s += used;
 		len -= used;
 	}
@@ -512,7 +442,10 @@ ini_lower_cps(struct ini_buf *b, const uint32_t *cp, size_t n)
 
 	ini_buf_add(b, "", 0);
 	for (i = 0; i < n; i++) {
-		if (cp[i] == 0x130) {
+		if (cp[i] < 0x80)	/* no need to search the tables */
+			ini_buf_add_cp(b, cp[i] >= 'A' && cp[i] <= 'Z' ?
+			    cp[i] + ('a' - 'A') : cp[i]);
+		else if (cp[i] == 0x130) {
 			ini_buf_add_cp(b, 'i');
 			ini_buf_add_cp(b, 0x307);
 		} else if (cp[i] == 0x3a3)
@@ -801,7 +734,7 @@ ini_check_text(const char *name, const char *buf, size_t len, char **cause)
 			    "(expected UTF-8 text)", name, line);
 			return (-1);
 		}
-		if ((n = ini_utf8_len(u + i, len - i)) == 0) {
+		if ((n = utf8_seq_len(u + i, len - i)) == 0) {
 			xasprintf(cause, "%s:%d: invalid UTF-8 byte 0x%02x "
 			    "(expected UTF-8 text)", name, line, u[i]);
 			return (-1);
@@ -854,16 +787,18 @@ ini_add_file(struct ini *ini, const char *name)
 	return (ini->files[ini->nfiles++]);
 }
 
+/*
+ * The daemon looks up some forty names in every program section, most of
+ * them absent: hashed, not scanned.
+ */
 static struct ini_option *
 ini_section_option(struct ini_section *sec, const char *name)
 {
-	size_t	 i;
+	uintptr_t	pos;
 
-	for (i = 0; i < sec->noptions; i++) {
-		if (strcmp(sec->options[i].name, name) == 0)
-			return (&sec->options[i]);
-	}
-	return (NULL);
+	if ((pos = (uintptr_t)hmap_get_str(&sec->index, name)) == 0)
+		return (NULL);
+	return (&sec->options[pos - 1]);
 }
 
 /* Find a section by name, or add it; [DEFAULT] is ini->defaults. */
@@ -906,6 +841,8 @@ ini_put_option(struct ini_section *sec, char *name, char *value,
 		    sizeof *sec->options);
 		o = &sec->options[sec->noptions++];
 		o->name = name;
+		hmap_put_str(&sec->index, o->name,
+		    (void *)(uintptr_t)sec->noptions);
 	}
 	o->value = value;
 	o->file = file;
@@ -965,6 +902,7 @@ ini_section_free(struct ini_section *sec)
 		free(sec->options[i].value);
 	}
 	free(sec->options);
+	hmap_free(&sec->index);
 	free(sec->name);
 }
 
@@ -1064,14 +1002,20 @@ ini_find_option(const struct ini *ini, const struct ini_section *sec,
     const char *name)
 {
 	const struct ini_option	*o = NULL;
-	char			*lower;
+	const char		*p;
+	char			*lower = NULL;
 
-	lower = ini_lower_name(name);
+	/* The daemon's own lookups are lower-case ASCII already. */
+	for (p = name; *p != '\0' && (unsigned char)*p < 0x80 &&
+	    (*p < 'A' || *p > 'Z'); p++)
+		/* nothing */;
+	if (*p != '\0')
+		name = lower = ini_lower_name(name);
 	if (sec != NULL)
-		o = ini_section_option((struct ini_section *)sec, lower);
+		o = ini_section_option((struct ini_section *)sec, name);
 	if (o == NULL)
 		o = ini_section_option((struct ini_section *)&ini->defaults,
-		    lower);
+		    name);
 	free(lower);
 	return (o);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "shlex.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* shlex's default whitespace; Unicode spaces are ordinary characters. */
@@ -96,33 +97,15 @@ shlex_in(const char *set, char c)
 
 /*
  * Length of the character at s: a well-formed UTF-8 sequence is one
- * Python character; any other byte counts alone.
+ * Python character; any other byte counts alone. s is NUL-terminated, so
+ * the check stops at its end.
  */
 static size_t
 shlex_char_len(const char *s)
 {
-	const unsigned char	*u = (const unsigned char *)s;
-	unsigned char		 lo = 0x80, hi = 0xbf;
-	size_t			 n, i;
+	size_t	n = utf8_seq_len((const unsigned char *)s, 4);
 
-	if (u[0] < 0xc2 || u[0] > 0xf4)
-		return (1);
-	n = u[0] < 0xe0 ? 2 : (u[0] < 0xf0 ? 3 : 4);
-	if (u[0] == 0xe0)
-		lo = 0xa0;
-	else if (u[0] == 0xed)
-		hi = 0x9f;
-	else if (u[0] == 0xf0)
-		lo = 0x90;
-	else if (u[0] == 0xf4)
-		hi = 0x8f;
-	if (u[1] < lo || u[1] > hi)
-		return (1);
-	for (i = 2; i < n; i++) {
-		if (u[i] < 0x80 || u[i] > 0xbf)
-			return (1);
-	}
-	return (n);
+	return (n == 0 ? 1 : n);
 }
 
 /*

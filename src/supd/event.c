@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "utf8.h"
 
 #define BIT(t)	((uint64_t)1 << (t))
 #define PROCESS_STATE_BITS \
@@ -105,57 +106,6 @@ event_emit(enum event_type type, const char *payload, size_t len)
 		event_sink(type, payload, len, event_sink_arg);
 }
 
-/*
- * Length of the valid UTF-8 sequence at s, or 0. Python's strict decoder
- * rules: no overlong forms, no surrogates, nothing above U+10FFFF.
- */
-static size_t
-event_utf8_seq(const unsigned char *s, size_t left)
-{
-	unsigned char	lo = 0x80, hi = 0xbf;
-	size_t		n, i;
-
-	if (s[0] < 0x80)
-		return (1);
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		if (s[0] == 0xe0)
-			lo = 0xa0;
-		else if (s[0] == 0xed)
-			hi = 0x9f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		else if (s[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return (0);
-	if (left < n || s[1] < lo || s[1] > hi)
-		return (0);
-	for (i = 2; i < n; i++) {
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return (0);
-	}
-	return (n);
-}
-
-static int
-event_is_utf8(const char *data, size_t len)
-{
-	const unsigned char	*s = (const unsigned char *)data;
-	size_t			 i = 0, n;
-
-	while (i < len) {
-		if ((n = event_utf8_seq(s + i, len - i)) == 0)
-			return (0);
-		i += n;
-	}
-	return (1);
-}
-
 void
 event_add_repr(struct evbuffer *b, const char *data, size_t len)
 {
@@ -186,7 +136,7 @@ event_add_repr(struct evbuffer *b, const char *data, size_t len)
 void
 event_add_text(struct evbuffer *b, const char *data, size_t len)
 {
-	if (event_is_utf8(data, len)) {
+	if (utf8_valid(data, len)) {
 		evbuffer_add(b, data, len);
 		return;
 	}

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "http-auth.h"
+#include "utf8.h"
 #include "sha1.h"
 #include "xmalloc.h"
 
@@ -97,45 +98,6 @@ http_auth_equal(const char *a, const char *b)
 	return (diff == 0);
 }
 
-/* Whether s is valid UTF-8, as Python's decode() would accept it. */
-static int
-http_auth_utf8(const unsigned char *s, size_t len)
-{
-	size_t		i = 0, n, k;
-	unsigned int	c, min;
-
-	while (i < len) {
-		c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			min = 0x80;
-			c &= 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			min = 0x800;
-			c &= 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			min = 0x10000;
-			c &= 0x07;
-		} else
-			return (0);
-		for (k = 1; k <= n; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				return (0);
-			c = c << 6 | (s[i + k] & 0x3f);
-		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return (0);
-		i += n + 1;
-	}
-	return (1);
-}
-
 /* The stored password against what the client sent. */
 static int
 http_auth_password(const char *stored, const char *given)
@@ -171,7 +133,7 @@ http_auth_check(const char *header, const char *username,
 		return (HTTP_AUTH_DENIED);
 	if (http_auth_base64(space + 1, strlen(space + 1), &plain, &len) != 0)
 		return (HTTP_AUTH_MALFORMED);
-	if (!http_auth_utf8((unsigned char *)plain, len)) {
+	if (!utf8_valid((unsigned char *)plain, len)) {
 		free(plain);
 		return (HTTP_AUTH_MALFORMED);
 	}
