@@ -55,28 +55,100 @@ cmd_stop_results(const struct xr_value *results, const char *success,
 	return (status);
 }
 
+/* The methods for stop, or for signal when there is a signal. */
+struct cmd_stop_methods {
+	const char	*all, *group, *one;
+};
+
+static const struct cmd_stop_methods cmd_stop_stop = {
+	"supervisor.stopAllProcesses", "supervisor.stopProcessGroup",
+	"supervisor.stopProcess"
+};
+static const struct cmd_stop_methods cmd_stop_signal = {
+	"supervisor.signalAllProcesses", "supervisor.signalProcessGroup",
+	"supervisor.signalProcess"
+};
+
+/* Call method with a name and, for signal, the signal after it. */
+static int
+cmd_stop_call(struct cmd_ctx *ctx, struct xr_value **res, const char *method,
+    const char *name, const char *sig)
+{
+	if (sig != NULL)
+		return (client_call(ctx->client, res, method, "ss", name, sig));
+	return (client_call(ctx->client, res, method, "s", name));
+}
+
+/* A group (g:*): its results, or "no such group". 0, or -1 to fail. */
+static int
+cmd_stop_group(struct cmd_ctx *ctx, const char *method, const char *group,
+    const char *sig, const char *success, int ignored, int *status)
+{
+	struct xr_value	*res;
+	int		 rc, st;
+
+	rc = cmd_stop_call(ctx, &res, method, group, sig);
+	if (rc == 0) {
+		if ((st = cmd_stop_results(res, success, ignored)) != 0)
+			*status = st;
+		xr_free(res);
+		return (0);
+	}
+	if (rc == 1 && client_fault_code(ctx->client) == FAULT_BAD_NAME) {
+		printf("%s: ERROR (no such group)\n", group);
+		*status = CMD_GENERIC;
+		return (0);
+	}
+	return (-1);
+}
+
+/* One process: success or the fault as a result line. 0, or -1. */
+static int
+cmd_stop_process(struct cmd_ctx *ctx, const char *method, const char *spec,
+    const char *sig, const char *success, int ignored, int *status)
+{
+	char	*group, *name, *line;
+	int	 rc, code, st;
+
+	if ((rc = cmd_stop_call(ctx, NULL, method, spec, sig)) == -1)
+		return (-1);
+	code = rc == 0 ? FAULT_SUCCESS : client_fault_code(ctx->client);
+	cmd_split_namespec(spec, &group, &name);
+	line = cmd_signal_result(group, name, code,
+	    client_fault_string(ctx->client), success);
+	if (line == NULL) {
+		printf("error: <class 'ValueError'>, Unknown result code %d "
+		    "for %s\n", code, name);
+		*status = CMD_GENERIC;
+	} else {
+		puts(line);
+		if ((st = cmd_exitstatus_from_fault(code, ignored)) != 0)
+			*status = st;
+	}
+	free(line);
+	free(group);
+	free(name);
+	return (0);
+}
+
 /*
- * Run a stop or signal on each name: method_all for "all", method_group
- * for g:*, method for a process. sig is the extra signal argument or NULL.
- * Shared with signal, which has its own rules for the exit status.
+ * Stop or signal each name: all, a group (g:*) or a process. sig is the
+ * signal for signal, NULL for stop; success the word for a done result;
+ * ignored the fault code that leaves the exit status alone.
  */
 int
 cmd_stop_run(struct cmd_ctx *ctx, int argc, char **argv, const char *sig,
     const char *success, int ignored)
 {
-	const char	*m_all, *m_group, *m_one;
-	struct xr_value	*res;
-	char		*group, *name, *line;
-	int		 i, rc, st, code, status = CMD_SUCCESS;
+	const struct cmd_stop_methods	*m;
+	struct xr_value			*res;
+	char				*group, *name;
+	int				 i, rc, status = CMD_SUCCESS;
 
-	m_all = sig ? "supervisor.signalAllProcesses" :
-	    "supervisor.stopAllProcesses";
-	m_group = sig ? "supervisor.signalProcessGroup" :
-	    "supervisor.stopProcessGroup";
-	m_one = sig ? "supervisor.signalProcess" : "supervisor.stopProcess";
+	m = sig != NULL ? &cmd_stop_signal : &cmd_stop_stop;
 	if (cmd_has_arg(argc, argv, "all")) {
-		rc = sig ? client_call(ctx->client, &res, m_all, "s", sig) :
-		    client_call(ctx->client, &res, m_all, "");
+		rc = sig != NULL ? client_call(ctx->client, &res, m->all, "s",
+		    sig) : client_call(ctx->client, &res, m->all, "");
 		if (rc != 0)
 			return (CMD_FAILED);
 		status = cmd_stop_results(res, success, ignored);
@@ -85,45 +157,12 @@ cmd_stop_run(struct cmd_ctx *ctx, int argc, char **argv, const char *sig,
 	}
 	for (i = 0; i < argc; i++) {
 		cmd_split_namespec(argv[i], &group, &name);
-		if (name == NULL) {
-			rc = sig ? client_call(ctx->client, &res, m_group, "ss",
-			    group, sig) : client_call(ctx->client, &res,
-			    m_group, "s", group);
-			if (rc == 0) {
-				st = cmd_stop_results(res, success, ignored);
-				if (st != CMD_SUCCESS)
-					status = st;
-				xr_free(res);
-			} else if (rc == 1 && client_fault_code(ctx->client) ==
-			    FAULT_BAD_NAME) {
-				printf("%s: ERROR (no such group)\n", group);
-				status = CMD_GENERIC;
-				rc = 0;
-			}
-		} else {
-			rc = sig ? client_call(ctx->client, NULL, m_one, "ss",
-			    argv[i], sig) : client_call(ctx->client, NULL,
-			    m_one, "s", argv[i]);
-			code = rc == 0 ? FAULT_SUCCESS :
-			    client_fault_code(ctx->client);
-			if (rc >= 0) {
-				line = cmd_signal_result(group, name, code,
-				    client_fault_string(ctx->client), success);
-				if (line == NULL) {
-					printf("error: <class 'ValueError'>, "
-					    "Unknown result code %d for %s\n",
-					    code, name);
-					line = xstrdup("");
-					status = CMD_GENERIC;
-				} else if ((st = cmd_exitstatus_from_fault(
-				    code, ignored)) != 0)
-					status = st;
-				if (*line != '\0')
-					puts(line);
-				free(line);
-				rc = 0;
-			}
-		}
+		if (name == NULL)
+			rc = cmd_stop_group(ctx, m->group, group, sig, success,
+			    ignored, &status);
+		else
+			rc = cmd_stop_process(ctx, m->one, argv[i], sig,
+			    success, ignored, &status);
 		free(group);
 		free(name);
 		if (rc != 0)

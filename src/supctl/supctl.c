@@ -579,6 +579,40 @@ supctl_join(char **args, int n)
 	return (line);
 }
 
+/* The client and what the messages need to know, from options and file. */
+static void
+supctl_setup(struct cmd_ctx *ctx, const struct supctl_opts *o,
+    const struct supctl_config *cf)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->interactive = o->interactive == 1 || o->nargs == 0;
+	ctx->origin.config = cf->path;
+	ctx->origin.serverurl = o->serverurl != NULL ? "-s" :
+	    cf->serverurl_set ? "config" : "default";
+	if (o->username != NULL || o->password != NULL)
+		ctx->origin.auth = "-u/-p";
+	else if (cf->username != NULL || cf->password != NULL)
+		ctx->origin.auth = "config";
+	ctx->client = client_create(o->serverurl != NULL ? o->serverurl :
+	    cf->serverurl != NULL ? cf->serverurl : "http://localhost:9001",
+	    o->username != NULL ? o->username : cf->username,
+	    o->password != NULL ? o->password : cf->password);
+}
+
+/* The shell; -r works too (supervisorctl reads it but never uses it). */
+static void
+supctl_shell(struct cmd_ctx *ctx, const struct supctl_opts *o,
+    const struct supctl_config *cf)
+{
+	char	*history;
+
+	history = o->history != NULL ? supctl_normalize(o->history) :
+	    cf->history_file != NULL ? xstrdup(cf->history_file) : NULL;
+	shell_run(ctx, cf->prompt != NULL ? cf->prompt : "supervisor",
+	    history);
+	free(history);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -586,8 +620,7 @@ main(int argc, char **argv)
 	struct supctl_config	 cf;
 	struct cmd_ctx		 ctx;
 	char			*conf, *line;
-	char			*history;
-	int			 rc;
+	int			 rc = 0;
 
 	memset(&o, 0, sizeof o);
 	memset(&cf, 0, sizeof cf);
@@ -597,36 +630,16 @@ main(int argc, char **argv)
 	    supctl_search_config(supctl_progname);
 	if (conf != NULL)
 		supctl_read_config(conf, &cf);
-
-	memset(&ctx, 0, sizeof ctx);
-	ctx.interactive = o.interactive == 1 || o.nargs == 0;
-	ctx.origin.config = cf.path;
-	ctx.origin.serverurl = o.serverurl != NULL ? "-s" :
-	    cf.serverurl_set ? "config" : "default";
-	if (o.username != NULL || o.password != NULL)
-		ctx.origin.auth = "-u/-p";
-	else if (cf.username != NULL || cf.password != NULL)
-		ctx.origin.auth = "config";
-	ctx.client = client_create(o.serverurl != NULL ? o.serverurl :
-	    cf.serverurl != NULL ? cf.serverurl : "http://localhost:9001",
-	    o.username != NULL ? o.username : cf.username,
-	    o.password != NULL ? o.password : cf.password);
+	supctl_setup(&ctx, &o, &cf);
 
 	if (o.nargs > 0) {
 		line = supctl_join(o.args, o.nargs);
-		rc = cmd_execute(&ctx, line);
-		free(line);
-		if (rc == CMD_STOP)
+		if ((rc = cmd_execute(&ctx, line)) == CMD_STOP)
 			rc = 0;
-	} else {
-		/* -r works too (supervisorctl reads it but never uses it). */
-		history = o.history != NULL ? supctl_normalize(o.history) :
-		    cf.history_file != NULL ? xstrdup(cf.history_file) : NULL;
-		shell_run(&ctx, cf.prompt != NULL ? cf.prompt : "supervisor",
-		    history);
-		free(history);
-		rc = 0;	/* the shell always exits 0 */
-	}
+		free(line);
+	} else
+		supctl_shell(&ctx, &o, &cf);	/* always exits 0 */
+
 	fflush(stdout);
 	client_free(ctx.client);
 	supctl_free(&o, &cf, conf);

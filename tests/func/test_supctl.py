@@ -761,6 +761,19 @@ def test_good_credentials(authd):
         same(authd, *args, conf=conf)
 
 
+def test_follow_with_credentials(authd):
+    settle(authd)
+    authd.conf = auth_conf(authd, "username=user\npassword=secret\n")
+    out, err, rc = follow(authd, SUPCTL, "tail", "-f", "echoer", until="hello")
+    assert out == "==> Press Ctrl-C to exit <==\nhello\n\n" and rc == 0
+    authd.conf = auth_conf(authd, "username=user\npassword=nope\n")
+    r = subprocess.run([SUPCTL, "-c", authd.conf, "-u", "user", "-p", "secret",
+                        "tail", "-f", "nope"], capture_output=True, text=True,
+                       timeout=10)
+    assert r.stderr.endswith("/logtail/nope/stdout Cannot read, status code "
+                             "404\n") and r.returncode == 0
+
+
 # -- speed ------------------------------------------------------------------------
 
 def test_status_of_1000_programs_is_fast(sup):
