@@ -23,6 +23,7 @@ struct ini_section {
 	int			 line;
 	struct ini_option	*options;	/* in order of first appearance */
 	size_t			 noptions;
+	struct hmap		 index;		/* name to position + 1 */
 };
 
 struct ini {
