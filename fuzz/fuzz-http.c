@@ -60,6 +60,11 @@ server_state(void)
 	return (SERVER_RUNNING);
 }
 
+void
+server_trim_soon(void)
+{
+}
+
 char *
 spawn_repr(const char *s)
 {
