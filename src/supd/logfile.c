@@ -80,9 +80,12 @@ struct logfile {
 	struct event		*retry;
 
 	TAILQ_ENTRY(logfile)	 entry;
+	int			 listed;	/* in the list and indexes */
+	struct logfile		*ino_next;	/* same st_ino, other file */
 };
 static TAILQ_HEAD(, logfile) logfile_list = TAILQ_HEAD_INITIALIZER(logfile_list);
 static struct hmap	 logfile_by_path;	/* every spawn looks here */
+static struct hmap	 logfile_by_ino;	/* st_ino to a chain */
 static struct event_base *logfile_base;
 
 struct logwriter {
@@ -197,6 +200,37 @@ logfile_dup_std(const char *path)
  * open(2) of a FIFO without a reader from hanging; writes then block like
  * Supervisor's so nothing sent to a pipe or terminal is thrown away.
  */
+/*
+ * Every new path is checked for being another name of an open file, so
+ * the files are indexed by inode number too: chained, because files on
+ * different devices may share one. Kept up to date as a file is reopened.
+ */
+static void
+logfile_index_ino(struct logfile *lf)
+{
+	lf->ino_next = hmap_get_int(&logfile_by_ino, (int64_t)lf->ino);
+	hmap_put_int(&logfile_by_ino, (int64_t)lf->ino, lf);
+}
+
+static void
+logfile_unindex_ino(struct logfile *lf)
+{
+	struct logfile	*head, **pp;
+
+	head = hmap_get_int(&logfile_by_ino, (int64_t)lf->ino);
+	for (pp = &head; *pp != NULL; pp = &(*pp)->ino_next) {
+		if (*pp == lf) {
+			*pp = lf->ino_next;
+			break;
+		}
+	}
+	if (head == NULL)
+		hmap_del_int(&logfile_by_ino, (int64_t)lf->ino);
+	else
+		hmap_put_int(&logfile_by_ino, (int64_t)lf->ino, head);
+	lf->ino_next = NULL;
+}
+
 static int
 logfile_openfd(struct logfile *lf, int trunc)
 {
@@ -227,8 +261,12 @@ logfile_openfd(struct logfile *lf, int trunc)
 
 	lf->fd = fd;
 	lf->noappend = 0;
+	if (lf->listed)
+		logfile_unindex_ino(lf);
 	lf->dev = st.st_dev;
 	lf->ino = st.st_ino;
+	if (lf->listed)
+		logfile_index_ino(lf);
 	lf->special = !S_ISREG(st.st_mode);
 	lf->devnull = S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
 	lf->size = lf->special ? 0 : st.st_size;
@@ -247,7 +285,8 @@ logfile_find_inode(dev_t dev, ino_t ino)
 {
 	struct logfile	*lf;
 
-	TAILQ_FOREACH(lf, &logfile_list, entry) {
+	lf = hmap_get_int(&logfile_by_ino, (int64_t)ino);
+	for (; lf != NULL; lf = lf->ino_next) {
 		if (lf->fd != -1 && lf->dev == dev && lf->ino == ino)
 			return (lf);
 	}
@@ -300,6 +339,8 @@ logfile_open(const char *path, int64_t maxbytes, int backups, char **cause)
 
 	TAILQ_INSERT_TAIL(&logfile_list, lf, entry);
 	hmap_put_str(&logfile_by_path, lf->path, lf);
+	logfile_index_ino(lf);
+	lf->listed = 1;
 	return (lf);
 }
 
@@ -331,6 +372,8 @@ logfile_unref(struct logfile *lf)
 		return;
 	TAILQ_REMOVE(&logfile_list, lf, entry);
 	hmap_del_str(&logfile_by_path, lf->path);
+	logfile_unindex_ino(lf);
+	lf->listed = 0;
 
 	if (lf->backlog_len != 0 && lf->fd != -1)
 		logfile_backlog_drain(lf);
