@@ -52,6 +52,9 @@ extern char **environ;
 static char	 spawn_stack[SPAWN_STACK_SIZE] __attribute__((aligned(16)));
 
 static char	*spawn_serverurl;
+/* Our environment with SUPERVISOR_ENABLED and the URL, made once. */
+static char	**spawn_base;
+static int	  spawn_nbase;
 static int	 spawn_null = -1;	/* /dev/null, to empty the slots */
 static int	 spawn_unshare;		/* CLOSE_RANGE_UNSHARE works */
 
@@ -59,8 +62,10 @@ struct spawn_args {
 	char		*name;
 	char		*filename;
 	char		**argv;
-	char		**envp;
+	char		**envp;		/* entries of spawn_base, or own[] */
 	int		  nenv;
+	char		**own;		/* entries made for this spawn */
+	int		  nown;
 	char		 *directory;
 	int		  umask;
 	int		  setuid;	/* 1: switch, -1: refuse (not root) */
@@ -120,8 +125,15 @@ spawn_drop_privileges(uid_t uid, char **why)
 void
 spawn_set_serverurl(const char *url)
 {
+	int	i;
+
 	free(spawn_serverurl);
 	spawn_serverurl = url != NULL ? xstrdup(url) : NULL;
+	for (i = 0; i < spawn_nbase; i++)
+		free(spawn_base[i]);
+	free(spawn_base);
+	spawn_base = NULL;
+	spawn_nbase = 0;
 }
 
 /*
@@ -272,54 +284,92 @@ spawn_resolve(const struct process_config *pc, const char *program,
 	return (NULL);
 }
 
-/* Set name=value in an envp array, replacing an existing entry. */
-static void
-spawn_setenv(char ***envp, int *n, const char *name, const char *value)
+/*
+ * Put entry ("name=value") in an envp array, replacing the entry of the
+ * same name in its place (a dict update, as Supervisor's env is) or
+ * appending. Returns the entry replaced, or NULL.
+ */
+static char *
+spawn_putenv(char ***envp, int *n, char *entry)
 {
-	size_t	len = strlen(name);
-	char	*entry;
+	size_t	 len = strcspn(entry, "=");
+	char	*old;
 	int	 i;
 
-	xasprintf(&entry, "%s=%s", name, value);
 	for (i = 0; i < *n; i++) {
-		if (strncmp((*envp)[i], name, len) == 0 &&
+		if (strncmp((*envp)[i], entry, len) == 0 &&
 		    (*envp)[i][len] == '=') {
-			free((*envp)[i]);
+			old = (*envp)[i];
 			(*envp)[i] = entry;
-			return;
+			return (old);
 		}
 	}
 	*envp = xreallocarray(*envp, *n + 2, sizeof **envp);
 	(*envp)[(*n)++] = entry;
 	(*envp)[*n] = NULL;
+	return (NULL);
+}
+
+/* Set name=value for one spawn; the entry joins sa->own. */
+static void
+spawn_setenv(struct spawn_args *sa, const char *name, const char *value)
+{
+	char	*entry;
+
+	xasprintf(&entry, "%s=%s", name, value);
+	sa->own = xreallocarray(sa->own, sa->nown + 1, sizeof *sa->own);
+	sa->own[sa->nown++] = entry;
+	spawn_putenv(&sa->envp, &sa->nenv, entry);
+}
+
+/*
+ * What every child's environment starts from: the daemon's environment
+ * (which does not change once the loop runs), SUPERVISOR_ENABLED and the
+ * server URL. Made at the first spawn, not copied anew for each: that
+ * was some forty allocations per spawn.
+ */
+static void
+spawn_base_env(void)
+{
+	char	*entry;
+	int	 i, n = 0;
+
+	if (spawn_base != NULL)
+		return;
+	for (i = 0; environ[i] != NULL; i++)
+		n++;
+	spawn_base = xcalloc(n + 1, sizeof *spawn_base);
+	for (i = 0; i < n; i++)
+		spawn_base[i] = xstrdup(environ[i]);
+	spawn_nbase = n;
+	free(spawn_putenv(&spawn_base, &spawn_nbase,
+	    xstrdup("SUPERVISOR_ENABLED=1")));
+	if (spawn_serverurl != NULL) {
+		xasprintf(&entry, "SUPERVISOR_SERVER_URL=%s", spawn_serverurl);
+		free(spawn_putenv(&spawn_base, &spawn_nbase, entry));
+	}
 }
 
 /*
  * The daemon's environment, then SUPERVISOR_*, then the configured
- * environment (which may override SUPERVISOR_* as in Supervisor).
+ * environment (which may override SUPERVISOR_* as in Supervisor). The
+ * entries of spawn_base are shared, not copied.
  */
 static void
 spawn_build_env(struct spawn_args *sa, const struct process_config *pc)
 {
-	const char	*url;
-	int		 i, n = 0;
+	int	i;
 
-	for (i = 0; environ[i] != NULL; i++)
-		n++;
-	sa->envp = xcalloc(n + 1, sizeof *sa->envp);
-	for (i = 0; i < n; i++)
-		sa->envp[i] = xstrdup(environ[i]);
-	sa->nenv = n;
-	spawn_setenv(&sa->envp, &sa->nenv, "SUPERVISOR_ENABLED", "1");
-	url = pc->serverurl != NULL ? pc->serverurl : spawn_serverurl;
-	if (url != NULL)
-		spawn_setenv(&sa->envp, &sa->nenv, "SUPERVISOR_SERVER_URL", url);
-	spawn_setenv(&sa->envp, &sa->nenv, "SUPERVISOR_PROCESS_NAME", pc->name);
-	spawn_setenv(&sa->envp, &sa->nenv, "SUPERVISOR_GROUP_NAME",
-	    pc->group->name);
+	spawn_base_env();
+	sa->envp = xcalloc(spawn_nbase + 1, sizeof *sa->envp);
+	memcpy(sa->envp, spawn_base, spawn_nbase * sizeof *sa->envp);
+	sa->nenv = spawn_nbase;
+	if (pc->serverurl != NULL)
+		spawn_setenv(sa, "SUPERVISOR_SERVER_URL", pc->serverurl);
+	spawn_setenv(sa, "SUPERVISOR_PROCESS_NAME", pc->name);
+	spawn_setenv(sa, "SUPERVISOR_GROUP_NAME", pc->group->name);
 	for (i = 0; i < pc->nenv; i++)
-		spawn_setenv(&sa->envp, &sa->nenv, pc->env[i].name,
-		    pc->env[i].value);
+		spawn_setenv(sa, pc->env[i].name, pc->env[i].value);
 }
 
 /* Supervisor's drop_privileges(), decided here and applied in the child. */
@@ -395,8 +445,9 @@ spawn_args_free(struct spawn_args *sa)
 	free(sa->name);
 	free(sa->filename);
 	shlex_free_argv(sa->argv);
-	for (i = 0; i < sa->nenv; i++)
-		free(sa->envp[i]);
+	for (i = 0; i < sa->nown; i++)
+		free(sa->own[i]);
+	free(sa->own);
 	free(sa->envp);
 	free(sa->directory);
 	free(sa->groups);
