@@ -448,6 +448,8 @@ rpc_http_done(struct rpc_call *c, void *arg)
 			evbuffer_add_buffer(out, c->value);
 		xr_encode_response_end(out);
 	}
+	/* Heap a call left behind (a big reply, a reload) goes back later. */
+	server_trim_soon();
 	http_send(req, out, "text/xml", c->after);
 	c->after = NULL;
 	evbuffer_free(out);

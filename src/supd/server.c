@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@ static int			  server_stopping;
 static struct group		**server_stop_list;
 static int			  server_nstop;
 static struct event		 *server_report_timer;
+static struct event		 *server_trim_timer;
 static struct event		 *server_signals[6];
 static server_reload_fn		  server_reload_check;
 
@@ -75,6 +77,31 @@ void
 server_set_reload_check(server_reload_fn fn)
 {
 	server_reload_check = fn;
+}
+
+static void
+server_trim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	malloc_trim(0);
+}
+
+/*
+ * Give free heap back to the system a second from now, unless called
+ * again first; rpc.c calls this after every reply. A reply of megabytes
+ * (getAllProcessInfo of thousands of programs) leaves that much free at
+ * the top of the heap: kept there while calls come, it spares each reply
+ * faulting in every page again, and once they stop the daemon shrinks
+ * back. The timer is pending only for that second, so an idle daemon
+ * still has no timer at all.
+ */
+void
+server_trim_soon(void)
+{
+	struct timeval	tv = { 1, 0 };
+
+	if (server_trim_timer == NULL)
+		server_trim_timer = evtimer_new(server_base, server_trim_cb, NULL);
+	evtimer_add(server_trim_timer, &tv);
 }
 
 /* "waiting for a, b to die", every 3 seconds while something is left. */
@@ -311,5 +338,8 @@ server_done(void)
 	if (server_report_timer != NULL)
 		event_free(server_report_timer);
 	server_report_timer = NULL;
+	if (server_trim_timer != NULL)
+		event_free(server_trim_timer);
+	server_trim_timer = NULL;
 	process_remove_observer(server_observer, NULL);
 }

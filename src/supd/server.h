@@ -40,6 +40,9 @@ void		 server_set_config(struct config *);
 typedef int (*server_reload_fn)(void);
 void		 server_set_reload_check(server_reload_fn);
 
+/* Trim the heap a second from now, after a burst of large replies. */
+void		 server_trim_soon(void);
+
 /* A removed group must leave an ongoing shutdown's list. */
 struct group;
 void		 server_forget_group(struct group *);

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <malloc.h>
+#include <nss.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -580,13 +581,26 @@ main(int argc, char **argv)
 	int		 first;
 
 	spawn_init();	/* before anything is opened: it takes fds 3-5 */
+#if SUPD_STATIC
 	/*
-	 * Pin the mmap threshold at its default. glibc raises it after the
-	 * first large block is freed, so once a getAllProcessInfo of
-	 * thousands of programs had been sent, every later reply would be
-	 * built on the heap and its pages kept after it was freed.
+	 * A static glibc loads NSS modules with dlopen, and one built
+	 * against the shared libc (nsswitch.conf's "systemd") crashes it
+	 * as soon as a user is not in /etc/passwd. The static build looks
+	 * users and groups up in the files only.
 	 */
-	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	__nss_configure_lookup("passwd", "files");
+	__nss_configure_lookup("group", "files");
+#endif
+	/*
+	 * Large blocks (replies of megabytes) come from the heap, and free()
+	 * does not give the top of the heap back: back-to-back calls reuse
+	 * the pages instead of faulting in fresh ones each time (a third of
+	 * a getAllProcessInfo of a thousand programs). server_trim_soon()
+	 * trims a second after the last big reply, and the autostart burst
+	 * ends with a trim, so an idle daemon keeps no free heap.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 	if ((slash = strrchr(argv[0], '/')) != NULL)
 		supd_progname = argv[0];
 	log_set_progname("supd");

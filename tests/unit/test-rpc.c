@@ -48,6 +48,11 @@ server_state(void)
 	return (stub_state);
 }
 
+void
+server_trim_soon(void)
+{
+}
+
 char *
 spawn_repr(const char *s)
 {
