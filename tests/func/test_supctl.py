@@ -9,7 +9,6 @@ Run with --daemon=supervisord to test against the real daemon."""
 import json
 import os
 import re
-import resource
 import signal
 import socket
 import subprocess
@@ -774,32 +773,16 @@ def test_follow_with_credentials(authd):
                              "404\n") and r.returncode == 0
 
 
-# -- speed ------------------------------------------------------------------------
+# -- many programs ---------------------------------------------------------------
+# (How fast this is lives in the benchmark, bench/, not in a test.)
 
-def test_status_of_1000_programs_is_fast(sup):
-    """The supctl process itself (start-up, config, calls, decoding 1,000
-    infos, printing) must stay well within 20 ms of CPU; the wall time
-    also includes the daemon's share."""
+def test_status_of_1000_programs_matches_supervisorctl(sup):
     sup.write("".join("[program:p%04d]\ncommand=sleep 1000\nautostart=false\n"
                       % i for i in range(1000)))
     sup.start(timeout=60)
     r = sup.supctl("status")
     assert r.returncode == 3 and r.stdout.count("\n") == 1000
     assert r.stdout == sup.ctl("status").stdout
-    best = None
-    for _ in range(10):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t = time.monotonic()
-        subprocess.run([SUPCTL, "-c", sup.conf, "status"],
-                       stdout=subprocess.DEVNULL)
-        wall = time.monotonic() - t
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime - before.ru_utime +
-               after.ru_stime - before.ru_stime)
-        best = min(best or (cpu, wall), (cpu, wall))
-    print("supctl status, 1000 programs: cpu %.1f ms, wall %.1f ms"
-          % (best[0] * 1000, best[1] * 1000))
-    assert best[0] < 0.020 * float(os.environ.get("SUPD_SLOW_FACTOR", "3"))
 
 
 # -- the shell on a terminal ---------------------------------------------------
