@@ -106,25 +106,36 @@ capture_create(struct process *p, int channel, int fd)
 	return (c);
 }
 
-/* Supervisor opens the channel's log when it makes the dispatchers. */
+/*
+ * Supervisor opens the channel's log when it makes the dispatchers, and
+ * words a failure as it does a failed pipe: out of descriptors, or the
+ * errno's name.
+ */
 int
 capture_open_logs(struct capture *c, char **why)
 {
 	const struct channel_config	*cc = capture_config(c);
 	struct logfile			*lf;
-	char				*cause = NULL, *repr;
+	const char			*name;
+	char				*repr;
+	int				 error;
 
 	if (cc->syslog)
 		c->syslog = logsyslog_create(c->proc->config->name);
 	if (cc->logfile == NULL || cc->kind == LOGFILE_NONE)
 		return (0);
 	if ((lf = logfile_open(cc->logfile, cc->maxbytes, cc->backups,
-	    &cause)) == NULL) {
+	    NULL)) == NULL) {
+		error = errno;
 		repr = spawn_repr(c->proc->config->name);
-		xasprintf(why, "unknown error making dispatchers for %s: %s",
-		    repr, cause);
+		if (error == EMFILE)
+			xasprintf(why, "too many open files to spawn %s", repr);
+		else {
+			name = strerrorname_np(error);
+			xasprintf(why, "unknown error making dispatchers for "
+			    "%s: %s", repr, name != NULL ? name : "?");
+		}
 		free(repr);
-		free(cause);
 		return (-1);
 	}
 	c->writer = logwriter_create(lf);
