@@ -10,7 +10,6 @@ test if the daemon printed sanitizer reports.
 """
 import ctypes
 import os
-import shutil
 import signal
 import socket
 import subprocess
