@@ -5,8 +5,9 @@ Steps, each skippable: build a release (static) supd and supctl in
 build-bench/, copy them to bench/out/bin/ (so a rebuild cannot change a
 binary under a running benchmark), run the shared harness (`bench all
 --vs supervisord`), the extra curves (RPC latency against N, log
-throughput against idle programs), the 10,000-program scaling check, and
-render docs/PERFORMANCE.md from the results. Standard library only.
+throughput against idle programs), the 10,000-program scaling check, the
+physical floors, and render docs/PERFORMANCE.md from the results.
+Standard library only.
 
 Usage: bench/run.py [--quick] [--skip-build] [--only STEP,...] [--render]
 """
