@@ -1,6 +1,6 @@
 /*
  * The daemon's event loop: signals arrive through libevent (no work in raw
- * handlers), SIGCHLD reaps every dead child at once, and shutdown stops
+ * handlers), SIGCHLD reaps the dead children, and shutdown stops
  * groups one at a time from the highest priority down, as Supervisor's
  * ordered_stop_groups does, but driven by state changes instead of a poll.
  */
@@ -25,6 +25,15 @@
 #include "server.h"
 #include "xmalloc.h"
 
+/*
+ * Children reaped per turn of the loop. Reaping restarts at once what
+ * autorestart wants, and a thousand programs that exit about as fast as
+ * they are started kept waitpid finding another child for ever: the loop
+ * never came back to its sockets or signals. Past this many, the rest are
+ * reaped on the next turn, after the loop has looked at everything else.
+ */
+#define SERVER_REAP_BATCH	64
+
 struct event_base	*server_base;
 struct config		*server_config;
 
@@ -34,6 +43,7 @@ static struct group		**server_stop_list;
 static int			  server_nstop;
 static struct event		 *server_report_timer;
 static struct event		 *server_trim_timer;
+static struct event		 *server_reap_timer;	/* more to reap */
 static struct event		 *server_signals[6];
 static server_reload_fn		  server_reload_check;
 
@@ -232,26 +242,32 @@ server_is_restarting(void)
 	return (server_mood == SERVER_RESTARTING);
 }
 
-/* Reap every child that has exited; one SIGCHLD may stand for many. */
-static void
-server_reap(void)
+/*
+ * Reap children that have exited, at most max of them (0: all); one
+ * SIGCHLD may stand for many. Returns 1 if there may be more, which no
+ * SIGCHLD will announce again.
+ */
+static int
+server_reap(int max)
 {
 	struct process	*p;
 	char		 msg[128];
 	pid_t		 pid;
-	int		 status;
+	int		 status, n = 0;
 
 	for (;;) {
+		if (max != 0 && n++ == max)
+			return (1);
 		pid = waitpid(-1, &status, WNOHANG);
 		if (pid == 0)
-			return;
+			return (0);
 		if (pid == -1) {
 			if (errno == EINTR)
 				continue;
 			if (errno != ECHILD)
 				log_crit("waitpid error %d; a process may not be "
 				    "cleaned up properly", errno);
-			return;
+			return (0);
 		}
 		if ((p = process_find_by_pid(pid)) == NULL) {
 			process_decode_status(status, msg, sizeof msg);
@@ -262,13 +278,35 @@ server_reap(void)
 	}
 }
 
+/*
+ * Reaping runs from a timer due at once: it fires once per turn of the
+ * loop however many SIGCHLDs came (libevent runs a signal's callback once
+ * for each), reaps a batch and, if that may not have been all, comes
+ * back on the next turn.
+ */
+static void
+server_reap_soon(void)
+{
+	struct timeval	tv = { 0, 0 };
+
+	if (!evtimer_pending(server_reap_timer, NULL))
+		evtimer_add(server_reap_timer, &tv);
+}
+
+static void
+server_reap_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	if (server_reap(SERVER_REAP_BATCH))
+		server_reap_soon();
+}
+
 static void
 server_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
 	switch (sig) {
 	case SIGCHLD:
 		log_debug("received SIGCHLD indicating a child quit");
-		server_reap();
+		server_reap_soon();
 		break;
 	case SIGTERM:
 	case SIGINT:
@@ -313,6 +351,8 @@ server_init(void)
 		    server_signal_cb, NULL);
 		evsignal_add(server_signals[i], NULL);
 	}
+	server_reap_timer = evtimer_new(server_base, server_reap_timer_cb,
+	    NULL);
 	process_add_observer(server_observer, NULL);
 }
 
@@ -322,7 +362,7 @@ server_loop(void)
 {
 	event_base_dispatch(server_base);
 	/* Children that died during the last pass are reaped here. */
-	server_reap();
+	server_reap(0);
 }
 
 void
@@ -341,5 +381,8 @@ server_done(void)
 	if (server_trim_timer != NULL)
 		event_free(server_trim_timer);
 	server_trim_timer = NULL;
+	if (server_reap_timer != NULL)
+		event_free(server_reap_timer);
+	server_reap_timer = NULL;
 	process_remove_observer(server_observer, NULL);
 }

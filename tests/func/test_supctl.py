@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import BUILD, Daemon, wait_until
+from conftest import BUILD, Daemon, TIMEOUT_SCALE, wait_until
 
 SUPCTL = os.path.join(BUILD, "supctl")
 
@@ -807,13 +807,25 @@ def on_terminal(argv, keys, cwd):
                     out += os.read(fd, 65536)
                 except OSError:
                     return
-    read_for(1.5)
+    def prompts():
+        return out.count(b"supervisor> ")
+
+    def read_until_prompts(n):
+        # Typing before the shell shows its prompt races the terminal's
+        # own echo (cooked mode): wait for the prompt, then type.
+        end = time.monotonic() + 30 * TIMEOUT_SCALE
+        while prompts() < n and time.monotonic() < end:
+            read_for(0.05)
+    read_until_prompts(1)
     for k in keys:
+        before = prompts()
         if k == "^C":
             os.kill(pid, signal.SIGINT)
         else:
             os.write(fd, k.encode())
-        read_for(1.0)
+        if k.endswith("\n"):
+            read_until_prompts(before + 1)
+        read_for(0.5)
     _, status = os.waitpid(pid, 0)
     read_for(0.2)
     os.close(fd)
