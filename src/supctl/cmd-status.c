@@ -24,46 +24,112 @@ const struct cmd_entry cmd_status_entry = {
 	.exec = cmd_status_exec,
 };
 
-/* A collection of borrowed process infos, in output order. */
-struct cmd_status_list {
-	const struct xr_value	**items;
-	size_t			  n;
+/*
+ * A process as status shows it, borrowed from the reply: a struct of
+ * getAllProcessInfo, or an entry of supd.getAllProcessStatus.
+ */
+struct cmd_status_row {
+	const char		*group;
+	const char		*name;
+	const char		*description;
+	long long		 state;
+	const struct xr_value	*info;	/* the struct, or NULL */
 };
 
-static void
-cmd_status_add(struct cmd_status_list *l, const struct xr_value *info)
+struct cmd_status_list {
+	struct cmd_status_row	*rows;
+	size_t			 n;
+};
+
+/* Supervisor's state names (supervisor/states.py). */
+static const char *
+cmd_status_state_name(long long state)
 {
-	l->items = xreallocarray(l->items, l->n + 1, sizeof *l->items);
-	l->items[l->n++] = info;
+	switch (state) {
+	case 0:		return ("STOPPED");
+	case 10:	return ("STARTING");
+	case 20:	return ("RUNNING");
+	case 30:	return ("BACKOFF");
+	case 40:	return ("STOPPING");
+	case 100:	return ("EXITED");
+	case 200:	return ("FATAL");
+	default:	return ("UNKNOWN");
+	}
 }
 
 /*
- * Select the infos the names ask for, as supervisorctl does: a name may
+ * All processes of the reply as rows; 0, or -1 if it is not what the
+ * method returns.
+ */
+static int
+cmd_status_rows(const struct xr_value *all, int compact,
+    struct cmd_status_list *l)
+{
+	const struct xr_value	*v, *f;
+	struct cmd_status_row	*r;
+	size_t			 i;
+
+	if (all->type != XR_ARRAY)
+		return (-1);
+	l->rows = xreallocarray(NULL, all->u.a.n + 1, sizeof *l->rows);
+	for (i = 0; i < all->u.a.n; i++) {
+		v = all->u.a.items[i];
+		r = &l->rows[l->n];
+		if (!compact) {
+			if (v->type != XR_STRUCT)
+				return (-1);
+			r->group = cmd_get_string(v, "group");
+			r->name = cmd_get_string(v, "name");
+			r->description = cmd_get_string(v, "description");
+			r->state = cmd_get_int(v, "state");
+			r->info = v;
+		} else {
+			if (v->type != XR_ARRAY || v->u.a.n != 4)
+				return (-1);
+			f = v->u.a.items[0];
+			if (f->type != XR_STRING ||
+			    v->u.a.items[1]->type != XR_STRING ||
+			    v->u.a.items[2]->type != XR_INT ||
+			    v->u.a.items[3]->type != XR_STRING)
+				return (-1);
+			r->group = f->u.s.ptr;
+			r->name = v->u.a.items[1]->u.s.ptr;
+			r->state = v->u.a.items[2]->u.i;
+			r->description = v->u.a.items[3]->u.s.ptr;
+			r->info = NULL;
+		}
+		l->n++;
+	}
+	return (0);
+}
+
+/*
+ * Select the rows the names ask for, as supervisorctl does: a name may
  * match several (a group) and the same process may come twice. Unknown
  * names are reported and make the status 4.
  */
 static int
-cmd_status_select(const struct xr_value *all, int argc, char **argv,
+cmd_status_select(const struct cmd_status_list *all, int argc, char **argv,
     int json, struct cmd_status_list *l)
 {
-	const struct xr_value	*info;
-	char			*group, *name;
-	int			 i, found, status = CMD_SUCCESS;
-	size_t			 k;
+	char	*group, *name;
+	int	 i, found, status = CMD_SUCCESS;
+	size_t	 k;
 
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			continue;
 		cmd_split_namespec(argv[i], &group, &name);
-		for (found = 0, k = 0; k < all->u.a.n; k++) {
-			info = all->u.a.items[k];
-			if (strcmp(cmd_get_string(info, "group"), group) != 0)
+		for (found = 0, k = 0; k < all->n; k++) {
+			if (strcmp(all->rows[k].group, group) != 0)
 				continue;
 			if (name != NULL &&
-			    strcmp(cmd_get_string(info, "name"), name) != 0)
+			    strcmp(all->rows[k].name, name) != 0)
 				continue;
 			found = 1;
-			cmd_status_add(l, info);
+			l->rows = xreallocarray(l->rows, l->n + 1,
+			    sizeof *l->rows);
+			l->rows[l->n++] = all->rows[k];
 		}
 		if (!found) {
 			fprintf(json ? stderr : stdout, "%s: ERROR (%s)\n",
@@ -86,15 +152,16 @@ cmd_status_print(const struct cmd_status_list *l)
 
 	specs = xreallocarray(NULL, l->n + 1, sizeof *specs);
 	for (i = 0; i < l->n; i++) {
-		specs[i] = cmd_namespec(cmd_get_string(l->items[i], "group"),
-		    cmd_get_string(l->items[i], "name"));
+		specs[i] = cmd_namespec(l->rows[i].group, l->rows[i].name);
 		if ((w = cmd_utf8_width(specs[i])) > width)
 			width = w;
 	}
 	for (i = 0; i < l->n; i++) {
 		cmd_print_padded(specs[i], width + 3);
-		cmd_print_padded(cmd_get_string(l->items[i], "statename"), 10);
-		puts(cmd_get_string(l->items[i], "description"));
+		cmd_print_padded(l->rows[i].info != NULL ?
+		    cmd_get_string(l->rows[i].info, "statename") :
+		    cmd_status_state_name(l->rows[i].state), 10);
+		puts(l->rows[i].description);
 		free(specs[i]);
 	}
 	free(specs);
@@ -160,42 +227,77 @@ cmd_status_json(const struct xr_value **items, size_t n)
 	json_decref(arr);
 }
 
+/*
+ * Every process: from supd, the compact supd.getAllProcessStatus; from
+ * Supervisor (which has no such method), or for --json, which shows
+ * every field, getAllProcessInfo.
+ */
+static int
+cmd_status_fetch(struct cmd_ctx *ctx, int json, struct xr_value **all,
+    int *compact)
+{
+	int	rc;
+
+	*compact = 0;
+	if (!json) {
+		rc = client_call(ctx->client, all, "supd.getAllProcessStatus",
+		    "");
+		if (rc == 0) {
+			*compact = 1;
+			return (0);
+		}
+		if (rc != 1 ||
+		    client_fault_code(ctx->client) != FAULT_UNKNOWN_METHOD)
+			return (-1);
+	}
+	return (client_call(ctx->client, all, "supervisor.getAllProcessInfo",
+	    "") == 0 ? 0 : -1);
+}
+
 static int
 cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct cmd_status_list	 l = { NULL, 0 };
-	struct xr_value		*all;
-	int			 rc, json, status = CMD_SUCCESS;
-	int			 named;
+	struct cmd_status_list	 all = { NULL, 0 }, l = { NULL, 0 };
+	struct xr_value		*reply;
+	int			 rc, json, compact, status = CMD_SUCCESS;
 	size_t			 i;
 	long long		 state;
 
 	/* If upcheck fails, status says 4 whatever upcheck said. */
 	if ((rc = cmd_upcheck(ctx)) != 0)
 		return (rc == CMD_FAILED ? rc : CMD_STATUS_UNKNOWN);
-	if (client_call(ctx->client, &all, "supervisor.getAllProcessInfo",
-	    "") != 0)
-		return (CMD_FAILED);
 	json = cmd_has_arg(argc, argv, "--json");
-	named = argc - json;
-	if (all->type != XR_ARRAY)
-		named = 0, argc = 0;
-	if (named == 0 || cmd_has_arg(argc, argv, "all")) {
-		for (i = 0; all->type == XR_ARRAY && i < all->u.a.n; i++)
-			cmd_status_add(&l, all->u.a.items[i]);
-	} else
-		status = cmd_status_select(all, argc, argv, json, &l);
-	if (json)
-		cmd_status_json(l.items, l.n);
+	if (cmd_status_fetch(ctx, json, &reply, &compact) != 0)
+		return (CMD_FAILED);
+	if (cmd_status_rows(reply, compact, &all) != 0) {
+		fprintf(stderr, "error: the server's process list is not an "
+		    "array of processes\n");
+		free(all.rows);
+		xr_free(reply);
+		return (CMD_FAILED);
+	}
+	if (argc - json == 0 || cmd_has_arg(argc, argv, "all"))
+		l = all, all.rows = NULL;
 	else
+		status = cmd_status_select(&all, argc, argv, json, &l);
+	if (json) {
+		const struct xr_value	**items;
+
+		items = xreallocarray(NULL, l.n + 1, sizeof *items);
+		for (i = 0; i < l.n; i++)
+			items[i] = l.rows[i].info;
+		cmd_status_json(items, l.n);
+		free(items);
+	} else
 		cmd_status_print(&l);
 	for (i = 0; i < l.n; i++) {
-		state = cmd_get_int(l.items[i], "state");
+		state = l.rows[i].state;
 		if (state == CMD_STATE_STOPPED || state == CMD_STATE_EXITED ||
 		    state == CMD_STATE_FATAL || state == CMD_STATE_UNKNOWN)
 			status = CMD_STATUS_NOT_RUNNING;
 	}
-	free(l.items);
-	xr_free(all);
+	free(all.rows);
+	free(l.rows);
+	xr_free(reply);
 	return (status);
 }

@@ -465,13 +465,34 @@ rpc_supervisor_process_cmp(const void *a, const void *b)
 	return (strcmp(x->config->name, y->config->name));
 }
 
+/* A process in supd.getAllProcessStatus: the four things status prints. */
+static void
+rpc_supervisor_status_entry(struct rpc_out *o, const struct process *p, double now)
+{
+	char	*desc;
+
+	rpc_out_lit(o, "<value><array><data>\n");
+	rpc_out_cstring(o, p->config->group->name);
+	rpc_out_cstring(o, p->config->name);
+	rpc_out_int(o, p->state);
+	if (p->state == PROCESS_RUNNING)
+		rpc_supervisor_uptime(o, p, now);
+	else {
+		desc = process_description(p, now);
+		rpc_out_cstring(o, desc);
+		free(desc);
+	}
+	rpc_out_lit(o, "</data></array></value>\n");
+}
+
 /*
- * getAllProcessInfo(): every process, groups and processes in name
- * order (Supervisor's lexical order), written into one buffer.
+ * An array with one entry per process, groups and processes in name
+ * order (Supervisor's lexical order), written into one buffer; each
+ * entry is one of about bytes_each bytes written by put.
  */
 static void
-rpc_supervisor_all_process_info(struct rpc_call *c, struct xr_value **argv,
-    int argc)
+rpc_supervisor_each_process(struct rpc_call *c, size_t bytes_each,
+    void (*put)(struct rpc_out *, const struct process *, double))
 {
 	struct group	**all, **groups;
 	struct process	**procs = NULL;
@@ -491,8 +512,8 @@ rpc_supervisor_all_process_info(struct rpc_call *c, struct xr_value **argv,
 		total += groups[i]->nprocs;
 	}
 	procs = xreallocarray(NULL, max + 1, sizeof *procs);
-	/* About 1200 bytes a process: grow once or never. */
-	rpc_out_init(&o, 64 + (size_t)total * 1280);
+	/* Grow once or never. */
+	rpc_out_init(&o, 64 + (size_t)total * bytes_each);
 	rpc_out_lit(&o, "<value><array><data>\n");
 	for (i = 0; i < n; i++) {
 		memcpy(procs, groups[i]->procs,
@@ -501,13 +522,34 @@ rpc_supervisor_all_process_info(struct rpc_call *c, struct xr_value **argv,
 			qsort(procs, groups[i]->nprocs, sizeof *procs,
 			    rpc_supervisor_process_cmp);
 		for (j = 0; j < groups[i]->nprocs; j++)
-			rpc_supervisor_info(&o, procs[j], now);
+			put(&o, procs[j], now);
 	}
 	rpc_out_lit(&o, "</data></array></value>\n");
 	rpc_out_flush(&o, rpc_result(c));
 	free(procs);
 	free(groups);
 	rpc_done(c);
+}
+
+/* getAllProcessInfo(): getProcessInfo's struct for every process. */
+static void
+rpc_supervisor_all_process_info(struct rpc_call *c, struct xr_value **argv,
+    int argc)
+{
+	rpc_supervisor_each_process(c, 1280, rpc_supervisor_info);
+}
+
+/*
+ * supd.getAllProcessStatus(): [group, name, state, description] for
+ * every process, in getAllProcessInfo's order. It is what status
+ * prints, in a seventh of the bytes: with a thousand programs the
+ * client's parsing of getAllProcessInfo was most of supctl's time.
+ */
+static void
+rpc_supervisor_all_process_status(struct rpc_call *c, struct xr_value **argv,
+    int argc)
+{
+	rpc_supervisor_each_process(c, 192, rpc_supervisor_status_entry);
 }
 
 /* A config value Supervisor reports as "none" when unset. */
@@ -915,5 +957,11 @@ const struct rpc_method rpc_supd_methods[] = {
 	{ "supd.getVersion", rpc_supervisor_supd_version, 0, 0, 0, "string",
 	  "The version of supd itself; Supervisor has no such method.\n\n"
 	  "@return string version  supd's version." },
+	{ "supd.getAllProcessStatus", rpc_supervisor_all_process_status,
+	  0, 0, S, "array",
+	  "What status shows of every process, in getAllProcessInfo's order;\n"
+	  "Supervisor has no such method.\n\n"
+	  "@return array result  [string group, string name, int state,\n"
+	  "    string description] per process." },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL },
 };

@@ -407,6 +407,41 @@ def test_all_process_info_entries_match_process_info(sup):
             assert info[key] == single[key], key
 
 
+@pytest.mark.supd_only
+def test_supd_all_process_status_is_what_status_shows(sup):
+    # supctl's status reads this compact form; it must say what
+    # getAllProcessInfo says, in the same order.
+    sup.write("""
+        [program:run]
+        command=sleep 1000
+        startsecs=0
+        [program:idle]
+        command=sleep 1000
+        autostart=false
+        [program:m2]
+        command=sleep 1000
+        autostart=false
+        [program:m1]
+        command=/nonexistent/program
+        startretries=0
+        [group:mid]
+        programs=m2,m1
+        """)
+    sup.start()
+    sup.wait_state("run", "RUNNING")
+    sup.wait_state("mid:m1", "FATAL")
+    rows = sup.proxy().supd.getAllProcessStatus()
+    infos = sup.rpc.getAllProcessInfo()
+    assert [r[:3] for r in rows] == [[i["group"], i["name"], i["state"]]
+                                    for i in infos]
+    # Uptimes may tick between the two calls; the rest is exact.
+    assert [re.sub(r"uptime .*", "", r[3]) for r in rows] == [
+        re.sub(r"uptime .*", "", i["description"]) for i in infos]
+    assert rows[0][:3] == ["idle", "idle", 0]
+    assert rows[1][:3] == ["mid", "m1", 200]
+    assert rows[1][3] == infos[1]["description"] != ""
+
+
 # -- getAllConfigInfo --------------------------------------------------
 
 def test_all_config_info_keys_and_values(shared):
