@@ -1,7 +1,8 @@
 """Fault injection: children that misbehave (ignore SIGTERM, fork and
-exit, stop themselves, write a 100 MB line, write binary), a system that
-refuses (fork fails under a pids cgroup, exec fails, the daemon runs out
-of descriptors), a file system that fails (disk full on a tmpfs, the log
+exit, leave grandchildren that ignore SIGTERM, stop themselves, write a
+100 MB line, write binary), a system that refuses (fork fails under a
+pids cgroup or RLIMIT_NPROC, exec fails, the daemon runs out of
+descriptors), a file system that fails (disk full on a tmpfs, the log
 directory removed) and a wall clock that jumps. In each the daemon keeps
 answering, the other programs keep running with the same pid, an error
 is logged once rather than per write, and what was already written stays
@@ -14,13 +15,15 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import textwrap
 import time
 import xmlrpc.client
 
 import pytest
 
-from conftest import descendants_of, pid_alive, wait_until
+from conftest import Daemon, cmdline, descendants_of, pid_alive, wait_until
 
 STEADY = """
 [program:steady]
@@ -114,6 +117,42 @@ def test_grandchildren_are_stopped_with_stopasgroup(sup):
                       what="both grandchildren")
     sup.rpc.stopProcess("tree")
     wait_until(lambda: not any(pid_alive(k) for k in kids), what="grandchildren to go")
+    unaffected(sup, pid)
+
+
+def test_grandchildren_ignoring_sigterm_are_killed_with_killasgroup(sup):
+    """stopasgroup (which implies killasgroup): the child and its two
+    grandchildren all ignore SIGTERM; after stopwaitsecs the whole group
+    gets SIGKILL. What the child wrote stays in its log."""
+    script = sup.script("tree.sh", """
+        #!/bin/sh
+        trap '' TERM
+        echo started
+        sh -c "trap '' TERM; sleep 1000" &
+        sh -c "trap '' TERM; sleep 1001" &
+        wait
+        """)
+    write(sup, """
+        [program:tree]
+        command=%s
+        startsecs=0
+        stopasgroup=true
+        stopwaitsecs=1
+        stdout_logfile={dir}/tree.log
+        """ % script)
+    sup.start()
+    pid = steady_pid(sup)
+    tree = sup.wait_running("tree")["pid"]
+
+    def both_sleeping():
+        kids = descendants_of(tree)
+        sleeps = [k for k in kids if (cmdline(k) or [""])[0] == "sleep"]
+        return len(sleeps) == 2 and kids
+    kids = wait_until(both_sleeping, what="both grandchildren to sleep")
+    assert sup.rpc.stopProcess("tree")
+    sup.wait_log("stopped: tree (terminated by SIGKILL)")
+    wait_until(lambda: not any(pid_alive(k) for k in kids), what="the whole group to go")
+    assert sup.read("tree.log") == "started\n"
     unaffected(sup, pid)
 
 
@@ -302,6 +341,63 @@ def test_fork_failing_is_a_spawn_error_and_recovers(sup, pids_cgroup):
     assert sup.rpc.startProcess("late")
     assert sup.state("late") == "RUNNING"
     unaffected(sup, pid)
+
+
+def nproc_as_nobody(pid, soft):
+    """Set the soft RLIMIT_NPROC of pid, a process of nobody's, and return
+    the old one. Done as nobody: root may not change another user's limits
+    without CAP_SYS_RESOURCE, which a container may lack."""
+    code = ("import resource, sys\n"
+            "pid, soft = int(sys.argv[1]), int(sys.argv[2])\n"
+            "old, hard = resource.prlimit(pid, resource.RLIMIT_NPROC)\n"
+            "resource.prlimit(pid, resource.RLIMIT_NPROC, (soft, hard))\n"
+            "print(old)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(pid), str(soft)],
+                         user=65534, group=65534, extra_groups=[],
+                         capture_output=True, text=True, check=True)
+    return int(out.stdout)
+
+
+@pytest.mark.supd_only
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run the daemon as nobody")
+def test_fork_failing_over_nproc_limit(daemon_kind):
+    """RLIMIT_NPROC stops fork() only for a process without privileges, so
+    the daemon runs as nobody (-u) in a directory nobody can write; with
+    its soft limit at 0, fork fails (EAGAIN): a spawn error, the program
+    goes FATAL, and starts again once the limit is back. supervisord 4.2.5
+    gives the same spawn error and FATAL, then stops answering, as in the
+    pids cgroup test above, so this runs on supd only."""
+    public = tempfile.mkdtemp(prefix="supd-nproc-")
+    os.chmod(public, 0o777)
+    sup = Daemon(daemon_kind, public)
+    os.chmod(sup.path("logs"), 0o777)
+    try:
+        write(sup, """
+            [program:late]
+            command=sleep 1000
+            autostart=false
+            startsecs=0
+            startretries=1
+            """)
+        sup.start("-u", "nobody")
+        pid = steady_pid(sup)
+        old = nproc_as_nobody(sup.proc.pid, 0)
+        try:
+            with pytest.raises(xmlrpc.client.Fault) as info:
+                sup.rpc.startProcess("late")
+            assert info.value.faultCode == 50    # SPAWN_ERROR
+            late = sup.wait_state("late", "FATAL", timeout=20)
+            assert late["description"] == "Too many processes in process table to spawn 'late'"
+            sup.wait_log("spawnerr: Too many processes in process table to spawn 'late'")
+            unaffected(sup, pid)
+        finally:
+            nproc_as_nobody(sup.proc.pid, old)
+        assert sup.rpc.startProcess("late")
+        assert sup.state("late") == "RUNNING"
+        unaffected(sup, pid)
+    finally:
+        sup.stop()
+        shutil.rmtree(public, ignore_errors=True)
 
 
 def test_exec_failing_is_fatal_and_others_unaffected(sup):
@@ -508,6 +604,45 @@ def test_log_directory_removed(sup):
                what="the log to come back")
     if sup.is_supd:
         assert sup.log().count("cannot write log file %s" % log) == 1
+    unaffected(sup, pid)
+
+
+@pytest.mark.supd_only
+def test_log_directory_coming_back_resumes_the_same_log(sup):
+    """supd notices the removed file, keeps what it could not write and
+    retries; once the directory is back it writes the backlog into a new
+    file and goes on, without a restart: the new file's lines run on
+    without a gap and nothing is dropped. One warning, one resume."""
+    lines = sup.script("lines.py", LINES)
+    os.mkdir(sup.path("logdir"))
+    write(sup, """
+        [program:chatty]
+        command=%s
+        startsecs=0
+        stdout_logfile={dir}/logdir/chatty.log
+        stdout_logfile_maxbytes=0
+        """ % lines)
+    sup.start()
+    pid = steady_pid(sup)
+    chatty = sup.wait_running("chatty")["pid"]
+    log = sup.path("logdir", "chatty.log")
+    wait_until(lambda: os.path.exists(log) and os.path.getsize(log) > 1000,
+               what="output in the log")
+    shutil.rmtree(sup.path("logdir"))
+    sup.wait_log("cannot write log file %s: No such file or directory" % log, timeout=20)
+    unaffected(sup, pid)
+    os.mkdir(sup.path("logdir"))
+    sup.wait_log("writing log file %s resumed, 0 bytes dropped" % log, timeout=30)
+    wait_until(lambda: os.path.getsize(log) > 1000, what="output in the new log")
+    with open(log, "rb") as f:
+        data = f.read()
+    first = int(data.split(b"\n", 1)[0].split()[1])
+    numbers = [int(line.split()[1]) for line in data.split(b"\n")[:-1]]
+    assert numbers == list(range(first, first + len(numbers)))
+    info = sup.info("chatty")
+    assert (info["statename"], info["pid"]) == ("RUNNING", chatty)
+    assert sup.log().count("cannot write log file %s" % log) == 1
+    assert sup.log().count("writing log file %s resumed" % log) == 1
     unaffected(sup, pid)
 
 
