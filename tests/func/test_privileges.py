@@ -142,7 +142,9 @@ def test_no_daemon_descriptor_reaches_a_user_program(sup, public_dir):
 
 
 @needs_root
-def test_daemon_user_owns_everything_created_after_the_drop(daemon_kind):
+@pytest.mark.parametrize("how", ["option", "config"])
+def test_daemon_user_owns_everything_created_after_the_drop(daemon_kind, how):
+    """-u nobody, or user=nobody in [supervisord]: the same drop."""
     public = tempfile.mkdtemp(prefix="supd-daemon-user-")
     os.chmod(public, 0o777)
     d = Daemon(daemon_kind, public)
@@ -155,7 +157,14 @@ def test_daemon_user_owns_everything_created_after_the_drop(daemon_kind):
             startsecs=0
             stderr_logfile={dir}/child.err
             """ % (script, public))
-        d.start("-u", "nobody")
+        if how == "config":
+            with open(d.conf) as f:
+                text = f.read()
+            with open(d.conf, "w") as f:
+                f.write(text.replace("[supervisord]\n", "[supervisord]\nuser=nobody\n", 1))
+            d.start()
+        else:
+            d.start("-u", "nobody")
         seen = read_json(os.path.join(public, "child.json"))
         assert (seen["uid"], seen["gid"]) == (65534, 65534)
         info = d.info("child")
