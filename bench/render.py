@@ -356,7 +356,6 @@ def render(rundir):
         v = sc.get(k)
         subst['SCALE_' + k.upper()] = fmt(float(v)) if v is not None else \
             ('error: ' + sc['error'] if 'error' in sc else 'n/a')
-    subst['SCALE_REQUESTED'] = fmt(float(sc.get('requested', 10000)))
     subst['SCALE_NOTE'] = ('\n\n**Note:** ' + sc['note'] + '.') if \
         sc.get('note') else ''
     for k in ('pause_dynamic_rss_kib', 'pause_static_rss_kib',

@@ -58,39 +58,49 @@ def wait_stamps(path, n, proc, deadline):
 
 
 def fit(n):
-    """The most programs this machine lets one daemon hold. supd keeps
-    three descriptors per running program (stdin and stdout pipes, log
-    file), and raises RLIMIT_NOFILE to minfds itself; raising the hard
-    limit needs CAP_SYS_RESOURCE, which a container may not grant. Then
-    the check runs with as many programs as the hard limit allows."""
+    """Descriptors for n programs: (minfds, per-program log file, note).
+    supd keeps three descriptors per running program with a log file
+    (stdin and stdout pipes, the file) and raises RLIMIT_NOFILE to minfds
+    itself; raising the hard limit needs CAP_SYS_RESOURCE, which a
+    container may not grant. Then the programs log to NONE: their output
+    goes to /dev/null without passing through supd, which keeps one
+    descriptor (the stdin pipe) per program."""
     want = max(1024, 4 * n + 128)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or hard >= want:
-        return n, want, None
+        return want, True, None
     try:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, want))
-        return n, want, None
+        return want, True, None
     except (ValueError, OSError):
         pass
-    m = (hard - 128) // 3
-    return m, hard, ('RLIMIT_NOFILE hard limit is %d here and cannot be '
-                     'raised (no CAP_SYS_RESOURCE); %d programs need %d '
-                     'descriptors (3 each), so the check ran with %d' % (
-                         hard, n, 3 * n + 128, m))
+    minfds = n + 1024
+    if minfds > hard:
+        raise RuntimeError('RLIMIT_NOFILE hard limit %d is too low even for '
+                           '%d programs without logs' % (hard, n))
+    return minfds, False, (
+        'RLIMIT_NOFILE hard limit is %d here and cannot be raised (no '
+        'CAP_SYS_RESOURCE); %d programs with log files need %d descriptors, '
+        'so they run with stdout_logfile=NONE (one descriptor each) and '
+        'minfds=%d' % (hard, n, 3 * n + 128, minfds))
 
 
 def check(args, work, bins):
-    n, minfds, note = fit(args.n)
+    n = args.n
+    minfds, logs, note = fit(n)
     if note:
         bl.log(note)
     sf = os.path.join(work, 'starts')
     progs = [{'name': 'p%05d' % i, 'argv': [bins['stamp'], sf]}
              for i in range(n)]
+    if not logs:
+        for p in progs:
+            p['logfile'] = 'NONE'
     conf, sock = bl.write_conf(work, progs, minfds)
     deadline = time.monotonic() + args.budget
     proc, t0 = bl.launch(args.daemon, conf, work)
     rpc = bl.RPC(sock)
-    r = {'programs': n, 'requested': args.n, 'minfds': minfds}
+    r = {'programs': n, 'minfds': minfds, 'logs': logs}
     if note:
         r['note'] = note
     try:

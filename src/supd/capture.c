@@ -81,11 +81,37 @@ capture_channel_name(const struct capture *c)
 	return (c->channel == 0 ? "stdout" : "stderr");
 }
 
+/*
+ * Whether nothing would take a channel's output: no log file (NONE, or
+ * /dev/null itself), no syslog, no events, no capture mode, no main log
+ * at debug level, and not an event listener's stdout (its protocol).
+ * Supervisor reads such output only to drop it, at a descriptor and a
+ * wake-up per write; supd lets the child write to /dev/null directly.
+ */
+static int
+capture_discards(const struct process_config *pc, int channel)
+{
+	const struct channel_config	*cc = channel == 0 ? &pc->out : &pc->err;
+
+	if (cc->kind == LOGFILE_AUTO || (cc->kind == LOGFILE_PATH &&
+	    (cc->logfile == NULL || strcmp(cc->logfile, "/dev/null") != 0)))
+		return (0);
+	if (cc->syslog || cc->events_enabled || cc->capture_maxbytes > 0)
+		return (0);
+	if (log_enabled(LOG_DEBG))
+		return (0);
+	return (channel != 0 || pc->group->kind != GROUP_LISTENER);
+}
+
 int
 capture_open_pipes(const struct process_config *pc, struct spawn_fds *fds,
     char **why)
 {
-	return (spawn_make_pipes(pc, fds, why));
+	int	discard_out = capture_discards(pc, 0);
+
+	/* Redirected stderr is stdout's pipe, with stdout's fate. */
+	return (spawn_make_pipes(pc, fds, discard_out,
+	    !pc->redirect_stderr && capture_discards(pc, 1), why));
 }
 
 struct capture *

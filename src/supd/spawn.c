@@ -494,17 +494,28 @@ spawn_pipe(int *parent, int *child, int parent_reads)
 	return (0);
 }
 
+/* The child's end of a channel nobody reads: /dev/null itself. */
+static int
+spawn_null_end(int *parent, int *child)
+{
+	*parent = -1;
+	*child = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	return (*child == -1 ? -1 : 0);
+}
+
 int
 spawn_make_pipes(const struct process_config *pc, struct spawn_fds *fds,
-    char **why)
+    int discard_out, int discard_err, char **why)
 {
 	char	*repr;
 
 	memset(fds, -1, sizeof *fds);
 	if (spawn_pipe(&fds->in_parent, &fds->in_child, 0) == 0 &&
-	    spawn_pipe(&fds->out_parent, &fds->out_child, 1) == 0 &&
+	    (discard_out ? spawn_null_end(&fds->out_parent, &fds->out_child) :
+	    spawn_pipe(&fds->out_parent, &fds->out_child, 1)) == 0 &&
 	    (pc->redirect_stderr ||
-	    spawn_pipe(&fds->err_parent, &fds->err_child, 1) == 0))
+	    (discard_err ? spawn_null_end(&fds->err_parent, &fds->err_child) :
+	    spawn_pipe(&fds->err_parent, &fds->err_child, 1)) == 0))
 		return (0);
 	repr = spawn_repr(pc->name);
 	if (errno == EMFILE || errno == ENFILE)

@@ -28,9 +28,13 @@ struct spawn_args;
 struct spawn_args *spawn_prepare(const struct process_config *, char **why);
 void		 spawn_args_free(struct spawn_args *);
 
-/* Create the pipes. -1 with *why ("too many open files to spawn 'x'"). */
+/*
+ * Create the pipes; a discarded channel gets /dev/null instead of a pipe.
+ * -1 with *why ("too many open files to spawn 'x'").
+ */
 int		 spawn_make_pipes(const struct process_config *,
-		     struct spawn_fds *, char **why);
+		     struct spawn_fds *, int discard_out, int discard_err,
+		     char **why);
 void		 spawn_close_child_fds(struct spawn_fds *);
 
 /*

@@ -291,8 +291,69 @@ def test_children_inherit_only_stdin_stdout_stderr(sup):
         except AssertionError:
             raise AssertionError((name, seen[0]))
         fds = seen[0]
-        for fd in (0, 1, 2):
-            assert fds[fd].startswith("pipe:"), (name, fds)
+        assert fds[0].startswith("pipe:"), (name, fds)
+        for fd in (1, 2):
+            if name == "three" and sup.is_supd:
+                # Output nobody takes goes straight to /dev/null.
+                assert fds[fd] == "/dev/null", (name, fds)
+            else:
+                assert fds[fd].startswith("pipe:"), (name, fds)
+
+
+DISCARD_CONFIG = """
+    [program:none]
+    command=sh -c 'echo said-none; exec sleep 1000'
+    startsecs=0
+    stdout_logfile=NONE
+    stderr_logfile=NONE
+
+    [program:devnull]
+    command=sh -c 'echo said-devnull >&2; exec sleep 1000'
+    startsecs=0
+    stdout_logfile=/dev/null
+    stderr_logfile=/dev/null
+
+    [program:events]
+    command=sleep 1000
+    startsecs=0
+    stdout_logfile=NONE
+    stdout_events_enabled=true
+    stderr_logfile=NONE
+
+    [program:syslog]
+    command=sleep 1000
+    startsecs=0
+    stdout_logfile=NONE
+    stdout_syslog=true
+    redirect_stderr=true
+    """
+
+
+@pytest.mark.supd_only
+def test_output_nobody_takes_goes_to_dev_null(sup):
+    sup.write(DISCARD_CONFIG)
+    sup.start()
+    for name, want in (("none", ["/dev/null", "/dev/null"]),
+                       ("devnull", ["/dev/null", "/dev/null"]),
+                       ("events", ["pipe:", "/dev/null"]),
+                       ("syslog", ["pipe:", "pipe:"])):
+        fds = fds_of(sup.wait_running(name)["pid"])
+        assert fds[0].startswith("pipe:"), (name, fds)
+        assert [fds[1][:len(want[0])], fds[2][:len(want[1])]] == want, (name, fds)
+    # stdin is still a pipe the daemon holds: sendProcessStdin works.
+    assert sup.rpc.sendProcessStdin("none", "x\n") is True
+
+
+@pytest.mark.supd_only
+def test_output_goes_through_the_daemon_when_the_main_log_wants_it(sup):
+    # At loglevel debug the main log records what children say.
+    sup.write(DISCARD_CONFIG, loglevel="debug")
+    sup.start()
+    for name in ("none", "devnull"):
+        fds = fds_of(sup.wait_running(name)["pid"])
+        assert fds[1].startswith("pipe:") and fds[2].startswith("pipe:"), (name, fds)
+    wait_until(lambda: "said-none" in sup.log() and "said-devnull" in sup.log(),
+               what="children's output in the main log")
 
 
 def test_redirect_stderr_shares_the_stdout_pipe(sup):
