@@ -42,6 +42,8 @@ def pytest_configure(config):
     libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     config.addinivalue_line("markers", "supd_only: behaviour supervisord lacks (supd extensions)")
     config.addinivalue_line("markers", "slow: takes several seconds")
+    config.addinivalue_line("markers", "memory: measures the daemon's memory, "
+                            "which needs a build without sanitizers")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -184,6 +184,7 @@ def test_sigstopped_child_is_still_killed_by_stop(sup):
 
 # -- output ---------------------------------------------------------------
 
+@pytest.mark.memory
 def test_100mb_line_without_newline(sup):
     total = 100 * 1000 * 1000
     writer = sup.script("writer.py", """

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import BUILD, _popen_pids, wait_until
 
-pytestmark = pytest.mark.supd_only
+pytestmark = [pytest.mark.supd_only, pytest.mark.memory]
 
 SOAK = os.environ.get("SUPD_SOAK") == "1"
 # Each round starts and stops all ten programs: ten cycles.

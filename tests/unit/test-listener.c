@@ -88,11 +88,21 @@ log_cb(enum log_level level, const char *line, size_t len, void *arg)
 	evbuffer_add(logged, line, len);
 }
 
+/* The bytes of b as a string (pullup gives NULL when b is empty). */
+static char *
+buffer_string(struct evbuffer *b)
+{
+	size_t	len = evbuffer_get_length(b);
+
+	if (len == 0)
+		return (xstrdup(""));
+	return (xstrndup((char *)evbuffer_pullup(b, -1), len));
+}
+
 static int
 log_has(const char *text)
 {
-	size_t	len = evbuffer_get_length(logged);
-	char	*s = xstrndup((char *)evbuffer_pullup(logged, -1), len);
+	char	*s = buffer_string(logged);
 	int	 found = strstr(s, text) != NULL;
 
 	free(s);
@@ -113,10 +123,9 @@ static char *
 sent(int f, int i)
 {
 	struct evbuffer	*b = fakes[f].stdin[i];
-	size_t		 len = evbuffer_get_length(b);
-	char		*s = xstrndup((char *)evbuffer_pullup(b, -1), len);
+	char		*s = buffer_string(b);
 
-	evbuffer_drain(b, len);
+	evbuffer_drain(b, evbuffer_get_length(b));
 	return (s);
 }
 
@@ -278,7 +287,7 @@ test_envelope(void **state)
 
 	listener_envelope(b, "supervisor", 7, "pool", 3, "PROCESS_STATE_FATAL",
 	    payload, strlen(payload));
-	s = xstrndup((char *)evbuffer_pullup(b, -1), evbuffer_get_length(b));
+	s = buffer_string(b);
 	/* len: counts characters, é is one. */
 	assert_string_equal(s, "ver:3.0 server:supervisor serial:7 pool:pool "
 	    "poolserial:3 eventname:PROCESS_STATE_FATAL len:28\n"
@@ -294,7 +303,7 @@ text(const char *data, size_t len)
 	char		*s;
 
 	event_add_text(b, data, len);
-	s = xstrndup((char *)evbuffer_pullup(b, -1), evbuffer_get_length(b));
+	s = buffer_string(b);
 	evbuffer_free(b);
 	return (s);
 }
