@@ -9,6 +9,10 @@
   hand: what any log capture pays before reading a pipe.
 - reap: wall time to SIGTERM 100 idle children and reap them all, the
   floor under stopAllProcesses.
+- rpc: getProcessInfo p50 against the harness's canned C server
+  (helpers/rpcfloor.c) answering a getProcessInfo reply, timed with the
+  same kind of client as the harness's B4: the client's and the kernel's
+  part of the call, with no server work at all.
 Standard library only (and cc for the two pause programs).
 """
 
@@ -80,6 +84,51 @@ def reap_floor(stamp, n=100, repeats=5):
     return {'kill_reap_100_ms': walls[len(walls) // 2]}
 
 
+INFO_XML = ("<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n"
+            "<value><struct>\n" + "".join(
+                "<member>\n<name>%s</name>\n<value><%s>%s</%s></value>\n"
+                "</member>\n" % (k, t, v, t) for k, t, v in (
+                    ('name', 'string', 'p_0500'), ('group', 'string', 'p'),
+                    ('start', 'int', '1700000000'), ('stop', 'int', '0'),
+                    ('now', 'int', '1700000100'), ('state', 'int', '20'),
+                    ('statename', 'string', 'RUNNING'),
+                    ('spawnerr', 'string', ''), ('exitstatus', 'int', '0'),
+                    ('logfile', 'string', '/tmp/p_0500.log'),
+                    ('stdout_logfile', 'string', '/tmp/p_0500.log'),
+                    ('stderr_logfile', 'string', ''),
+                    ('pid', 'int', '12345'),
+                    ('description', 'string', 'pid 12345, uptime 0:01:40'))) +
+            "</struct></value>\n</param>\n</params>\n</methodResponse>\n")
+
+
+def rpc_floor(work, rpcfloor, calls=3000):
+    resp = os.path.join(work, 'info.http')
+    body = INFO_XML.encode()
+    with open(resp, 'wb') as f:
+        f.write(b'HTTP/1.1 200 OK\r\nServer: floor\r\nContent-Type: '
+                b'text/xml\r\nContent-Length: %d\r\n\r\n' % len(body) + body)
+    sock = os.path.join(work, 'floor.sock')
+    proc = subprocess.Popen([rpcfloor, sock, resp])
+    try:
+        deadline = time.monotonic() + 10
+        while not os.path.exists(sock) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        rpc = bl.RPC(sock)
+        req = bl.body('supervisor.getProcessInfo', 'p:p_0500')
+        for _ in range(50):
+            rpc.raw(req)
+        lat = []
+        for _ in range(calls):
+            t = time.perf_counter_ns()
+            rpc.raw(req)
+            lat.append((time.perf_counter_ns() - t) / 1e6)
+        rpc.close()
+    finally:
+        proc.kill()
+        proc.wait()
+    return {'rpc_getProcessInfo_p50_ms': bl.pct(lat, 50)}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--json')
@@ -89,10 +138,11 @@ def main():
                             dir='/dev/shm' if os.path.isdir('/dev/shm')
                             else None)
     try:
-        bins = bl.build_helpers(os.path.join(work, 'bin'), ('stamp',))
+        bins = bl.build_helpers(os.path.join(work, 'bin'), ('stamp', 'rpcfloor'))
         r = rss_floor(work)
         r.update(write_floor(work, 256 if args.quick else 1024))
         r.update(reap_floor(bins['stamp']))
+        r.update(rpc_floor(work, bins['rpcfloor']))
     finally:
         bl.kill_descendants()
         shutil.rmtree(work, ignore_errors=True)

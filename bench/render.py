@@ -359,7 +359,8 @@ def render(rundir):
     subst['SCALE_NOTE'] = ('\n\n**Note:** ' + sc['note'] + '.') if \
         sc.get('note') else ''
     for k in ('pause_dynamic_rss_kib', 'pause_static_rss_kib',
-              'write_cpu_s_per_gib', 'kill_reap_100_ms'):
+              'write_cpu_s_per_gib', 'kill_reap_100_ms',
+              'rpc_getProcessInfo_p50_ms'):
         v = fl.get(k)
         subst['FLOOR_' + k.upper()] = fmt(v) if v is not None else 'n/a'
     sdg = m.get('B3', 'supervisor CPU per GiB', 'norotate K=1', A)

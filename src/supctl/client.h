@@ -1,6 +1,7 @@
 /*
  * supctl's side of the protocol: XML-RPC calls over HTTP to a unix socket
- * or TCP server (libcurl), and streaming GETs for tail -f and fg.
+ * or TCP server (replies read with http_parser), and streaming GETs for
+ * tail -f and fg.
  */
 #ifndef CLIENT_H
 #define CLIENT_H
