@@ -81,7 +81,7 @@ def met(ok):
     return 'yes' if ok else '**no**'
 
 
-def target_rows(m, rpc, ctl, floors):
+def target_rows(m, rpc, ctl, floors, ls):
     """The issue's table: (figure, supervisord, supd, ratio, target, met)."""
     rows = []
 
@@ -147,10 +147,17 @@ def target_rows(m, rpc, ctl, floors):
     sib = [k[2] for k in m.rows if k[0] == 'B3' and k[2].startswith('K=1 +')]
     prm = sib[0] if sib else 'K=1 +1000 idle'
     sv, sd = both('B3', 'throughput', prm)
+    # That row moves 32 MiB, not 256: its cat is bench/logscale.py's
+    # pipe->cat of the same size (start-up costs weigh more).
+    cat32 = (ls or {}).get('cat_mib_s')
+    ref = cat32 if cat32 is not None else cat
     add('log capture, 1 writer + %s programs' % prm.split('+')[1],
         fmt(sv, 'MiB/s'), fmt(sd, 'MiB/s'), ratio(sd, sv),
-        '≥ 0.9 × cat', None if sd is None or cat is None
-        else sd >= 0.9 * cat)
+        '≥ 0.9 × cat (%s)' % fmt(None if ref is None else 0.9 * ref,
+                                 'MiB/s'),
+        None if sd is None or ref is None else sd >= 0.9 * ref,
+        '' if cat32 is None else 'cat of the same %d MiB: %s' % (
+            ls.get('mib_per_writer', 32), fmt(cat32, 'MiB/s')))
     s1, d1 = both('B4', 'getAllProcessInfo p50', 'N=100')
     s2, d2 = both('B4', 'getAllProcessInfo p50', 'N=1000')
     add('getAllProcessInfo p50, 100 / 1,000',
@@ -241,6 +248,10 @@ def plot_logscale(ls, m):
     if cat:
         plots.append("%g with lines dt 2 lc 'gray' title 'pipe to cat "
                      "(256 MiB, B3)'" % cat)
+    if ls.get('cat_mib_s'):
+        plots.append("%g with lines dt 3 lc 'black' title 'pipe to cat "
+                     "(%d MiB)'" % (ls['cat_mib_s'], ls.get('mib_per_writer',
+                                                          0)))
     out = os.path.join(PLOTS, 'logscale.png')
     ok = gnuplot(HEAD + '$d << EOD\n' + data + 'EOD\n' +
                  "set output '%s'\n" % out +
@@ -321,7 +332,7 @@ def render(rundir):
     sc = load(rundir, 'scale.json') or {}
     fl = load(rundir, 'floors.json') or {}
     os.makedirs(PLOTS, exist_ok=True)
-    rows = target_rows(m, rpc, ctl, fl)
+    rows = target_rows(m, rpc, ctl, fl, ls)
     with open(os.path.join(HERE, 'PERFORMANCE.in.md')) as f:
         tmpl = f.read()
     mach = m.doc.get('machine', {})
