@@ -335,13 +335,20 @@ ini_lower_one(uint32_t c)
 	return (c);
 }
 
+/* Room for len more bytes and the NUL. */
 static void
-ini_buf_add(struct ini_buf *b, const void *p, size_t len)
+ini_buf_reserve(struct ini_buf *b, size_t len)
 {
 	if (b->len + len + 1 > b->cap) {
 		b->cap = (b->len + len + 1) * 2;
 		b->s = xrealloc(b->s, b->cap);
 	}
+}
+
+static void
+ini_buf_add(struct ini_buf *b, const void *p, size_t len)
+{
+	ini_buf_reserve(b, len);
 	memcpy(b->s + b->len, p, len);
 	b->len += len;
 	b->s[b->len] = '\0';
@@ -379,13 +386,18 @@ ini_buf_add_cp(struct ini_buf *b, uint32_t c)
 	ini_buf_add(b, u, n);
 }
 
+/* Code points as UTF-8; ASCII ones (most of any config) byte by byte. */
 static void
 ini_buf_add_cps(struct ini_buf *b, const uint32_t *cp, size_t n)
 {
 	size_t	 i;
 
-	ini_buf_add(b, "", 0);
-	for (i = 0; i < n; i++)
+	ini_buf_reserve(b, n);
+	for (i = 0; i < n && cp[i] < 0x80; i++)
+		b->s[b->len + i] = (char)cp[i];
+	b->len += i;
+	b->s[b->len] = '\0';
+	for (; i < n; i++)
 		ini_buf_add_cp(b, cp[i]);
 }
 
@@ -400,6 +412,11 @@ ini_decode_all(uint32_t **cp, size_t *cap, const char *s, size_t len)
 		*cp = xreallocarray(*cp, *cap, sizeof **cp);
 	}
 	while (len > 0) {
+		if ((unsigned char)*s < 0x80) {
+			(*cp)[n++] = (unsigned char)*s++;
+			len--;
+			continue;
+		}
 		(*cp)[n++] = utf8_decode((const unsigned char *)s, len, &used);
 		s += used;
 		len -= used;
@@ -440,12 +457,14 @@ ini_lower_cps(struct ini_buf *b, const uint32_t *cp, size_t n)
 {
 	size_t	 i;
 
-	ini_buf_add(b, "", 0);
+	ini_buf_reserve(b, n);
 	for (i = 0; i < n; i++) {
-		if (cp[i] < 0x80)	/* no need to search the tables */
-			ini_buf_add_cp(b, cp[i] >= 'A' && cp[i] <= 'Z' ?
-			    cp[i] + ('a' - 'A') : cp[i]);
-		else if (cp[i] == 0x130) {
+		if (cp[i] < 0x80) {	/* no need to search the tables */
+			ini_buf_reserve(b, 1);
+			b->s[b->len++] = cp[i] >= 'A' && cp[i] <= 'Z' ?
+			    cp[i] + ('a' - 'A') : cp[i];
+			b->s[b->len] = '\0';
+		} else if (cp[i] == 0x130) {
 			ini_buf_add_cp(b, 'i');
 			ini_buf_add_cp(b, 0x307);
 		} else if (cp[i] == 0x3a3)
