@@ -20,6 +20,7 @@
 #include <event2/buffer.h>
 #include <expat.h>
 
+#include "utf8.h"
 #include "xmalloc.h"
 #include "xmlrpc.h"
 
@@ -245,41 +246,6 @@ xr_type_name(enum xr_type type)
 /* Encoding.                                                            */
 
 /*
- * Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no
- * surrogates, nothing above U+10FFFF), or 0 if it is not one.
- */
-static size_t
-xr_utf8_len(const unsigned char *p, size_t left)
-{
-	unsigned char	lo = 0x80, hi = 0xbf;
-	size_t		n, i;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		if (p[0] == 0xe0)
-			lo = 0xa0;
-		else if (p[0] == 0xed)
-			hi = 0x9f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		if (p[0] == 0xf0)
-			lo = 0x90;
-		else if (p[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return (0);
-	if (left < n || p[1] < lo || p[1] > hi)
-		return (0);
-	for (i = 2; i < n; i++) {
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return (0);
-	}
-	return (n);
-}
-
-/*
  * Append text escaped as Python's xmlrpc.client.escape does: only &, < and
  * > change; control characters go out as they are, as Python sends them.
  * Bytes that are not UTF-8 become U+FFFD so the document stays readable.
@@ -305,7 +271,7 @@ xr_add_escaped(struct evbuffer *b, const char *s, size_t len)
 				continue;
 			}
 			n = 1;
-		} else if ((n = xr_utf8_len(p, end - p)) != 0) {
+		} else if ((n = utf8_seq_len(p, end - p)) != 0) {
 			p += n;
 			continue;
 		} else {
@@ -747,7 +713,7 @@ xr_space_len(const unsigned char *p, size_t left)
 	if (*p < 0x80)
 		return ((*p >= 0x09 && *p <= 0x0d) ||
 		    (*p >= 0x1c && *p <= 0x20) ? 1 : 0);
-	if ((n = xr_utf8_len(p, left)) == 0)
+	if ((n = utf8_seq_len(p, left)) == 0)
 		return (0);
 	c = p[0] & (0xff >> (n + 1));
 	for (i = 1; i < n; i++)
