@@ -324,7 +324,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (mkdtemp(fuzz_http_dir) == NULL)
 		fatal("mkdtemp");
-	log_set_level(LOG_BLAT);
+	log_set_level(LEVEL_BLATHER);
 	log_add_sink(fuzz_http_sink, NULL);
 	server_base = event_base_new();
 

@@ -206,7 +206,7 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	server_base = event_base_new();
-	log_set_level(LOG_BLAT);
+	log_set_level(LEVEL_BLATHER);
 	log_add_sink(fuzz_sink, NULL);
 	listener_init();
 	return (0);

@@ -23,7 +23,7 @@ struct log_sink {
 	void		*arg;
 };
 
-static enum log_level	 log_level = LOG_INFO;
+static enum log_level	 log_level = LEVEL_INFO;
 static struct log_sink	 log_sinks[LOG_MAX_SINKS];
 static int		 log_nsinks;
 static int		 log_to_stderr = 1;
@@ -34,13 +34,13 @@ static const struct {
 	const char	*tag;
 	enum log_level	 level;
 } log_levels[] = {
-	{ "critical", "CRIT", LOG_CRIT },
-	{ "error", "ERRO", LOG_ERRO },
-	{ "warn", "WARN", LOG_WARN },
-	{ "info", "INFO", LOG_INFO },
-	{ "debug", "DEBG", LOG_DEBG },
-	{ "trace", "TRAC", LOG_TRAC },
-	{ "blather", "BLAT", LOG_BLAT },
+	{ "critical", "CRIT", LEVEL_CRITICAL },
+	{ "error", "ERRO", LEVEL_ERROR },
+	{ "warn", "WARN", LEVEL_WARN },
+	{ "info", "INFO", LEVEL_INFO },
+	{ "debug", "DEBG", LEVEL_DEBUG },
+	{ "trace", "TRAC", LEVEL_TRACE },
+	{ "blather", "BLAT", LEVEL_BLATHER },
 };
 
 void

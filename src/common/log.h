@@ -7,13 +7,13 @@
 
 /* Numeric values are Supervisor's (loggers.LevelsByName). */
 enum log_level {
-	LOG_BLAT = 3,
-	LOG_TRAC = 5,
-	LOG_DEBG = 10,
-	LOG_INFO = 20,
-	LOG_WARN = 30,
-	LOG_ERRO = 40,
-	LOG_CRIT = 50,
+	LEVEL_BLATHER = 3,
+	LEVEL_TRACE = 5,
+	LEVEL_DEBUG = 10,
+	LEVEL_INFO = 20,
+	LEVEL_WARN = 30,
+	LEVEL_ERROR = 40,
+	LEVEL_CRITICAL = 50,
 };
 
 /*
@@ -39,13 +39,13 @@ void	 log_vmsg(enum log_level, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
 int	 log_enabled(enum log_level);
 
-#define log_crit(...)	log_msg(LOG_CRIT, __VA_ARGS__)
-#define log_error(...)	log_msg(LOG_ERRO, __VA_ARGS__)
-#define log_warn(...)	log_msg(LOG_WARN, __VA_ARGS__)
-#define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)
-#define log_debug(...)	log_msg(LOG_DEBG, __VA_ARGS__)
-#define log_trace(...)	log_msg(LOG_TRAC, __VA_ARGS__)
-#define log_blather(...) log_msg(LOG_BLAT, __VA_ARGS__)
+#define log_crit(...)	log_msg(LEVEL_CRITICAL, __VA_ARGS__)
+#define log_error(...)	log_msg(LEVEL_ERROR, __VA_ARGS__)
+#define log_warn(...)	log_msg(LEVEL_WARN, __VA_ARGS__)
+#define log_info(...)	log_msg(LEVEL_INFO, __VA_ARGS__)
+#define log_debug(...)	log_msg(LEVEL_DEBUG, __VA_ARGS__)
+#define log_trace(...)	log_msg(LEVEL_TRACE, __VA_ARGS__)
+#define log_blather(...) log_msg(LEVEL_BLATHER, __VA_ARGS__)
 
 /* Print "progname: message[: strerror]" to stderr and exit(1). */
 void	 fatal(const char *, ...) __attribute__((format(printf, 1, 2),

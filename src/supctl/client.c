@@ -458,11 +458,11 @@ client_reply_init(struct client_reply *r, struct evbuffer *body,
 
 /*
  * Feed what was read (len 0: the server closed). 0 to read on, 1 when
- * the reply is complete, -1 when it is broken (*why says how).
+ * the reply is complete, -1 when it is broken (*cause says how).
  */
 static int
 client_reply_feed(struct client_reply *r, const char *buf, size_t len,
-    const char **why)
+    const char **cause)
 {
 	size_t	n;
 
@@ -470,11 +470,11 @@ client_reply_feed(struct client_reply *r, const char *buf, size_t len,
 	if (r->complete)
 		return (1);
 	if (HTTP_PARSER_ERRNO(&r->parser) != HPE_OK || n != len) {
-		*why = http_errno_description(HTTP_PARSER_ERRNO(&r->parser));
+		*cause = http_errno_description(HTTP_PARSER_ERRNO(&r->parser));
 		return (-1);
 	}
 	if (len == 0) {
-		*why = r->status == 0 ? "empty reply from server" :
+		*cause = r->status == 0 ? "empty reply from server" :
 		    "connection closed in the reply";
 		return (-1);
 	}
@@ -484,7 +484,7 @@ client_reply_feed(struct client_reply *r, const char *buf, size_t len,
 /* Read one reply from fd; 1 complete, 0 closed before any byte, -1. */
 static int
 client_read_reply(int fd, struct client_reply *r, int *err,
-    const char **why)
+    const char **cause)
 {
 	char	buf[CLIENT_READ_SIZE];
 	ssize_t	n;
@@ -496,13 +496,13 @@ client_read_reply(int fd, struct client_reply *r, int *err,
 			if (errno == EINTR)
 				continue;
 			*err = errno;
-			*why = strerror(errno);
+			*cause = strerror(errno);
 			return (got ? -1 : 0);
 		}
 		if (n == 0 && !got)
 			return (0);
 		got = 1;
-		if ((rc = client_reply_feed(r, buf, n, why)) != 0)
+		if ((rc = client_reply_feed(r, buf, n, cause)) != 0)
 			return (rc);
 	}
 }
@@ -518,7 +518,7 @@ client_post(struct client *c, struct evbuffer *body)
 {
 	struct client_reply	 r;
 	struct evbuffer		*req;
-	const char		*why = NULL;
+	const char		*cause = NULL;
 	int			 rc, err = 0, fresh, tries;
 
 	if (c->bad_url) {
@@ -539,7 +539,7 @@ client_post(struct client *c, struct evbuffer *body)
 		evbuffer_drain(c->reply, evbuffer_get_length(c->reply));
 		client_reply_init(&r, c->reply, NULL, NULL);
 		rc = client_send(c->fd, req) == -1 ? (err = errno, 0) :
-		    client_read_reply(c->fd, &r, &err, &why);
+		    client_read_reply(c->fd, &r, &err, &cause);
 		if (rc == 0 && !fresh) {
 			free(r.reason);
 			client_disconnect(c);
@@ -548,7 +548,7 @@ client_post(struct client *c, struct evbuffer *body)
 		if (rc != 1) {
 			c->error_errno = err;
 			client_fail(c, CLIENT_ERR_OTHER, "%s: %s", c->serverurl,
-			    why != NULL ? why : err != 0 ? strerror(err) :
+			    cause != NULL ? cause : err != 0 ? strerror(err) :
 			    "empty reply from server");
 			free(r.reason);
 			client_disconnect(c);
@@ -760,7 +760,7 @@ static int
 client_xfer_read(struct client_xfer *x)
 {
 	char		 buf[CLIENT_READ_SIZE];
-	const char	*why = NULL;
+	const char	*cause = NULL;
 	ssize_t		 n;
 	int		 rc;
 
@@ -768,11 +768,11 @@ client_xfer_read(struct client_xfer *x)
 	if (n == -1 && (errno == EINTR || errno == EAGAIN))
 		return (0);
 	if (n == -1)
-		why = strerror(errno);
-	else if ((rc = client_reply_feed(&x->reply, buf, n, &why)) == 0 &&
+		cause = strerror(errno);
+	else if ((rc = client_reply_feed(&x->reply, buf, n, &cause)) == 0 &&
 	    !x->reply.stopped)
 		return (0);
-	x->done_cb(x->reply.status, x->reply.status == 0 ? why : NULL,
+	x->done_cb(x->reply.status, x->reply.status == 0 ? cause : NULL,
 	    x->arg);
 	return (1);
 }

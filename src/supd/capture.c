@@ -98,20 +98,20 @@ capture_discards(const struct process_config *pc, int channel)
 		return (0);
 	if (cc->syslog || cc->events_enabled || cc->capture_maxbytes > 0)
 		return (0);
-	if (log_enabled(LOG_DEBG))
+	if (log_enabled(LEVEL_DEBUG))
 		return (0);
 	return (channel != 0 || pc->group->kind != GROUP_LISTENER);
 }
 
 int
 capture_open_pipes(const struct process_config *pc, struct spawn_fds *fds,
-    char **why)
+    char **cause)
 {
 	int	discard_out = capture_discards(pc, 0);
 
 	/* Redirected stderr is stdout's pipe, with stdout's fate. */
 	return (spawn_make_pipes(pc, fds, discard_out,
-	    !pc->redirect_stderr && capture_discards(pc, 1), why));
+	    !pc->redirect_stderr && capture_discards(pc, 1), cause));
 }
 
 struct capture *
@@ -138,7 +138,7 @@ capture_create(struct process *p, int channel, int fd)
  * errno's name.
  */
 int
-capture_open_logs(struct capture *c, char **why)
+capture_open_logs(struct capture *c, char **cause)
 {
 	const struct channel_config	*cc = capture_config(c);
 	struct logfile			*lf;
@@ -155,10 +155,10 @@ capture_open_logs(struct capture *c, char **why)
 		error = errno;
 		repr = spawn_repr(c->proc->config->name);
 		if (error == EMFILE)
-			xasprintf(why, "too many open files to spawn %s", repr);
+			xasprintf(cause, "too many open files to spawn %s", repr);
 		else {
 			name = strerrorname_np(error);
-			xasprintf(why, "unknown error making dispatchers for "
+			xasprintf(cause, "unknown error making dispatchers for "
 			    "%s: %s", repr, name != NULL ? name : "?");
 		}
 		free(repr);
@@ -252,7 +252,7 @@ capture_log(struct capture *c, const char *data, size_t len)
 		if (c->syslog != NULL)
 			logsyslog_write(c->syslog, data, len);
 	}
-	if (log_enabled(LOG_DEBG))
+	if (log_enabled(LEVEL_DEBUG))
 		log_debug("'%s' %s output:\n%.*s", c->proc->config->name,
 		    capture_channel_name(c), (int)len, data);
 	if (cc->events_enabled)
@@ -354,7 +354,7 @@ capture_output(struct capture *c, const char *data, size_t len)
 	    capture_listener_input != NULL) {
 		if (c->writer != NULL)
 			capture_write_listener_log(c, data, len);
-		if (log_enabled(LOG_DEBG))
+		if (log_enabled(LEVEL_DEBUG))
 			capture_debug_listener(p, data, len);
 		capture_listener_input(p, data, len);
 		return;
@@ -390,7 +390,7 @@ capture_plain(const struct capture *c)
 	const struct channel_config	*cc = capture_config(c);
 
 	return (c->writer != NULL && c->capture_max == 0 && c->syslog == NULL &&
-	    !c->strip_ansi && !cc->events_enabled && !log_enabled(LOG_DEBG) &&
+	    !c->strip_ansi && !cc->events_enabled && !log_enabled(LEVEL_DEBUG) &&
 	    (c->proc->listener == NULL || c->channel != 0));
 }
 

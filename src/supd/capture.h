@@ -15,11 +15,11 @@ struct spawn_fds;
 
 /* Make the pipes for a spawn (see spawn_make_pipes). */
 int		 capture_open_pipes(const struct process_config *,
-		     struct spawn_fds *, char **why);
+		     struct spawn_fds *, char **cause);
 /* channel: 0 stdout, 1 stderr. Takes ownership of fd. */
 struct capture	*capture_create(struct process *, int channel, int fd);
-/* Open the channel's log file (shared by path). -1 with *why. */
-int		 capture_open_logs(struct capture *, char **why);
+/* Open the channel's log file (shared by path). -1 with *cause. */
+int		 capture_open_logs(struct capture *, char **cause);
 /* Start watching the pipe. */
 void		 capture_start(struct capture *);
 /* Read everything the pipe holds now (at reap time). */

@@ -105,25 +105,25 @@ out:
 }
 
 int
-cv_int(const char *s, long long *out, char **why)
+cv_int(const char *s, long long *out, char **cause)
 {
 	if (cv_parse_int(s, 10, out) == 0)
 		return (0);
-	xasprintf(why, "invalid literal for int() with base 10: '%s' (expected "
+	xasprintf(cause, "invalid literal for int() with base 10: '%s' (expected "
 	    "a whole number)", s);
 	return (-1);
 }
 
 int
 cv_int_range(const char *s, long long min, long long max, int *out,
-    char **why)
+    char **cause)
 {
 	long long	v;
 
-	if (cv_int(s, &v, why) != 0)
+	if (cv_int(s, &v, cause) != 0)
 		return (-1);
 	if (v < min || v > max) {
-		xasprintf(why, "%lld is out of range (expected %lld to %lld)",
+		xasprintf(cause, "%lld is out of range (expected %lld to %lld)",
 		    v, min, max);
 		return (-1);
 	}
@@ -132,7 +132,7 @@ cv_int_range(const char *s, long long min, long long max, int *out,
 }
 
 int
-cv_bool(const char *s, int *out, char **why)
+cv_bool(const char *s, int *out, char **cause)
 {
 	static const char *truthy[] = { "yes", "true", "on", "1" };
 	static const char *falsy[] = { "no", "false", "off", "0" };
@@ -148,18 +148,18 @@ cv_bool(const char *s, int *out, char **why)
 			return (0);
 		}
 	}
-	xasprintf(why, "not a valid boolean value: '%s' (expected true/false, "
+	xasprintf(cause, "not a valid boolean value: '%s' (expected true/false, "
 	    "yes/no, on/off or 1/0)", s);
 	return (-1);
 }
 
 int
-cv_octal(const char *s, int *out, char **why)
+cv_octal(const char *s, int *out, char **cause)
 {
 	long long	v;
 
 	if (cv_parse_int(s, 8, &v) != 0 || v < INT_MIN || v > INT_MAX) {
-		xasprintf(why, "%s can not be converted to an octal type "
+		xasprintf(cause, "%s can not be converted to an octal type "
 		    "(expected octal digits, e.g. 022)", s);
 		return (-1);
 	}
@@ -169,7 +169,7 @@ cv_octal(const char *s, int *out, char **why)
 
 /* datatypes.byte_size: a number with an optional KB, MB or GB suffix. */
 int
-cv_byte_size(const char *s, int64_t *out, char **why)
+cv_byte_size(const char *s, int64_t *out, char **cause)
 {
 	static const struct {
 		const char	*suffix;
@@ -199,7 +199,7 @@ cv_byte_size(const char *s, int64_t *out, char **why)
 	free(num);
 	free(lower);
 	if (!ok) {
-		xasprintf(why, "invalid literal for int() in byte size '%s' "
+		xasprintf(cause, "invalid literal for int() in byte size '%s' "
 		    "(expected a number with an optional KB, MB or GB suffix, "
 		    "e.g. 50MB)", s);
 		return (-1);
@@ -240,7 +240,7 @@ cv_signal_valid(long long num)
 }
 
 int
-cv_signal(const char *s, int *out, char **why)
+cv_signal(const char *s, int *out, char **cause)
 {
 	long long	 num;
 	char		*name, *full;
@@ -248,7 +248,7 @@ cv_signal(const char *s, int *out, char **why)
 
 	if (cv_parse_int(s, 10, &num) == 0) {
 		if (!cv_signal_valid(num)) {
-			xasprintf(why, "value %lld is not a valid signal number",
+			xasprintf(cause, "value %lld is not a valid signal number",
 			    num);
 			return (-1);
 		}
@@ -271,7 +271,7 @@ cv_signal(const char *s, int *out, char **why)
 		}
 	}
 	free(full);
-	xasprintf(why, "value '%s' is not a valid signal name (expected e.g. "
+	xasprintf(cause, "value '%s' is not a valid signal name (expected e.g. "
 	    "TERM, HUP, INT, QUIT, KILL, USR1, USR2 or a number)", s);
 	return (-1);
 }
@@ -294,7 +294,7 @@ cv_signame(int sig)
 
 /* list_of_exitcodes: comma-separated ints in 0..255; empty is no codes. */
 int
-cv_exitcodes(const char *s, int **codes, int *n, char **why)
+cv_exitcodes(const char *s, int **codes, int *n, char **cause)
 {
 	char		*copy, *item, *next;
 	long long	 v;
@@ -311,7 +311,7 @@ cv_exitcodes(const char *s, int **codes, int *n, char **why)
 		if (cv_parse_int(item, 10, &v) != 0 || v < 0 || v > 255) {
 			free(copy);
 			free(list);
-			xasprintf(why, "not a valid list of exit codes: '%s' "
+			xasprintf(cause, "not a valid list of exit codes: '%s' "
 			    "(expected numbers 0 to 255 separated by commas)", s);
 			return (-1);
 		}
@@ -325,7 +325,7 @@ cv_exitcodes(const char *s, int **codes, int *n, char **why)
 }
 
 int
-cv_autorestart(const char *s, int *out, char **why)
+cv_autorestart(const char *s, int *out, char **cause)
 {
 	int	b;
 	char	*ignored = NULL;
@@ -339,18 +339,18 @@ cv_autorestart(const char *s, int *out, char **why)
 		*out = 1;
 		return (0);
 	}
-	xasprintf(why, "invalid 'autorestart' value '%s' (expected true, "
+	xasprintf(cause, "invalid 'autorestart' value '%s' (expected true, "
 	    "false or unexpected)", s);
 	return (-1);
 }
 
 int
-cv_loglevel(const char *s, int *out, char **why)
+cv_loglevel(const char *s, int *out, char **cause)
 {
 	int	level;
 
 	if ((level = log_level_from_name(s)) < 0) {
-		xasprintf(why, "bad logging level name '%s' (expected "
+		xasprintf(cause, "bad logging level name '%s' (expected "
 		    "critical, error, warn, info, debug, trace or blather)", s);
 		return (-1);
 	}
@@ -360,19 +360,19 @@ cv_loglevel(const char *s, int *out, char **why)
 
 /* name_to_uid(): a number must be an existing uid, a name an existing user. */
 int
-cv_user(const char *s, uid_t *uid, gid_t *gid, char **why)
+cv_user(const char *s, uid_t *uid, gid_t *gid, char **cause)
 {
 	struct passwd	*pw;
 	long long	 v;
 
 	if (cv_parse_int(s, 10, &v) == 0) {
 		if (v < 0 || v > UINT_MAX || (pw = getpwuid((uid_t)v)) == NULL) {
-			xasprintf(why, "Invalid user id %s (no such uid in "
+			xasprintf(cause, "Invalid user id %s (no such uid in "
 			    "/etc/passwd)", s);
 			return (-1);
 		}
 	} else if ((pw = getpwnam(s)) == NULL) {
-		xasprintf(why, "Invalid user name %s (expected a user name or "
+		xasprintf(cause, "Invalid user name %s (expected a user name or "
 		    "uid from /etc/passwd)", s);
 		return (-1);
 	}
@@ -382,18 +382,18 @@ cv_user(const char *s, uid_t *uid, gid_t *gid, char **why)
 }
 
 static int
-cv_group(const char *s, gid_t *gid, char **why)
+cv_group(const char *s, gid_t *gid, char **cause)
 {
 	struct group	*gr;
 	long long	 v;
 
 	if (cv_parse_int(s, 10, &v) == 0) {
 		if (v < 0 || v > UINT_MAX || (gr = getgrgid((gid_t)v)) == NULL) {
-			xasprintf(why, "Invalid group id %s", s);
+			xasprintf(cause, "Invalid group id %s", s);
 			return (-1);
 		}
 	} else if ((gr = getgrnam(s)) == NULL) {
-		xasprintf(why, "Invalid group name %s", s);
+		xasprintf(cause, "Invalid group name %s", s);
 		return (-1);
 	}
 	*gid = gr->gr_gid;
@@ -401,7 +401,7 @@ cv_group(const char *s, gid_t *gid, char **why)
 }
 
 int
-cv_user_group(const char *s, uid_t *uid, gid_t *gid, char **why)
+cv_user_group(const char *s, uid_t *uid, gid_t *gid, char **cause)
 {
 	char	*copy, *colon;
 	gid_t	 primary;
@@ -410,9 +410,9 @@ cv_user_group(const char *s, uid_t *uid, gid_t *gid, char **why)
 	copy = xstrdup(s);
 	if ((colon = strchr(copy, ':')) != NULL)
 		*colon++ = '\0';
-	rc = cv_user(copy, uid, &primary, why);
+	rc = cv_user(copy, uid, &primary, cause);
 	if (rc == 0 && colon != NULL)
-		rc = cv_group(colon, gid, why);
+		rc = cv_group(colon, gid, cause);
 	else if (rc == 0)
 		*gid = (gid_t)-1;
 	free(copy);
@@ -420,14 +420,14 @@ cv_user_group(const char *s, uid_t *uid, gid_t *gid, char **why)
 }
 
 int
-cv_name(const char *s, char **name, char **why)
+cv_name(const char *s, char **name, char **cause)
 {
 	char	*stripped;
 	int	 bad;
 
 	stripped = cv_strip(s);
 	if ((bad = strcspn(stripped, " :/")) != (int)strlen(stripped)) {
-		xasprintf(why, "Invalid name: '%s' because of character: '%c' "
+		xasprintf(cause, "Invalid name: '%s' because of character: '%c' "
 		    "(names may not contain spaces, ':' or '/')", s,
 		    stripped[bad]);
 		free(stripped);
@@ -438,12 +438,12 @@ cv_name(const char *s, char **name, char **why)
 }
 
 static int
-cv_port(const char *s, int *port, char **why)
+cv_port(const char *s, int *port, char **cause)
 {
 	long long	v;
 
 	if (cv_parse_int(s, 10, &v) != 0 || v < 1 || v > 65535) {
-		xasprintf(why, "'%s' is not a valid port number (expected 1 to "
+		xasprintf(cause, "'%s' is not a valid port number (expected 1 to "
 		    "65535)", s);
 		return (-1);
 	}
@@ -452,23 +452,23 @@ cv_port(const char *s, int *port, char **why)
 }
 
 int
-cv_inet_address(const char *s, char **host, int *port, char **why)
+cv_inet_address(const char *s, char **host, int *port, char **cause)
 {
 	const char	*colon;
 	char		*h;
 
 	if ((colon = strrchr(s, ':')) == NULL) {
-		if (cv_port(s, port, why) != 0)
+		if (cv_port(s, port, cause) != 0)
 			return (-1);
 		*host = xstrdup("");
 		return (0);
 	}
 	if (colon[1] == '\0') {
-		xasprintf(why, "no port number in '%s' (expected host:port, "
+		xasprintf(cause, "no port number in '%s' (expected host:port, "
 		    "*:port or port)", s);
 		return (-1);
 	}
-	if (cv_port(colon + 1, port, why) != 0)
+	if (cv_port(colon + 1, port, cause) != 0)
 		return (-1);
 	h = xstrndup(s, colon - s);
 	*host = cv_lower(h);

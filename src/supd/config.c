@@ -171,30 +171,30 @@ config_get_conv(struct config_ctx *ctx, const struct ini_section *sec,
     const char *name, const char *def, const struct expand_vars *vars,
     config_conv_fn conv, void *out)
 {
-	char	*value, *why = NULL;
+	char	*value, *cause = NULL;
 	int	 rc;
 
 	if (config_get(ctx, sec, name, def, vars, &value) != 0)
 		return (-1);
 	if (value == NULL)
 		return (0);
-	if ((rc = conv(value, out, &why)) != 0) {
-		config_error(ctx, "%s", why);
-		free(why);
+	if ((rc = conv(value, out, &cause)) != 0) {
+		config_error(ctx, "%s", cause);
+		free(cause);
 	}
 	free(value);
 	return (rc);
 }
 
 static int
-config_conv_int(const char *s, void *out, char **why)
+config_conv_int(const char *s, void *out, char **cause)
 {
 	long long	v;
 
-	if (cv_int(s, &v, why) != 0)
+	if (cv_int(s, &v, cause) != 0)
 		return (-1);
 	if (v < INT_MIN || v > INT_MAX) {
-		xasprintf(why, "%lld is too large", v);
+		xasprintf(cause, "%lld is too large", v);
 		return (-1);
 	}
 	*(int *)out = (int)v;
@@ -202,43 +202,43 @@ config_conv_int(const char *s, void *out, char **why)
 }
 
 static int
-config_conv_bool(const char *s, void *out, char **why)
+config_conv_bool(const char *s, void *out, char **cause)
 {
-	return (cv_bool(s, out, why));
+	return (cv_bool(s, out, cause));
 }
 
 static int
-config_conv_octal(const char *s, void *out, char **why)
+config_conv_octal(const char *s, void *out, char **cause)
 {
-	return (cv_octal(s, out, why));
+	return (cv_octal(s, out, cause));
 }
 
 static int
-config_conv_bytes(const char *s, void *out, char **why)
+config_conv_bytes(const char *s, void *out, char **cause)
 {
-	return (cv_byte_size(s, out, why));
+	return (cv_byte_size(s, out, cause));
 }
 
 static int
-config_conv_signal(const char *s, void *out, char **why)
+config_conv_signal(const char *s, void *out, char **cause)
 {
-	return (cv_signal(s, out, why));
+	return (cv_signal(s, out, cause));
 }
 
 static int
-config_conv_autorestart(const char *s, void *out, char **why)
+config_conv_autorestart(const char *s, void *out, char **cause)
 {
 	int	v, rc;
 
-	if ((rc = cv_autorestart(s, &v, why)) == 0)
+	if ((rc = cv_autorestart(s, &v, cause)) == 0)
 		*(enum autorestart *)out = (enum autorestart)v;
 	return (rc);
 }
 
 static int
-config_conv_loglevel(const char *s, void *out, char **why)
+config_conv_loglevel(const char *s, void *out, char **cause)
 {
-	return (cv_loglevel(s, out, why));
+	return (cv_loglevel(s, out, cause));
 }
 
 #define config_int(c, s, n, d, v, o) \
@@ -594,12 +594,12 @@ config_supervisord(struct config_ctx *ctx, const struct ini_section *sec)
 		cf->pidfile = s;
 	}
 	if (cf->user != NULL) {
-		char	*why = NULL;
+		char	*cause = NULL;
 
 		config_at(ctx, cmd->user != NULL ? NULL : sec, "user");
-		if (cv_user(cf->user, &cf->uid, &cf->gid, &why) != 0) {
-			config_error(ctx, "%s", why);
-			free(why);
+		if (cv_user(cf->user, &cf->uid, &cf->gid, &cause) != 0) {
+			config_error(ctx, "%s", cause);
+			free(cause);
 		}
 		ctx->sec = NULL;
 		ctx->opt = NULL;
@@ -683,7 +683,7 @@ static int
 config_program_common(struct config_ctx *ctx, const struct ini_section *sec,
     const struct expand_vars *vars, struct program_common *pc)
 {
-	char	*s, *why = NULL;
+	char	*s, *cause = NULL;
 	int	 bad = 0;
 
 	memset(pc, 0, sizeof *pc);
@@ -704,9 +704,9 @@ config_program_common(struct config_ctx *ctx, const struct ini_section *sec,
 	bad |= config_bool(ctx, sec, "killasgroup",
 	    pc->stopasgroup ? "true" : "false", vars, &pc->killasgroup);
 	if (config_get(ctx, sec, "exitcodes", "0", vars, &s) == 0) {
-		if (cv_exitcodes(s, &pc->exitcodes, &pc->nexitcodes, &why)) {
-			config_error(ctx, "%s", why);
-			free(why);
+		if (cv_exitcodes(s, &pc->exitcodes, &pc->nexitcodes, &cause)) {
+			config_error(ctx, "%s", cause);
+			free(cause);
 			bad = -1;
 		}
 		free(s);
@@ -736,15 +736,15 @@ config_program_common(struct config_ctx *ctx, const struct ini_section *sec,
 		free(s);
 	}
 	bad |= config_get(ctx, sec, "user", NULL, vars, &pc->user);
-	if (pc->user != NULL && cv_user(pc->user, &pc->uid, &pc->gid, &why)) {
-		config_error(ctx, "%s", why);
-		free(why);
+	if (pc->user != NULL && cv_user(pc->user, &pc->uid, &pc->gid, &cause)) {
+		config_error(ctx, "%s", cause);
+		free(cause);
 		bad = -1;
 	}
 	if (config_get(ctx, sec, "umask", NULL, vars, &s) == 0 && s != NULL) {
-		if (cv_octal(s, &pc->umask, &why) != 0) {
-			config_error(ctx, "%s", why);
-			free(why);
+		if (cv_octal(s, &pc->umask, &cause) != 0) {
+			config_error(ctx, "%s", cause);
+			free(cause);
 			bad = -1;
 		}
 		free(s);
@@ -752,9 +752,9 @@ config_program_common(struct config_ctx *ctx, const struct ini_section *sec,
 	bad |= config_get(ctx, sec, "process_name", "%(program_name)s", NULL,
 	    &pc->process_name);
 	if (pc->process_name != NULL) {
-		if (cv_name(pc->process_name, &s, &why) != 0) {
-			config_error(ctx, "%s", why);
-			free(why);
+		if (cv_name(pc->process_name, &s, &cause) != 0) {
+			config_error(ctx, "%s", cause);
+			free(cause);
 			bad = -1;
 		} else
 			free(s);
@@ -920,13 +920,13 @@ config_program(struct config_ctx *ctx, const struct ini_section *sec,
 	struct program_common	 pc;
 	struct expand_vars	 vars;
 	struct process_config	*p, **list = NULL;
-	char			*program, *why = NULL;
+	char			*program, *cause = NULL;
 	int			 i, n = 0, bad = 0;
 
 	config_at(ctx, sec, NULL);
-	if (cv_name(strchr(sec->name, ':') + 1, &program, &why) != 0) {
-		config_error(ctx, "%s", why);
-		free(why);
+	if (cv_name(strchr(sec->name, ':') + 1, &program, &cause) != 0) {
+		config_error(ctx, "%s", cause);
+		free(cause);
 		return (-1);
 	}
 	config_base_vars(ctx, &vars);
@@ -1036,7 +1036,7 @@ config_hetero_groups(struct config_ctx *ctx, char ***claimed, int *nclaimed)
 	struct ini_section	*sec, *psec;
 	struct group_config	*g;
 	struct expand_vars	 vars;
-	char			*name, *programs, *item, *save, *why = NULL;
+	char			*name, *programs, *item, *save, *cause = NULL;
 	char			 pname[512], fname[512];
 	int			 prio = 999, bad;
 	size_t			 i;
@@ -1046,9 +1046,9 @@ config_hetero_groups(struct config_ctx *ctx, char ***claimed, int *nclaimed)
 		if (!config_is_section(sec->name, "group:"))
 			continue;
 		config_at(ctx, sec, NULL);
-		if (cv_name(sec->name + 6, &name, &why) != 0) {
-			config_error(ctx, "%s", why);
-			free(why);
+		if (cv_name(sec->name + 6, &name, &cause) != 0) {
+			config_error(ctx, "%s", cause);
+			free(cause);
 			continue;
 		}
 		config_base_vars(ctx, &vars);
@@ -1110,7 +1110,7 @@ config_program_groups(struct config_ctx *ctx, char **claimed, int nclaimed)
 	struct ini_section	*sec;
 	struct group_config	*g;
 	struct expand_vars	 vars;
-	char			*name, *why = NULL;
+	char			*name, *cause = NULL;
 	int			 prio = 999;
 	size_t			 i;
 
@@ -1120,9 +1120,9 @@ config_program_groups(struct config_ctx *ctx, char **claimed, int nclaimed)
 		    config_claimed(claimed, nclaimed, sec->name))
 			continue;
 		config_at(ctx, sec, NULL);
-		if (cv_name(sec->name + 8, &name, &why) != 0) {
-			config_error(ctx, "%s", why);
-			free(why);
+		if (cv_name(sec->name + 8, &name, &cause) != 0) {
+			config_error(ctx, "%s", cause);
+			free(cause);
 			continue;
 		}
 		config_base_vars(ctx, &vars);
@@ -1238,7 +1238,7 @@ config_fcgi_socket(struct config_ctx *ctx, const char *sock,
     struct fcgi_socket_config *fs, const struct program_common *owner)
 {
 	const char	*colon;
-	char		*why = NULL;
+	char		*cause = NULL;
 	long long	 port;
 
 	fs->url = xstrdup(sock);
@@ -1274,14 +1274,14 @@ config_fcgi_socket(struct config_ctx *ctx, const char *sock,
 	    (colon = strrchr(sock + 6, ':')) != NULL && colon > sock + 6 &&
 	    strcspn(sock + 6, ": \t") == (size_t)(colon - sock - 6) &&
 	    colon[1] != '\0' && strspn(colon + 1, "0123456789") ==
-	    strlen(colon + 1) && cv_int(colon + 1, &port, &why) == 0) {
+	    strlen(colon + 1) && cv_int(colon + 1, &port, &cause) == 0) {
 		fs->host = xstrndup(sock + 6, colon - sock - 6);
 		fs->port = (int)port;
 		free(fs->url);
 		xasprintf(&fs->url, "tcp://%s:%d", fs->host, fs->port);
 		return (0);
 	}
-	free(why);
+	free(cause);
 	config_error(ctx, "Bad socket format %s in [%s] socket (expected "
 	    "tcp://host:port or unix:///absolute/path)", sock, ctx->sec->name);
 	return (-1);
@@ -1296,7 +1296,7 @@ config_fcgi_groups(struct config_ctx *ctx, char **claimed, int nclaimed)
 	struct expand_vars		 vars;
 	struct program_common		 owner;
 	struct fcgi_socket_config	*fs;
-	char				*name, *s, *sock, *why = NULL;
+	char				*name, *s, *sock, *cause = NULL;
 	int				 prio = 999, bad;
 	size_t				 i;
 
@@ -1306,9 +1306,9 @@ config_fcgi_groups(struct config_ctx *ctx, char **claimed, int nclaimed)
 		    config_claimed(claimed, nclaimed, sec->name))
 			continue;
 		config_at(ctx, sec, NULL);
-		if (cv_name(sec->name + 13, &name, &why) != 0) {
-			config_error(ctx, "%s", why);
-			free(why);
+		if (cv_name(sec->name + 13, &name, &cause) != 0) {
+			config_error(ctx, "%s", cause);
+			free(cause);
 			continue;
 		}
 		config_base_vars(ctx, &vars);
@@ -1320,19 +1320,19 @@ config_fcgi_groups(struct config_ctx *ctx, char **claimed, int nclaimed)
 		memset(&owner, 0, sizeof owner);
 		bad |= config_get(ctx, sec, "user", NULL, &vars, &owner.user);
 		if (owner.user != NULL &&
-		    cv_user(owner.user, &owner.uid, &owner.gid, &why) != 0) {
-			config_error(ctx, "%s", why);
-			free(why);
-			why = NULL;
+		    cv_user(owner.user, &owner.uid, &owner.gid, &cause) != 0) {
+			config_error(ctx, "%s", cause);
+			free(cause);
+			cause = NULL;
 			bad = 1;
 		}
 		if (config_get(ctx, sec, "socket_backlog", NULL, &vars, &s) ==
 		    0 && s != NULL) {
-			if (cv_int_range(s, 1, 65535, &fs->backlog, &why)) {
+			if (cv_int_range(s, 1, 65535, &fs->backlog, &cause)) {
 				config_error(ctx, "Invalid socket_backlog value "
-				    "%s: %s", s, why);
-				free(why);
-				why = NULL;
+				    "%s: %s", s, cause);
+				free(cause);
+				cause = NULL;
 				bad = 1;
 			}
 			free(s);
@@ -1340,22 +1340,22 @@ config_fcgi_groups(struct config_ctx *ctx, char **claimed, int nclaimed)
 		if (config_get(ctx, sec, "socket_owner", NULL, &vars, &s) == 0 &&
 		    s != NULL) {
 			if (cv_user_group(s, &fs->owner_uid, &fs->owner_gid,
-			    &why) != 0) {
+			    &cause) != 0) {
 				config_error(ctx, "Invalid socket_owner value "
-				    "%s: %s", s, why);
-				free(why);
-				why = NULL;
+				    "%s: %s", s, cause);
+				free(cause);
+				cause = NULL;
 				bad = 1;
 			}
 			free(s);
 		}
 		if (config_get(ctx, sec, "socket_mode", NULL, &vars, &s) == 0 &&
 		    s != NULL) {
-			if (cv_octal(s, &fs->mode, &why) != 0) {
+			if (cv_octal(s, &fs->mode, &cause) != 0) {
 				config_error(ctx, "Invalid socket_mode value %s "
 				    "(expected octal digits, e.g. 0700)", s);
-				free(why);
-				why = NULL;
+				free(cause);
+				cause = NULL;
 				bad = 1;
 			}
 			free(s);
@@ -1414,7 +1414,7 @@ config_servers(struct config_ctx *ctx)
 	struct ini_section	*sec;
 	struct server_config	 sc;
 	struct expand_vars	 vars;
-	char			*s, *why = NULL;
+	char			*s, *cause = NULL;
 	size_t			 i;
 	int			 pass, bad;
 
@@ -1439,10 +1439,10 @@ config_servers(struct config_ctx *ctx)
 					    "(expected e.g. port=127.0.0.1:9001)");
 					bad = 1;
 				} else if (cv_inet_address(s, &sc.host,
-				    &sc.port, &why) != 0) {
-					config_error(ctx, "%s", why);
-					free(why);
-					why = NULL;
+				    &sc.port, &cause) != 0) {
+					config_error(ctx, "%s", cause);
+					free(cause);
+					cause = NULL;
 					bad = 1;
 				}
 				free(s);
@@ -1467,22 +1467,22 @@ config_servers(struct config_ctx *ctx)
 				free(s);
 				config_get(ctx, sec, "chown", NULL, NULL, &s);
 				if (s != NULL && cv_user_group(s, &sc.chown_uid,
-				    &sc.chown_gid, &why) != 0) {
+				    &sc.chown_gid, &cause) != 0) {
 					config_error(ctx, "Invalid sockchown "
-					    "value %s: %s", s, why);
-					free(why);
-					why = NULL;
+					    "value %s: %s", s, cause);
+					free(cause);
+					cause = NULL;
 					bad = 1;
 				}
 				free(s);
 				config_get(ctx, sec, "chmod", NULL, NULL, &s);
 				if (s != NULL &&
-				    cv_octal(s, &sc.chmod, &why) != 0) {
+				    cv_octal(s, &sc.chmod, &cause) != 0) {
 					config_error(ctx, "Invalid chmod value "
 					    "%s (expected octal digits, e.g. "
 					    "0700)", s);
-					free(why);
-					why = NULL;
+					free(cause);
+					cause = NULL;
 					bad = 1;
 				}
 				free(s);
@@ -1879,11 +1879,11 @@ config_auto_logfile(const struct config *cf, const char *name,
 int
 config_signal_number(const char *s)
 {
-	char	*why = NULL;
+	char	*cause = NULL;
 	int	 sig;
 
-	if (cv_signal(s, &sig, &why) != 0) {
-		free(why);
+	if (cv_signal(s, &sig, &cause) != 0) {
+		free(cause);
 		return (-1);
 	}
 	return (sig);

@@ -51,7 +51,7 @@ group_insert_sorted(struct group *g)
 }
 
 static int
-group_bind_unix(const struct fcgi_socket_config *fs, char **why)
+group_bind_unix(const struct fcgi_socket_config *fs, char **cause)
 {
 	struct sockaddr_un	sun;
 	int			fd;
@@ -59,7 +59,7 @@ group_bind_unix(const struct fcgi_socket_config *fs, char **why)
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
 	if (strlen(fs->path) >= sizeof sun.sun_path) {
-		xasprintf(why, "socket path too long");
+		xasprintf(cause, "socket path too long");
 		return (-1);
 	}
 	strcpy(sun.sun_path, fs->path);
@@ -77,14 +77,14 @@ group_bind_unix(const struct fcgi_socket_config *fs, char **why)
 		goto fail;
 	return (fd);
 fail:
-	xasprintf(why, "%s", strerror(errno));
+	xasprintf(cause, "%s", strerror(errno));
 	if (fd != -1)
 		close(fd);
 	return (-1);
 }
 
 static int
-group_bind_tcp(const struct fcgi_socket_config *fs, char **why)
+group_bind_tcp(const struct fcgi_socket_config *fs, char **cause)
 {
 	struct addrinfo	 hints, *res;
 	char		 port[16];
@@ -96,7 +96,7 @@ group_bind_tcp(const struct fcgi_socket_config *fs, char **why)
 	hints.ai_flags = AI_PASSIVE;
 	snprintf(port, sizeof port, "%d", fs->port);
 	if ((rc = getaddrinfo(fs->host, port, &hints, &res)) != 0) {
-		xasprintf(why, "%s", gai_strerror(rc));
+		xasprintf(cause, "%s", gai_strerror(rc));
 		return (-1);
 	}
 	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -104,7 +104,7 @@ group_bind_tcp(const struct fcgi_socket_config *fs, char **why)
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
 	    bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
 	    listen(fd, fs->backlog > 0 ? fs->backlog : SOMAXCONN) != 0) {
-		xasprintf(why, "%s", strerror(errno));
+		xasprintf(cause, "%s", strerror(errno));
 		if (fd != -1)
 			close(fd);
 		fd = -1;
@@ -116,15 +116,15 @@ group_bind_tcp(const struct fcgi_socket_config *fs, char **why)
 /* Name AUTO logs now, as Supervisor's after_setuid() does. */
 static int
 group_name_auto_logs(const struct config *cf, struct process_config *pc,
-    char **why)
+    char **cause)
 {
 	if (pc->out.kind == LOGFILE_AUTO && pc->out.logfile == NULL &&
 	    (pc->out.logfile = config_auto_logfile(cf, pc->name, "stdout",
-	    why)) == NULL)
+	    cause)) == NULL)
 		return (-1);
 	if (pc->err.kind == LOGFILE_AUTO && pc->err.logfile == NULL &&
 	    (pc->err.logfile = config_auto_logfile(cf, pc->name, "stderr",
-	    why)) == NULL)
+	    cause)) == NULL)
 		return (-1);
 	return (0);
 }
@@ -142,24 +142,25 @@ group_emit(enum event_type type, const char *name)
 }
 
 struct group *
-group_add(const struct config *cf, struct group_config *gc, char **why)
+group_add(const struct config *cf, struct group_config *gc, char **cause)
 {
 	struct group	*g;
-	char		*cause = NULL;
+	char		*bind_error = NULL;
 	int		 i, fd = -1;
 
 	if (gc->kind == GROUP_FCGI) {
-		fd = gc->socket->is_unix ? group_bind_unix(gc->socket, &cause) :
-		    group_bind_tcp(gc->socket, &cause);
+		fd = gc->socket->is_unix ?
+		    group_bind_unix(gc->socket, &bind_error) :
+		    group_bind_tcp(gc->socket, &bind_error);
 		if (fd == -1) {
-			xasprintf(why, "Could not create FastCGI socket %s: %s",
-			    gc->socket->url, cause);
-			free(cause);
+			xasprintf(cause, "Could not create FastCGI socket %s: %s",
+			    gc->socket->url, bind_error);
+			free(bind_error);
 			return (NULL);
 		}
 	}
 	for (i = 0; i < gc->nprocs; i++) {
-		if (group_name_auto_logs(cf, gc->procs[i], why) != 0) {
+		if (group_name_auto_logs(cf, gc->procs[i], cause) != 0) {
 			if (fd != -1)
 				close(fd);
 			return (NULL);

@@ -24,11 +24,11 @@ struct group {
 /*
  * Add a group to the running set (creates its processes, names AUTO logs,
  * binds an fcgi socket) and emits PROCESS_GROUP_ADDED. Does not start
- * anything. NULL with *why if the fcgi socket cannot be bound; the group
+ * anything. NULL with *cause if the fcgi socket cannot be bound; the group
  * must not exist yet.
  */
 struct group	*group_add(const struct config *, struct group_config *,
-		     char **why);
+		     char **cause);
 /* Remove a group whose processes are all stopped; -1 if one is not. */
 int		 group_remove(struct group *);
 struct group	*group_find(const char *name);

@@ -136,17 +136,17 @@ static char *
 http_socket_error(int error)
 {
 	const char	*name;
-	char		*why;
+	char		*cause;
 
 	if (error == EADDRINUSE)
 		return (xstrdup(http_in_use));
 	if ((name = strerrorname_np(error)) != NULL)
-		xasprintf(&why, "Cannot open an HTTP server: socket.error "
+		xasprintf(&cause, "Cannot open an HTTP server: socket.error "
 		    "reported errno.%s (%d)", name, error);
 	else
-		xasprintf(&why, "Cannot open an HTTP server: socket.error "
+		xasprintf(&cause, "Cannot open an HTTP server: socket.error "
 		    "reported %d", error);
-	return (why);
+	return (cause);
 }
 
 /* -------------------------------------------------------------------- */
@@ -196,7 +196,7 @@ http_unix_in_use(const char *path)
  * anything else is not ours to remove. Returns 0 to retry.
  */
 static int
-http_unix_clear(const char *path, char **why)
+http_unix_clear(const char *path, char **cause)
 {
 	struct stat	st;
 
@@ -204,17 +204,17 @@ http_unix_clear(const char *path, char **why)
 		return (errno == ENOENT ? 0 : -1);
 	if (S_ISSOCK(st.st_mode)) {
 		if (http_unix_in_use(path)) {
-			*why = xstrdup(http_in_use);
+			*cause = xstrdup(http_in_use);
 			return (-1);
 		}
 		fprintf(stderr, "Unlinking stale socket %s\n", path);
 	} else if (!S_ISLNK(st.st_mode)) {
-		xasprintf(why, "Cannot open an HTTP server: %s exists and is "
+		xasprintf(cause, "Cannot open an HTTP server: %s exists and is "
 		    "not a socket", path);
 		return (-1);
 	}
 	if (unlink(path) != 0 && errno != ENOENT) {
-		*why = http_socket_error(errno);
+		*cause = http_socket_error(errno);
 		return (-1);
 	}
 	return (0);
@@ -226,7 +226,7 @@ http_unix_clear(const char *path, char **why)
  * EPERM gets Supervisor's words, which name the real path.
  */
 static int
-http_unix_chown(const struct server_config *sc, const char *tmp, char **why)
+http_unix_chown(const struct server_config *sc, const char *tmp, char **cause)
 {
 	struct passwd	*pw;
 
@@ -235,11 +235,11 @@ http_unix_chown(const struct server_config *sc, const char *tmp, char **why)
 	if (lchown(tmp, sc->chown_uid, sc->chown_gid) == 0)
 		return (0);
 	if (errno != EPERM) {
-		*why = http_socket_error(errno);
+		*cause = http_socket_error(errno);
 		return (-1);
 	}
 	pw = getpwuid(geteuid());
-	xasprintf(why, "Not permitted to chown %s to uid/gid (%d, %d); adjust "
+	xasprintf(cause, "Not permitted to chown %s to uid/gid (%d, %d); adjust "
 	    "\"sockchown\" value in config file or on command line to values "
 	    "that the current user (%s) can successfully chown", sc->path,
 	    (int)sc->chown_uid, (int)sc->chown_gid,
@@ -251,10 +251,10 @@ http_unix_chown(const struct server_config *sc, const char *tmp, char **why)
  * Bind under "<path>.<pid>" with the configured mode (the umask covers the
  * window between bind and chmod), chown it, listen, then link the socket
  * into place: under its real name it has its mode and owner from the
- * first moment. Returns the listening socket, or -1 with *why.
+ * first moment. Returns the listening socket, or -1 with *cause.
  */
 static int
-http_unix_open(const struct server_config *sc, char **why)
+http_unix_open(const struct server_config *sc, char **cause)
 {
 	struct sockaddr_un	 sun;
 	char			*tmp;
@@ -265,7 +265,7 @@ http_unix_open(const struct server_config *sc, char **why)
 	unlink(tmp);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1 || http_unix_addr(tmp, &sun) != 0) {
-		*why = http_socket_error(errno);
+		*cause = http_socket_error(errno);
 		goto fail;
 	}
 	old = umask(~sc->chmod & 0777);
@@ -273,23 +273,23 @@ http_unix_open(const struct server_config *sc, char **why)
 	umask(old);
 	if (rc != 0 || fchmodat(AT_FDCWD, tmp, sc->chmod,
 	    AT_SYMLINK_NOFOLLOW) != 0) {
-		*why = http_socket_error(errno);
+		*cause = http_socket_error(errno);
 		goto fail;
 	}
-	if (http_unix_chown(sc, tmp, why) != 0)
+	if (http_unix_chown(sc, tmp, cause) != 0)
 		goto fail;
 	if (listen(fd, HTTP_BACKLOG) != 0) {
-		*why = http_socket_error(errno);
+		*cause = http_socket_error(errno);
 		goto fail;
 	}
 	for (tries = 0; link(tmp, sc->path) != 0; tries++) {
 		if (errno != EEXIST || tries == 10) {
-			*why = http_socket_error(errno);
+			*cause = http_socket_error(errno);
 			goto fail;
 		}
-		if (http_unix_clear(sc->path, why) != 0) {
-			if (*why == NULL)
-				*why = http_socket_error(errno);
+		if (http_unix_clear(sc->path, cause) != 0) {
+			if (*cause == NULL)
+				*cause = http_socket_error(errno);
 			goto fail;
 		}
 	}
@@ -310,7 +310,7 @@ fail:
 
 /* host:port over IPv4 like Supervisor; "" (or "*") is every address. */
 static int
-http_inet_open(const struct server_config *sc, char **why)
+http_inet_open(const struct server_config *sc, char **cause)
 {
 	struct addrinfo	 hints, *ai;
 	char		 port[16];
@@ -325,7 +325,7 @@ http_inet_open(const struct server_config *sc, char **why)
 	if (host == NULL || *host == '\0' || strcmp(host, "*") == 0)
 		host = NULL;
 	if ((rc = getaddrinfo(host, port, &hints, &ai)) != 0) {
-		xasprintf(why, "Cannot open an HTTP server: socket.error "
+		xasprintf(cause, "Cannot open an HTTP server: socket.error "
 		    "reported %d", rc);
 		return (-1);
 	}
@@ -334,7 +334,7 @@ http_inet_open(const struct server_config *sc, char **why)
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
 	    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
 	    listen(fd, HTTP_BACKLOG) != 0) {
-		*why = http_socket_error(errno);
+		*cause = http_socket_error(errno);
 		if (fd != -1)
 			close(fd);
 		fd = -1;
@@ -908,7 +908,7 @@ http_server_free(struct http_server *srv)
 
 /* Open every server of the config, or none. */
 int
-http_open(const struct config *cf, char **why)
+http_open(const struct config *cf, char **cause)
 {
 	const struct server_config	*sc;
 	struct http_server		*srv;
@@ -916,15 +916,15 @@ http_open(const struct config *cf, char **why)
 
 	rpc_init();
 	hmap_init(&http_conns);
-	*why = NULL;
+	*cause = NULL;
 	http_servers = xcalloc(cf->nservers + 1, sizeof *http_servers);
 	for (i = 0; i < cf->nservers; i++) {
 		sc = &cf->servers[i];
 		srv = &http_servers[http_nservers];
 		if (sc->family == SERVER_UNIX)
-			fd = http_unix_open(sc, why);
+			fd = http_unix_open(sc, cause);
 		else
-			fd = http_inet_open(sc, why);
+			fd = http_inet_open(sc, cause);
 		if (fd == -1)
 			goto fail;
 		http_nservers++;
@@ -933,7 +933,7 @@ http_open(const struct config *cf, char **why)
 		if (http_start(srv, sc, fd) != 0) {
 			if (srv->listener == NULL)
 				close(fd);
-			*why = http_socket_error(errno);
+			*cause = http_socket_error(errno);
 			goto fail;
 		}
 	}

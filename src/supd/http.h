@@ -12,9 +12,9 @@ struct evhttp_request;
 /*
  * Bind and start every configured server on server_base. Called before
  * daemonizing so a socket in use is reported with exit status 2. Returns
- * -1 with *why (caller frees) naming the socket and the problem.
+ * -1 with *cause (caller frees) naming the socket and the problem.
  */
-int	http_open(const struct config *, char **why);
+int	http_open(const struct config *, char **cause);
 /* Stop serving and remove the unix socket files we created. */
 void	http_close(void);
 

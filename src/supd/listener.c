@@ -472,7 +472,7 @@ static int
 listener_read_result_line(struct listener *l)
 {
 	struct evbuffer_ptr	 pos;
-	struct evbuffer		*why;
+	struct evbuffer		*cause;
 	const char		*line;
 	size_t			 n;
 	long long		 v;
@@ -493,11 +493,11 @@ listener_read_result_line(struct listener *l)
 	 * Supervisor would wedge on a negative length; supd treats it as the
 	 * bad line it is.
 	 */
-	why = evbuffer_new();
-	event_add_text(why, line, n);
+	cause = evbuffer_new();
+	event_add_text(cause, line, n);
 	log_warn("%s: bad result line: '%.*s'", l->proc->config->name,
-	    (int)evbuffer_get_length(why), evbuffer_pullup(why, -1));
-	evbuffer_free(why);
+	    (int)evbuffer_get_length(cause), evbuffer_pullup(cause, -1));
+	evbuffer_free(cause);
 	listener_violated(l);
 	listener_reject(l);
 	return (0);

@@ -25,11 +25,6 @@
 
 #include <event2/event.h>
 
-/* <syslog.h> and log.h both name LOG_INFO and LOG_CRIT: keep syslog's. */
-enum { LOGFILE_SYSLOG_PRI = LOG_INFO };
-#undef LOG_INFO
-#undef LOG_CRIT
-
 #include "hmap.h"
 #include "log.h"
 #include "logfile.h"
@@ -997,9 +992,9 @@ logfile_syslog_line(const char *prefix, const char *line, size_t len)
 	}
 	n = len > INT_MAX ? INT_MAX : (int)len;
 	if (prefix != NULL)
-		syslog(LOGFILE_SYSLOG_PRI, "%s %.*s", prefix, n, line);
+		syslog(LOG_INFO, "%s %.*s", prefix, n, line);
 	else
-		syslog(LOGFILE_SYSLOG_PRI, "%.*s", n, line);
+		syslog(LOG_INFO, "%.*s", n, line);
 }
 
 struct logsyslog *

@@ -76,7 +76,7 @@ size_t		 logwriter_pending(const struct logwriter *);
 
 /*
  * Syslog for child output (stdout_syslog=true). Supervisor sends each line
- * as "<program name> <line>" at LOG_INFO with the identity "supervisord"
+ * as "<program name> <line>" at LEVEL_INFO with the identity "supervisord"
  * (Python's default openlog: argv[0]'s base name, facility LOG_USER). A
  * struct logsyslog is one channel: it assembles whole lines across reads
  * so a line split by the pipe is still one message; a partial line goes

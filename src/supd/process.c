@@ -351,17 +351,17 @@ process_record_spawnerr(struct process *p, const char *msg)
 
 /* Output of the child, and the stdin pipe. */
 static int
-process_open_channels(struct process *p, struct spawn_fds *fds, char **why)
+process_open_channels(struct process *p, struct spawn_fds *fds, char **cause)
 {
 	struct process_config	*pc = p->config;
 
-	if (capture_open_pipes(pc, fds, why) != 0)
+	if (capture_open_pipes(pc, fds, cause) != 0)
 		return (-1);
 	p->out = capture_create(p, 0, fds->out_parent);
 	if (fds->err_parent != -1)
 		p->err = capture_create(p, 1, fds->err_parent);
-	if (capture_open_logs(p->out, why) != 0 ||
-	    (p->err != NULL && capture_open_logs(p->err, why) != 0)) {
+	if (capture_open_logs(p->out, cause) != 0 ||
+	    (p->err != NULL && capture_open_logs(p->err, cause) != 0)) {
 		capture_free(p->out);
 		capture_free(p->err);
 		p->out = p->err = NULL;
@@ -398,7 +398,7 @@ process_spawn(struct process *p)
 {
 	struct spawn_fds	 fds;
 	struct spawn_args	*sa;
-	char			*why = NULL;
+	char			*cause = NULL;
 	pid_t			 pid;
 
 	if (p->pid != 0) {
@@ -415,23 +415,23 @@ process_spawn(struct process *p)
 	p->ready = 1;
 	process_set_state(p, PROCESS_STARTING, 1);
 
-	if ((sa = spawn_prepare(p->config, &why)) == NULL) {
-		process_record_spawnerr(p, why);
-		free(why);
+	if ((sa = spawn_prepare(p->config, &cause)) == NULL) {
+		process_record_spawnerr(p, cause);
+		free(cause);
 		process_set_state(p, PROCESS_BACKOFF, 1);
 		return (0);
 	}
-	if (process_open_channels(p, &fds, &why) != 0) {
-		process_record_spawnerr(p, why);
-		free(why);
+	if (process_open_channels(p, &fds, &cause) != 0) {
+		process_record_spawnerr(p, cause);
+		free(cause);
 		spawn_args_free(sa);
 		process_set_state(p, PROCESS_BACKOFF, 1);
 		return (0);
 	}
 	fds.fcgi = p->group->fcgi_fd;
-	if ((pid = spawn_exec(sa, &fds, &why)) <= 0) {
-		process_record_spawnerr(p, why);
-		free(why);
+	if ((pid = spawn_exec(sa, &fds, &cause)) <= 0) {
+		process_record_spawnerr(p, cause);
+		free(cause);
 		spawn_args_free(sa);
 		process_close_channels(p);
 		process_set_state(p, PROCESS_BACKOFF, 1);

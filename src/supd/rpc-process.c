@@ -367,14 +367,14 @@ rpc_process_start_one(struct process *p, const char *namespec, int wait,
     int *code, char **extra)
 {
 	struct spawn_args	*sa;
-	char			*why = NULL;
+	char			*cause = NULL;
 
 	*code = RPC_SUCCESS;
 	*extra = NULL;
-	if ((sa = spawn_prepare(p->config, &why)) == NULL) {
-		*code = strncmp(why, "can't find command", 18) == 0 ?
+	if ((sa = spawn_prepare(p->config, &cause)) == NULL) {
+		*code = strncmp(cause, "can't find command", 18) == 0 ?
 		    RPC_NO_FILE : RPC_NOT_EXECUTABLE;
-		*extra = why;
+		*extra = cause;
 		return (0);
 	}
 	spawn_args_free(sa);

@@ -281,7 +281,7 @@ rpc_supervisor_add_group(struct rpc_call *c, struct xr_value **argv, int argc)
 	struct group_config	*gc;
 	struct group		*g;
 	const char		*name;
-	char			*why = NULL;
+	char			*cause = NULL;
 
 	if (rpc_arg_string(c, argv[0], &name) != 0)
 		return;
@@ -293,9 +293,9 @@ rpc_supervisor_add_group(struct rpc_call *c, struct xr_value **argv, int argc)
 		rpc_fault(c, RPC_ALREADY_ADDED, name);
 		return;
 	}
-	if ((g = group_add(server_config, gc, &why)) == NULL) {
-		rpc_fault(c, RPC_FAILED, why);
-		free(why);
+	if ((g = group_add(server_config, gc, &cause)) == NULL) {
+		rpc_fault(c, RPC_FAILED, cause);
+		free(cause);
 		return;
 	}
 	event_base_once(server_base, -1, EV_TIMEOUT,

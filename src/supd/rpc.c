@@ -471,7 +471,7 @@ rpc_http_gone(void *arg)
 
 static void
 rpc_http_invalid(struct evhttp_request *req, const char *buf, size_t len,
-    const char *why)
+    const char *cause)
 {
 	char	*copy, *repr;
 
@@ -479,7 +479,7 @@ rpc_http_invalid(struct evhttp_request *req, const char *buf, size_t len,
 		len = RPC_LOG_BODY_MAX;
 	copy = xstrndup(buf, len);
 	repr = spawn_repr(copy);
-	log_error("XML-RPC request data %s is invalid: %s", repr, why);
+	log_error("XML-RPC request data %s is invalid: %s", repr, cause);
 	free(repr);
 	free(copy);
 	http_error(req, 400);
@@ -539,7 +539,7 @@ rpc_arg_string(struct rpc_call *c, const struct xr_value *v, const char **s)
 int
 rpc_arg_int(struct rpc_call *c, const struct xr_value *v, long long *out)
 {
-	char	*why = NULL;
+	char	*cause = NULL;
 
 	switch (v->type) {
 	case XR_INT:
@@ -556,9 +556,9 @@ rpc_arg_int(struct rpc_call *c, const struct xr_value *v, long long *out)
 		break;
 	case XR_STRING:
 	case XR_BASE64:
-		if (cv_int(v->u.s.ptr, out, &why) == 0)
+		if (cv_int(v->u.s.ptr, out, &cause) == 0)
 			return (0);
-		free(why);
+		free(cause);
 		break;
 	default:
 		break;

@@ -92,30 +92,30 @@ static const int spawn_ignored_signals[] = { SIGPIPE, SIGXFSZ };
  * already that user, refused when not root.
  */
 int
-spawn_drop_privileges(uid_t uid, char **why)
+spawn_drop_privileges(uid_t uid, char **cause)
 {
 	struct passwd	*pw;
 
 	if ((pw = getpwuid(uid)) == NULL) {
-		xasprintf(why, "Can't find uid %u", (unsigned)uid);
+		xasprintf(cause, "Can't find uid %u", (unsigned)uid);
 		return (-1);
 	}
 	if (getuid() == uid)
 		return (0);
 	if (getuid() != 0) {
-		*why = xstrdup("Can't drop privilege as nonroot user");
+		*cause = xstrdup("Can't drop privilege as nonroot user");
 		return (-1);
 	}
 	if (initgroups(pw->pw_name, pw->pw_gid) != 0) {
-		*why = xstrdup("Could not set groups of effective user");
+		*cause = xstrdup("Could not set groups of effective user");
 		return (-1);
 	}
 	if (setgid(pw->pw_gid) != 0) {
-		*why = xstrdup("Could not set group id of effective user");
+		*cause = xstrdup("Could not set group id of effective user");
 		return (-1);
 	}
 	if (setuid(uid) != 0) {
-		*why = xstrdup("Could not set user id of effective user");
+		*cause = xstrdup("Could not set user id of effective user");
 		return (-1);
 	}
 	return (0);
@@ -235,7 +235,7 @@ spawn_path(const struct process_config *pc)
 /* Supervisor's get_execv_args(): the file to exec for argv[0]. */
 static char *
 spawn_resolve(const struct process_config *pc, const char *program,
-    char **why)
+    char **cause)
 {
 	struct stat	 st;
 	const char	*path, *p, *colon;
@@ -271,13 +271,13 @@ spawn_resolve(const struct process_config *pc, const char *program,
 		}
 	}
 	if (!found)
-		*why = spawn_msg("can't find command %s", candidate);
+		*cause = spawn_msg("can't find command %s", candidate);
 	else if (S_ISDIR(st.st_mode))
-		*why = spawn_msg("command at %s is a directory", candidate);
+		*cause = spawn_msg("command at %s is a directory", candidate);
 	else if ((st.st_mode & 0111) == 0)
-		*why = spawn_msg("command at %s is not executable", candidate);
+		*cause = spawn_msg("command at %s is not executable", candidate);
 	else if (access(candidate, X_OK) != 0)
-		*why = spawn_msg("no permission to run command %s", candidate);
+		*cause = spawn_msg("no permission to run command %s", candidate);
 	else
 		return (candidate);
 	free(candidate);
@@ -402,29 +402,30 @@ spawn_user(struct spawn_args *sa, const struct process_config *pc)
 }
 
 struct spawn_args *
-spawn_prepare(const struct process_config *pc, char **why)
+spawn_prepare(const struct process_config *pc, char **cause)
 {
 	struct spawn_args	*sa;
-	char			*cause = NULL, *repr;
+	char			*parse_error = NULL, *repr;
 	char			**argv;
 	int			 argc;
 
-	if ((argv = shlex_split(pc->command, &argc, &cause)) == NULL) {
+	if ((argv = shlex_split(pc->command, &argc, &parse_error)) == NULL) {
 		repr = spawn_repr(pc->command);
-		xasprintf(why, "can't parse command %s: %s", repr, cause);
+		xasprintf(cause, "can't parse command %s: %s", repr,
+		    parse_error);
 		free(repr);
-		free(cause);
+		free(parse_error);
 		return (NULL);
 	}
 	if (argc == 0) {
 		shlex_free_argv(argv);
-		*why = xstrdup("command is empty");
+		*cause = xstrdup("command is empty");
 		return (NULL);
 	}
 	sa = xcalloc(1, sizeof *sa);
 	sa->name = xstrdup(pc->name);
 	sa->argv = argv;
-	if ((sa->filename = spawn_resolve(pc, argv[0], why)) == NULL) {
+	if ((sa->filename = spawn_resolve(pc, argv[0], cause)) == NULL) {
 		spawn_args_free(sa);
 		return (NULL);
 	}
@@ -505,7 +506,7 @@ spawn_null_end(int *parent, int *child)
 
 int
 spawn_make_pipes(const struct process_config *pc, struct spawn_fds *fds,
-    int discard_out, int discard_err, char **why)
+    int discard_out, int discard_err, char **cause)
 {
 	char	*repr;
 
@@ -519,9 +520,9 @@ spawn_make_pipes(const struct process_config *pc, struct spawn_fds *fds,
 		return (0);
 	repr = spawn_repr(pc->name);
 	if (errno == EMFILE || errno == ENFILE)
-		xasprintf(why, "too many open files to spawn %s", repr);
+		xasprintf(cause, "too many open files to spawn %s", repr);
 	else
-		xasprintf(why, "unknown error making dispatchers for %s: %s",
+		xasprintf(cause, "unknown error making dispatchers for %s: %s",
 		    repr, strerrorname_np(errno));
 	free(repr);
 	spawn_close_all(fds);
@@ -677,7 +678,7 @@ spawn_fill_slots(struct spawn_fds *fds, struct spawn_child_ctx *cx)
 }
 
 pid_t
-spawn_exec(struct spawn_args *sa, struct spawn_fds *fds, char **why)
+spawn_exec(struct spawn_args *sa, struct spawn_fds *fds, char **cause)
 {
 	struct spawn_child_ctx	 cx;
 	sigset_t		 all, old;
@@ -704,10 +705,10 @@ spawn_exec(struct spawn_args *sa, struct spawn_fds *fds, char **why)
 	if (pid == -1) {
 		repr = spawn_repr(sa->name);
 		if (err == EAGAIN)
-			xasprintf(why, "Too many processes in process table to "
+			xasprintf(cause, "Too many processes in process table to "
 			    "spawn %s", repr);
 		else
-			xasprintf(why, "unknown error during fork for %s: %s",
+			xasprintf(cause, "unknown error during fork for %s: %s",
 			    repr, spawn_errname(err));
 		free(repr);
 		spawn_close(&fds->in_parent);

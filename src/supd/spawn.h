@@ -22,27 +22,27 @@ struct spawn_args;
 
 /*
  * Resolve the command (shlex split, PATH search, checks) and prepare
- * everything the child needs. NULL with *why (caller frees) in
+ * everything the child needs. NULL with *cause (caller frees) in
  * Supervisor's words: "can't find command 'x'", ...
  */
-struct spawn_args *spawn_prepare(const struct process_config *, char **why);
+struct spawn_args *spawn_prepare(const struct process_config *, char **cause);
 void		 spawn_args_free(struct spawn_args *);
 
 /*
  * Create the pipes; a discarded channel gets /dev/null instead of a pipe.
- * -1 with *why ("too many open files to spawn 'x'").
+ * -1 with *cause ("too many open files to spawn 'x'").
  */
 int		 spawn_make_pipes(const struct process_config *,
 		     struct spawn_fds *, int discard_out, int discard_err,
-		     char **why);
+		     char **cause);
 void		 spawn_close_child_fds(struct spawn_fds *);
 
 /*
  * Fork and exec; closes the child's pipe ends in the parent. Returns the
- * pid, or -1 with *why when the fork itself failed.
+ * pid, or -1 with *cause when the fork itself failed.
  */
 pid_t		 spawn_exec(struct spawn_args *, struct spawn_fds *,
-		     char **why);
+		     char **cause);
 
 /*
  * Reserve descriptors 3 to 5 for spawning. First thing in main, before
@@ -50,8 +50,8 @@ pid_t		 spawn_exec(struct spawn_args *, struct spawn_fds *,
  */
 void		 spawn_init(void);
 
-/* Switch the daemon itself to uid (and its groups). -1 with *why. */
-int		 spawn_drop_privileges(uid_t, char **why);
+/* Switch the daemon itself to uid (and its groups). -1 with *cause. */
+int		 spawn_drop_privileges(uid_t, char **cause);
 
 /* SUPERVISOR_SERVER_URL for programs without serverurl= (NULL: none). */
 void		 spawn_set_serverurl(const char *);

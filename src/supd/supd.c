@@ -110,14 +110,14 @@ static void
 supd_check_value(int ch, const char *opt, const char *arg)
 {
 	struct stat	 st;
-	char		*why = NULL, *path, *dir;
+	char		*cause = NULL, *path, *dir;
 	long long	 v;
 	int		 iv;
 	int64_t		 bytes;
 
 	switch (ch) {
 	case 'm':
-		if (cv_octal(arg, &iv, &why) == 0)
+		if (cv_octal(arg, &iv, &cause) == 0)
 			return;
 		break;
 	case 'd':
@@ -127,7 +127,7 @@ supd_check_value(int ch, const char *opt, const char *arg)
 		free(path);
 		if (iv)
 			return;
-		xasprintf(&why, "%s is not an existing directory", arg);
+		xasprintf(&cause, "%s is not an existing directory", arg);
 		break;
 	case 'l':
 	case 'j':
@@ -138,27 +138,27 @@ supd_check_value(int ch, const char *opt, const char *arg)
 		free(path);
 		if (iv)
 			return;
-		xasprintf(&why, "The directory named as part of the path %s "
+		xasprintf(&cause, "The directory named as part of the path %s "
 		    "does not exist", arg);
 		break;
 	case 'y':
-		if (cv_byte_size(arg, &bytes, &why) == 0)
+		if (cv_byte_size(arg, &bytes, &cause) == 0)
 			return;
 		break;
 	case 'z':
 	case 'a':
 	case 'P':
-		if (cv_int(arg, &v, &why) == 0)
+		if (cv_int(arg, &v, &cause) == 0)
 			return;
 		break;
 	case 'e':
-		if (cv_loglevel(arg, &iv, &why) == 0)
+		if (cv_loglevel(arg, &iv, &cause) == 0)
 			return;
 		break;
 	default:
 		return;
 	}
-	supd_usage("invalid value for %s '%s': %s", opt, arg, why);
+	supd_usage("invalid value for %s '%s': %s", opt, arg, cause);
 }
 
 static const struct option supd_longopts[] = {
@@ -192,7 +192,7 @@ supd_parse_args(int argc, char **argv, struct cmdline *cmd)
 	long long	 v;
 	int64_t		 bytes;
 	int		 ch, iv, longidx;
-	char		*why = NULL;
+	char		*cause = NULL;
 
 	memset(cmd, 0, sizeof *cmd);
 	cmd->nodaemon = cmd->umask = cmd->loglevel = -1;
@@ -232,7 +232,7 @@ supd_parse_args(int argc, char **argv, struct cmdline *cmd)
 			supd_set_str(&cmd->user, optname, optarg);
 			break;
 		case 'm':
-			cv_octal(optarg, &iv, &why);
+			cv_octal(optarg, &iv, &cause);
 			supd_set_int(&cmd->umask, optname, iv);
 			break;
 		case 'd':
@@ -242,18 +242,18 @@ supd_parse_args(int argc, char **argv, struct cmdline *cmd)
 			supd_set_str(&cmd->logfile, optname, optarg);
 			break;
 		case 'y':
-			cv_byte_size(optarg, &bytes, &why);
+			cv_byte_size(optarg, &bytes, &cause);
 			if (cmd->logfile_maxbytes != -1)
 				supd_usage("conflicting command line option "
 				    "'%s'", optname);
 			cmd->logfile_maxbytes = bytes;
 			break;
 		case 'z':
-			cv_int(optarg, &v, &why);
+			cv_int(optarg, &v, &cause);
 			supd_set_int(&cmd->logfile_backups, optname, (int)v);
 			break;
 		case 'e':
-			cv_loglevel(optarg, &iv, &why);
+			cv_loglevel(optarg, &iv, &cause);
 			supd_set_int(&cmd->loglevel, optname, iv);
 			break;
 		case 'j':
@@ -272,11 +272,11 @@ supd_parse_args(int argc, char **argv, struct cmdline *cmd)
 			cmd->strip_ansi = 1;
 			break;
 		case 'a':
-			cv_int(optarg, &v, &why);
+			cv_int(optarg, &v, &cause);
 			supd_set_int(&cmd->minfds, optname, (int)v);
 			break;
 		case 'P':
-			cv_int(optarg, &v, &why);
+			cv_int(optarg, &v, &cause);
 			supd_set_int(&cmd->minprocs, optname, (int)v);
 			break;
 		case 'O':
@@ -293,7 +293,7 @@ supd_parse_args(int argc, char **argv, struct cmdline *cmd)
 			supd_usage("option %s not recognized", argv[optind - 1]);
 		}
 	}
-	free(why);
+	free(cause);
 	if (optind < argc) {
 		char	*list = xstrdup("");
 		char	*next;
@@ -328,7 +328,7 @@ supd_load_config(struct config **cfp)
 static void
 supd_set_uid(struct config *cf)
 {
-	char	*why = NULL;
+	char	*cause = NULL;
 
 	if (cf->user == NULL) {
 		if (getuid() == 0) {
@@ -340,8 +340,8 @@ supd_set_uid(struct config *cf)
 		}
 		return;
 	}
-	if (spawn_drop_privileges(cf->uid, &why) != 0)
-		supd_usage("%s", why);
+	if (spawn_drop_privileges(cf->uid, &cause) != 0)
+		supd_usage("%s", cause);
 	config_add_info(cf, xprintf("Set uid to user %u succeeded",
 	    (unsigned)cf->uid));
 }
@@ -441,12 +441,12 @@ supd_clear_auto_logs(struct config *cf)
 static void
 supd_add_groups(struct config *cf)
 {
-	char	*why = NULL;
+	char	*cause = NULL;
 	int	 i;
 
 	for (i = 0; i < cf->ngroups; i++) {
-		if (group_add(cf, cf->groups[i], &why) == NULL)
-			supd_usage("%s", why);
+		if (group_add(cf, cf->groups[i], &cause) == NULL)
+			supd_usage("%s", cause);
 	}
 }
 
@@ -577,7 +577,7 @@ main(int argc, char **argv)
 {
 	struct config	*cf;
 	const char	*slash;
-	char		*why = NULL;
+	char		*cause = NULL;
 	int		 first;
 
 	spawn_init();	/* before anything is opened: it takes fds 3-5 */
@@ -623,8 +623,8 @@ main(int argc, char **argv)
 	spawn_set_serverurl(cf->serverurl);
 	listener_init();	/* before groups: pools subscribe as they come */
 	supd_add_groups(cf);
-	if (http_open(cf, &why) != 0)
-		supd_usage("%s", why);
+	if (http_open(cf, &cause) != 0)
+		supd_usage("%s", cause);
 	supd_lock_pidfile(cf);
 	server_init();
 	server_set_reload_check(supd_reload_check);

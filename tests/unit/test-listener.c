@@ -229,7 +229,7 @@ setup(void **state)
 {
 	server_base = event_base_new();
 	logged = evbuffer_new();
-	log_set_level(LOG_BLAT);
+	log_set_level(LEVEL_BLATHER);
 	log_add_sink(log_cb, NULL);
 	listener_init();
 	return (0);

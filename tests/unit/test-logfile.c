@@ -27,14 +27,6 @@
 #include <cmocka.h>
 #include <event2/event.h>
 
-/* <syslog.h> and log.h both name LOG_INFO and LOG_CRIT: keep syslog's. */
-enum {
-	SYSLOG_INFO = LOG_INFO,
-	SYSLOG_USER = LOG_USER,
-};
-#undef LOG_INFO
-#undef LOG_CRIT
-
 #include "log.h"
 #include "logfile.h"
 #include "mainlog.h"
@@ -95,10 +87,10 @@ __syslog_chk(int pri, int flag, const char *fmt, ...)
 static void
 capture_sink(enum log_level level, const char *line, size_t len, void *arg)
 {
-	if (level == LOG_WARN) {
+	if (level == LEVEL_WARN) {
 		nwarn++;
 		snprintf(lastwarn, sizeof lastwarn, "%.*s", (int)len, line);
-	} else if (level == LOG_INFO) {
+	} else if (level == LEVEL_INFO) {
 		ninfo++;
 		snprintf(lastinfo, sizeof lastinfo, "%.*s", (int)len, line);
 	}
@@ -970,8 +962,8 @@ test_syslog_lines(void **state)
 	assert_string_equal(syslogs[3], "web thi");
 	assert_string_equal(syslog_ident, "supervisord");
 	assert_int_equal(syslog_option, 0);
-	assert_int_equal(syslog_facility, SYSLOG_USER);
-	assert_int_equal(syslog_pri, SYSLOG_INFO);
+	assert_int_equal(syslog_facility, LOG_USER);
+	assert_int_equal(syslog_pri, LOG_INFO);
 }
 
 static void
