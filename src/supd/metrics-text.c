@@ -93,7 +93,7 @@ metrics_format_value(char *buf, size_t len, double value)
 		n = snprintf(buf, len, "NaN");
 	else if (isinf(value))
 		n = snprintf(buf, len, value > 0 ? "+Inf" : "-Inf");
-	else if (value >= 0 && value < 1e15 && value == floor(value) &&
+	else if (value >= 0 && value < 1e15 && value == (double)(uint64_t)value &&
 	    len >= 24) {
 		n = (int)metrics_format_u64(buf, (uint64_t)value);
 		buf[n] = '\0';
