@@ -314,9 +314,9 @@ envfile_dquote(struct envfile_parser *ps, struct envfile_buf *b, int stop)
 		}
 		if (c == '"') {
 			if (stop == '}')
-				return (envfile_error(ps, ps->p, "quotes inside "
-				    "a quoted ${...} are not supported in an "
-				    "environment file"));
+				return (envfile_error(ps, ps->p, "quotes "
+				    "inside a quoted ${...} are not supported "
+				    "in an environment file"));
 			ps->p++;
 			return (0);
 		}
@@ -374,7 +374,8 @@ envfile_tilde(struct envfile_parser *ps, struct envfile_buf *b, int stop)
 		return (envfile_error(ps, at, "~%c... is not supported in an "
 		    "environment file; quote the ~ or write $HOME", c));
 	if ((home = envfile_get(ps, "HOME")) == NULL)
-		return (envfile_error(ps, at, "~ needs HOME, which is not set"));
+		return (envfile_error(ps, at, "~ needs HOME, which is not "
+		    "set"));
 	envfile_buf_add(b, home, strlen(home));
 	return (0);
 }

@@ -127,7 +127,8 @@ cmd_render_args(struct cmd_render *r, int argc, char **argv)
 			r->varfiles[r->nvarfiles++] = xstrdup(value);
 		}
 	}
-	if (r->dir == NULL || r->root == NULL || r->nvarfiles == 0) {
+	if (r->dir == NULL || r->root == NULL || *r->root == '\0' ||
+	    r->nvarfiles == 0) {
 		cmd_output("Error: render requires a template directory, "
 		    "--vars FILE and --out ROOT");
 		return (-1);
@@ -214,24 +215,41 @@ cmd_render_add(struct cmd_render_file *f, size_t *cap, const char *p,
 	f->len += len;
 }
 
+/* Whether the placeholder at p was already listed for this line. */
+static int
+cmd_render_listed(const char **seen, size_t *lens, size_t nseen,
+    const char *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < nseen; i++) {
+		if (lens[i] == len && memcmp(seen[i], p, len) == 0)
+			return (1);
+	}
+	return (0);
+}
+
 /*
  * Fill in the placeholders of a template's text into f, listing those
- * without a value (once per line each). Values are not scanned again.
+ * without a value, each once per line. Values are not scanned again, so a
+ * value may contain __X__ or {{.X}} itself.
  */
 static void
 cmd_render_fill(struct cmd_render *r, struct cmd_render_file *f,
     const char *text, size_t len)
 {
 	const char	*p = text, *end = text + len, *name, *value;
-	const char	*lastp = NULL;
+	const char	**seen = NULL;
 	char		*n;
-	size_t		 namelen, plen, cap = 0, lastlen = 0;
-	int		 line = 1, lastline = 0;
+	size_t		 namelen, plen, cap = 0, nseen = 0, *lens = NULL;
+	int		 line = 1;
 
 	while (p < end) {
 		if (!cmd_render_placeholder(p, end, &name, &namelen, &plen)) {
-			if (*p == '\n')
+			if (*p == '\n') {
 				line++;
+				nseen = 0;
+			}
 			cmd_render_add(f, &cap, p++, 1);
 			continue;
 		}
@@ -239,19 +257,19 @@ cmd_render_fill(struct cmd_render *r, struct cmd_render_file *f,
 		if ((value = cmd_render_lookup(r, n)) != NULL) {
 			cmd_render_add(f, &cap, value, strlen(value));
 			f->replaced++;
-		} else if (line != lastline || plen != lastlen ||
-		    memcmp(p, lastp, plen) != 0) {
+		} else if (!cmd_render_listed(seen, lens, nseen, p, plen)) {
 			cmd_render_problem(r, "%s:%d: unresolved placeholder "
 			    "%.*s", f->src, line, (int)plen, p);
-		}
-		if (value == NULL) {
-			lastline = line;
-			lastp = p;
-			lastlen = plen;
+			seen = xreallocarray(seen, nseen + 1, sizeof *seen);
+			lens = xreallocarray(lens, nseen + 1, sizeof *lens);
+			seen[nseen] = p;
+			lens[nseen++] = plen;
 		}
 		free(n);
 		p += plen;
 	}
+	free(seen);
+	free(lens);
 	if (f->text == NULL)
 		f->text = xstrdup("");
 }
@@ -335,6 +353,7 @@ cmd_render_one(struct cmd_render *r, const char *src, const char *rel,
     mode_t mode)
 {
 	struct cmd_render_file	*f;
+	struct stat		 sb;
 	char			*text;
 	size_t			 len, i;
 
@@ -354,6 +373,9 @@ cmd_render_one(struct cmd_render *r, const char *src, const char *rel,
 			cmd_render_problem(r, "%s: goes to %s, as %s does", src,
 			    f->dst, r->files[i].src);
 	}
+	if (stat(f->dst, &sb) == 0 && S_ISDIR(sb.st_mode))
+		cmd_render_problem(r, "%s: goes to %s, which is a directory",
+		    src, f->dst);
 	if (cmd_render_read(src, &text, &len) != 0) {
 		cmd_render_problem(r, "%s: %s", src, strerror(errno));
 		return;

@@ -191,12 +191,17 @@ def test_unresolved_placeholders_listed_and_nothing_written(tmp_path):
 def test_unresolved_go_placeholder_listed_once_per_line(tmp_path):
     tdir = tmp_path / "tpl"
     tdir.mkdir()
-    (tdir / "a.conf").write_text("x\n{{.missing}}/{{.missing}} {{ .missing }}\n")
+    (tdir / "a.conf").write_text("x\n{{.missing}}/{{.missing}} {{ .missing }}\n"
+                                 "__M__ __N__ __M__\n__M__\n")
     r = render(tdir, "--vars", write_vars(tmp_path / "v.env", {}), "--out", tmp_path / "root")
     assert r.returncode == 2
-    assert r.stderr.splitlines()[:2] == [
+    assert r.stderr.splitlines() == [
         "%s/a.conf:2: unresolved placeholder {{.missing}}" % tdir,
         "%s/a.conf:2: unresolved placeholder {{ .missing }}" % tdir,
+        "%s/a.conf:3: unresolved placeholder __M__" % tdir,
+        "%s/a.conf:3: unresolved placeholder __N__" % tdir,
+        "%s/a.conf:4: unresolved placeholder __M__" % tdir,
+        "supctl: render: 5 problems, nothing written",
     ]
 
 
@@ -306,6 +311,20 @@ def test_names_that_leave_the_root_are_refused(tmp_path):
 
 
 @pytest.mark.supd_only
+def test_target_that_is_a_directory_is_refused_before_writing(tmp_path):
+    tdir = tmp_path / "tpl"
+    tdir.mkdir()
+    (tdir / "a").write_text("x\n")
+    (tdir / "etc#b").write_text("y\n")
+    out = tmp_path / "root"
+    (out / "etc" / "b").mkdir(parents=True)
+    r = render(tdir, "--vars", write_vars(tmp_path / "v.env", {}), "--out", out)
+    assert r.returncode == 2
+    assert "etc#b: goes to %s/etc/b, which is a directory" % out in r.stderr
+    assert not (out / "a").exists()
+
+
+@pytest.mark.supd_only
 def test_needs_no_daemon_or_config_and_has_help(tmp_path):
     # A broken supervisord.conf where supctl would look for one.
     (tmp_path / "supervisord.conf").write_text("[supervisord\n")
@@ -319,6 +338,8 @@ def test_needs_no_daemon_or_config_and_has_help(tmp_path):
     r = render(TEMPLATES, "--out", out, cwd=tmp_path)
     assert r.returncode == 2
     assert "render requires a template directory, --vars FILE and --out ROOT" in r.stdout
+    r = render(TEMPLATES, "--vars", tmp_path / "bk.env", "--out=", cwd=tmp_path)
+    assert r.returncode == 2 and "--out ROOT" in r.stdout
     r = render(TEMPLATES, "--vars", tmp_path / "bk.env", "--out", out, "--bogus",
                cwd=tmp_path)
     assert r.returncode == 2 and "unknown option --bogus" in r.stdout
