@@ -34,6 +34,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_quit_entry,
 	&cmd_reload_entry,
 	&cmd_remove_entry,
+	&cmd_render_entry,
 	&cmd_reread_entry,
 	&cmd_restart_entry,
 	&cmd_shutdown_entry,

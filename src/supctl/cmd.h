@@ -56,6 +56,7 @@ struct cmd_ctx {
 #define CMD_UPCHECK	0x1	/* check the server before the arguments */
 #define CMD_ARGS_HELP	0x2	/* print the help after an argument error */
 #define CMD_HIDDEN	0x4	/* not in the "help" list */
+#define CMD_NOCONFIG	0x8	/* reads no config file unless -c says */
 
 struct cmd_entry {
 	const char	*name;
@@ -117,6 +118,7 @@ extern const struct cmd_entry cmd_pid_entry;
 extern const struct cmd_entry cmd_quit_entry;
 extern const struct cmd_entry cmd_reload_entry;
 extern const struct cmd_entry cmd_remove_entry;
+extern const struct cmd_entry cmd_render_entry;
 extern const struct cmd_entry cmd_reread_entry;
 extern const struct cmd_entry cmd_restart_entry;
 extern const struct cmd_entry cmd_shutdown_entry;

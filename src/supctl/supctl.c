@@ -43,7 +43,8 @@ static const char supctl_doc[] =
 "action [arguments] -- an action such as \"status\" or \"tail\"; \"help\"\n"
 "lists them, \"help <action>\" describes one. Without an action, supctl\n"
 "reads actions from its shell. \"status --json\" and \"avail --json\"\n"
-"print JSON.\n";
+"print JSON. \"render\" fills in deployment templates and needs no\n"
+"daemon or config file.\n";
 
 /* What the command line said; NULL or -1 when not given. */
 struct supctl_opts {
@@ -579,6 +580,20 @@ supctl_join(char **args, int n)
 	return (line);
 }
 
+/*
+ * Whether the action works without a daemon (render): then a config file
+ * found by searching, broken or not, has nothing to say and is not read.
+ */
+static int
+supctl_needs_no_config(const struct supctl_opts *o)
+{
+	const struct cmd_entry	*e;
+
+	if (o->nargs == 0 || (e = cmd_find(o->args[0])) == NULL)
+		return (0);
+	return ((e->flags & CMD_NOCONFIG) != 0);
+}
+
 /* The client and what the messages need to know, from options and file. */
 static void
 supctl_setup(struct cmd_ctx *ctx, const struct supctl_opts *o,
@@ -626,8 +641,9 @@ main(int argc, char **argv)
 	memset(&cf, 0, sizeof cf);
 	supctl_progname = argv[0] != NULL ? argv[0] : "supctl";
 	supctl_parse_args(&o, argc, argv);
-	conf = o.configfile != NULL ? o.configfile :
-	    supctl_search_config(supctl_progname);
+	conf = o.configfile;
+	if (conf == NULL && !supctl_needs_no_config(&o))
+		conf = supctl_search_config(supctl_progname);
 	if (conf != NULL)
 		supctl_read_config(conf, &cf);
 	supctl_setup(&ctx, &o, &cf);
