@@ -22,12 +22,19 @@
 #include "listener.h"
 #include "log.h"
 #include "process.h"
-#include "server.h"
 #include "xmalloc.h"
 
 static struct group	**group_list;
 static int		  group_nlist;
 static struct hmap	  group_by_name;
+static const struct group_hooks *group_hooks;
+
+/* Keep the hooks of the daemon; see group.h. */
+void
+group_init(const struct group_hooks *hooks)
+{
+	group_hooks = hooks;
+}
 
 static int
 group_cmp(const struct group *a, const struct group *b)
@@ -216,7 +223,7 @@ group_remove(struct group *g)
 	    (group_nlist - i - 1) * sizeof *group_list);
 	group_nlist--;
 	hmap_del_str(&group_by_name, g->config->name);
-	server_forget_group(g);
+	group_hooks->removed(g);
 	name = xstrdup(g->config->name);
 	for (i = 0; i < g->nprocs; i++) {
 		g->procs[i]->dead = 1;
@@ -334,6 +341,32 @@ group_stop_all(struct group *g)
 			process_give_up(p);
 	}
 	free(order);
+}
+
+static int
+group_priority_cmp(const struct process *x, const struct process *y)
+{
+	if (x->config->priority != y->config->priority)
+		return (x->config->priority < y->config->priority ? -1 : 1);
+	return (0);
+}
+
+/* Insertion sort: stable, and groups are small. */
+struct process **
+group_by_priority(const struct group *g)
+{
+	struct process	**procs, *p;
+	int		  i, j;
+
+	procs = xreallocarray(NULL, g->nprocs + 1, sizeof *procs);
+	for (i = 0; i < g->nprocs; i++) {
+		p = g->procs[i];
+		for (j = i; j > 0 && group_priority_cmp(procs[j - 1], p) > 0;
+		    j--)
+			procs[j] = procs[j - 1];
+		procs[j] = p;
+	}
+	return (procs);
 }
 
 void

@@ -22,6 +22,18 @@ struct group {
 };
 
 /*
+ * What groups tell the daemon above them; server.c fills this in, so a
+ * group never reaches up into the shutdown sequence.
+ */
+struct group_hooks {
+	/* A group leaves the running set (a shutdown must drop it). */
+	void	(*removed)(struct group *);
+};
+
+/* Once, before the first group is added. */
+void		 group_init(const struct group_hooks *);
+
+/*
  * Add a group to the running set (creates its processes, names AUTO logs,
  * binds an fcgi socket) and emits PROCESS_GROUP_ADDED. Does not start
  * anything. NULL with *cause if the fcgi socket cannot be bound; the group
@@ -54,5 +66,11 @@ void		 group_autostart(struct group *);
 
 /* Remove every group (shutdown). */
 void		 group_remove_all(void);
+
+/*
+ * A group's processes in Supervisor's order for acting on them: by
+ * priority, equal priorities as configured. Caller frees.
+ */
+struct process	**group_by_priority(const struct group *);
 
 #endif

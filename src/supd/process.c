@@ -27,7 +27,6 @@
 #include "hmap.h"
 #include "log.h"
 #include "process.h"
-#include "server.h"
 #include "spawn.h"
 #include "xmalloc.h"
 
@@ -39,6 +38,8 @@ struct process_observer {
 static struct process_observer	*process_observers;
 static int			 process_nobservers;
 static struct hmap		 process_by_pid;
+static struct event_base	*process_base;
+static const struct process_hooks *process_hooks;
 
 static void	process_timer_cb(evutil_socket_t, short, void *);
 static const char *process_kill(struct process *, int);
@@ -100,6 +101,13 @@ process_mono(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+void
+process_init(struct event_base *base, const struct process_hooks *hooks)
+{
+	process_base = base;
+	process_hooks = hooks;
 }
 
 void
@@ -193,12 +201,12 @@ process_arm(struct process *p, double seconds)
 	 * Timers count from libevent's cached loop time; a callback that
 	 * spawns many processes would otherwise arm them early.
 	 */
-	event_base_update_cache_time(server_base);
+	event_base_update_cache_time(process_base);
 	tv.tv_sec = (time_t)seconds;
 	tv.tv_usec = (suseconds_t)((seconds - tv.tv_sec) * 1e6);
 	/* Made at the first deadline: most processes never have one. */
 	if (p->timer == NULL)
-		p->timer = evtimer_new(server_base, process_timer_cb, p);
+		p->timer = evtimer_new(process_base, process_timer_cb, p);
 	evtimer_add(p->timer, &tv);
 }
 
@@ -329,7 +337,7 @@ process_timer_cb(evutil_socket_t fd, short what, void *arg)
 			process_give_up(p);
 			log_info("gave up: %s entered FATAL state, too many "
 			    "start retries too quickly", p->config->name);
-		} else if (server_accepts_starts())
+		} else if (process_hooks->accepts_starts())
 			process_spawn(p);
 		break;
 	case PROCESS_STOPPING:
@@ -565,7 +573,7 @@ process_exit_expected(const struct process *p, int es)
 static void
 process_maybe_restart(struct process *p)
 {
-	if (p->state != PROCESS_EXITED || !server_accepts_starts())
+	if (p->state != PROCESS_EXITED || !process_hooks->accepts_starts())
 		return;
 	if (p->config->autorestart == AUTORESTART_TRUE ||
 	    (p->config->autorestart == AUTORESTART_UNEXPECTED &&
@@ -644,7 +652,7 @@ void
 process_autostart(struct process *p)
 {
 	if (p->state == PROCESS_STOPPED && p->laststart == 0 &&
-	    p->config->autostart && server_accepts_starts())
+	    p->config->autostart && process_hooks->accepts_starts())
 		process_spawn(p);
 }
 
@@ -670,7 +678,7 @@ process_write_stdin(struct process *p, const void *buf, size_t len)
 	}
 	if (p->stdin_buf == NULL) {
 		p->stdin_buf = evbuffer_new();
-		p->stdin_ev = event_new(server_base, p->stdin_fd, EV_WRITE,
+		p->stdin_ev = event_new(process_base, p->stdin_fd, EV_WRITE,
 		    process_stdin_cb, p);
 	}
 	evbuffer_add(p->stdin_buf, buf, len);

@@ -360,7 +360,7 @@ rpc_log_clear_all(struct rpc_call *c, struct xr_value **argv, int argc)
 	groups = group_all(&n);
 	xr_encode_array_begin(b);
 	for (i = 0; i < n; i++) {
-		procs = rpc_supervisor_by_priority(groups[i]);
+		procs = group_by_priority(groups[i]);
 		for (j = 0; j < groups[i]->nprocs; j++) {
 			p = procs[j];
 			if (rpc_log_clear_process(p) == 0) {

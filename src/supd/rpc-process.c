@@ -545,7 +545,7 @@ rpc_process_list_group(struct rpc_list *l, struct group *g)
 	struct process	**procs;
 	int		  i;
 
-	procs = rpc_supervisor_by_priority(g);
+	procs = group_by_priority(g);
 	for (i = 0; i < g->nprocs; i++)
 		rpc_process_list_one(l, g, procs[i]);
 	free(procs);

@@ -38,35 +38,6 @@
 /* -------------------------------------------------------------------- */
 /* Shared helpers.                                                       */
 
-static int
-rpc_supervisor_priority_cmp(const void *a, const void *b)
-{
-	const struct process	*x = *(struct process *const *)a;
-	const struct process	*y = *(struct process *const *)b;
-
-	if (x->config->priority != y->config->priority)
-		return (x->config->priority < y->config->priority ? -1 : 1);
-	return (0);
-}
-
-/* Insertion sort: stable, and groups are small. */
-struct process **
-rpc_supervisor_by_priority(const struct group *g)
-{
-	struct process	**procs, *p;
-	int		  i, j;
-
-	procs = xreallocarray(NULL, g->nprocs + 1, sizeof *procs);
-	for (i = 0; i < g->nprocs; i++) {
-		p = g->procs[i];
-		for (j = i; j > 0 &&
-		    rpc_supervisor_priority_cmp(&procs[j - 1], &p) > 0; j--)
-			procs[j] = procs[j - 1];
-		procs[j] = p;
-	}
-	return (procs);
-}
-
 /* The process a namespec names; BAD_NAME for none or a whole group. */
 struct process *
 rpc_supervisor_process(struct rpc_call *c, const struct xr_value *v)

@@ -43,10 +43,4 @@ struct process *rpc_supervisor_process(struct rpc_call *,
 /* One {name, group, status, description} struct of a result list. */
 void	 rpc_supervisor_status(struct evbuffer *, const char *name,
 	    const char *group, int code, const char *extra);
-/*
- * A group's processes in Supervisor's order for acting on them: by
- * priority, equal priorities as configured. Caller frees.
- */
-struct process **rpc_supervisor_by_priority(const struct group *);
-
 #endif

@@ -619,6 +619,7 @@ main(int argc, char **argv)
 		supd_clear_auto_logs(cf);
 
 	server_base = event_base_new();
+	server_prepare();
 	logfile_init(server_base);
 	spawn_set_serverurl(cf->serverurl);
 	listener_init();	/* before groups: pools subscribe as they come */
