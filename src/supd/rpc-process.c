@@ -28,7 +28,8 @@
 #include "log.h"
 #include "process.h"
 #include "rpc.h"
-#include "rpc-supervisor.h"
+#include "rpc-out.h"
+#include "rpc-process.h"
 #include "server.h"
 #include "spawn.h"
 #include "xmalloc.h"
@@ -225,7 +226,7 @@ rpc_process_batch_reply(struct rpc_batch *b)
 	buf = rpc_result(b->call);
 	xr_encode_array_begin(buf);
 	for (i = 0; i < b->nst; i++)
-		rpc_supervisor_status(buf, b->st[i].name, b->st[i].group,
+		rpc_out_status(buf, b->st[i].name, b->st[i].group,
 		    b->st[i].code, b->st[i].extra);
 	xr_encode_array_end(buf);
 	rpc_done(b->call);
@@ -352,6 +353,23 @@ rpc_process_init(void)
 {
 	hmap_init(&rpc_process_waits);
 	process_add_observer(rpc_process_observer, NULL);
+}
+
+/* The process a namespec names; BAD_NAME for none or a whole group. */
+struct process *
+rpc_process_find(struct rpc_call *c, const struct xr_value *v)
+{
+	struct group	*g;
+	struct process	*p;
+	const char	*name;
+
+	if (rpc_arg_string(c, v, &name) != 0)
+		return (NULL);
+	if (group_lookup(name, &g, &p) != 0 || p == NULL) {
+		rpc_fault(c, RPC_BAD_NAME, name);
+		return (NULL);
+	}
+	return (p);
 }
 
 /* -------------------------------------------------------------------- */
@@ -617,7 +635,7 @@ rpc_process_lookup(struct rpc_call *c, const struct xr_value *v,
 /* Handlers.                                                             */
 
 /* startProcess(name, wait=True); "group:*" starts the group. */
-void
+static void
 rpc_process_start(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct rpc_batch	*b;
@@ -643,7 +661,7 @@ rpc_process_start(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* startProcessGroup(name, wait=True). */
-void
+static void
 rpc_process_start_group(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct group	*g;
@@ -654,7 +672,7 @@ rpc_process_start_group(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* startAllProcesses(wait=True), in priority order. */
-void
+static void
 rpc_process_start_all(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	rpc_process_list(c, NULL, RPC_START, argc < 1 || rpc_truth(argv[0]),
@@ -662,7 +680,7 @@ rpc_process_start_all(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* stopProcess(name, wait=True); "group:*" stops the group. */
-void
+static void
 rpc_process_stop(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct rpc_batch	*b;
@@ -688,7 +706,7 @@ rpc_process_stop(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* stopProcessGroup(name, wait=True). */
-void
+static void
 rpc_process_stop_group(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct group	*g;
@@ -699,7 +717,7 @@ rpc_process_stop_group(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* stopAllProcesses(wait=True), in priority order as Supervisor. */
-void
+static void
 rpc_process_stop_all(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	rpc_process_list(c, NULL, RPC_STOP, argc < 1 || rpc_truth(argv[0]),
@@ -707,7 +725,7 @@ rpc_process_stop_all(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* signalProcess(name, signal): the signal is checked before the state. */
-void
+static void
 rpc_process_signal(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct group	*g;
@@ -733,7 +751,7 @@ rpc_process_signal(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* signalProcessGroup(name, signal): bad signals per process. */
-void
+static void
 rpc_process_signal_group(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct group	*g;
@@ -743,7 +761,7 @@ rpc_process_signal_group(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* Supervisor signals first and checks the daemon's state afterwards. */
-void
+static void
 rpc_process_signal_all(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct rpc_call	*tmp;
@@ -756,3 +774,61 @@ rpc_process_signal_all(struct rpc_call *c, struct xr_value **argv, int argc)
 		rpc_call_unref(tmp);
 	}
 }
+
+#define S	RPC_CHECK_STATE
+
+/* The process control methods of the supervisor namespace. */
+const struct rpc_method rpc_process_methods[] = {
+	{ "supervisor.startProcess", rpc_process_start, 1, 2, S,
+	  "boolean string boolean",
+	  "Start a process, or a whole group with 'group:*'.\n\n"
+	  "@param string name  The process (or 'group:name', 'group:*').\n"
+	  "@param boolean wait  Wait until it is RUNNING (default true).\n"
+	  "@return boolean result  True unless there was an error." },
+	{ "supervisor.startProcessGroup", rpc_process_start_group, 1, 2, S,
+	  "array string boolean",
+	  "Start the processes of a group that are not running.\n\n"
+	  "@param string name  The group.\n"
+	  "@param boolean wait  Wait until each is RUNNING (default true).\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.startAllProcesses", rpc_process_start_all, 0, 1, S,
+	  "array boolean",
+	  "Start every process that is not running, in priority order.\n\n"
+	  "@param boolean wait  Wait until each is RUNNING (default true).\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.stopProcess", rpc_process_stop, 1, 2, S,
+	  "boolean string boolean",
+	  "Stop a process, or a whole group with 'group:*'.\n\n"
+	  "@param string name  The process (or 'group:name', 'group:*').\n"
+	  "@param boolean wait  Wait until it has stopped (default true).\n"
+	  "@return boolean result  True unless there was an error." },
+	{ "supervisor.stopProcessGroup", rpc_process_stop_group, 1, 2, S,
+	  "array string boolean",
+	  "Stop the running processes of a group.\n\n"
+	  "@param string name  The group.\n"
+	  "@param boolean wait  Wait until each has stopped (default true).\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.stopAllProcesses", rpc_process_stop_all, 0, 1, S,
+	  "array boolean",
+	  "Stop every running process.\n\n"
+	  "@param boolean wait  Wait until each has stopped (default true).\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.signalProcess", rpc_process_signal, 2, 2, S,
+	  "boolean string string",
+	  "Send a signal to a process, or a whole group with 'group:*'.\n\n"
+	  "@param string name  The process (or 'group:name', 'group:*').\n"
+	  "@param string signal  A name ('HUP', 'SIGHUP') or a number.\n"
+	  "@return boolean result  True unless there was an error." },
+	{ "supervisor.signalProcessGroup", rpc_process_signal_group, 2, 2, S,
+	  "array string string",
+	  "Send a signal to the running processes of a group.\n\n"
+	  "@param string name  The group.\n"
+	  "@param string signal  A name ('HUP', 'SIGHUP') or a number.\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.signalAllProcesses", rpc_process_signal_all, 1, 1, 0,
+	  "array string",
+	  "Send a signal to every running process.\n\n"
+	  "@param string signal  A name ('HUP', 'SIGHUP') or a number.\n"
+	  "@return array result  One status struct per process." },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL },
+};

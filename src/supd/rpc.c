@@ -89,6 +89,8 @@ static const struct {
 
 static const struct rpc_method *const rpc_tables[] = {
 	rpc_supervisor_methods,
+	rpc_process_methods,
+	rpc_log_methods,
 	rpc_system_methods,
 	rpc_supd_methods,
 };
@@ -127,7 +129,6 @@ rpc_init(void)
 		}
 	}
 	qsort(rpc_names, rpc_nnames, sizeof *rpc_names, rpc_name_cmp);
-	rpc_supervisor_init();
 }
 
 /* The sorted names system.listMethods returns. */
@@ -515,6 +516,19 @@ rpc_http(struct evhttp_request *req, const char *buf, size_t len)
 	if (!c->finished)
 		c->hold = http_hold(req, rpc_http_gone, c, 0);
 	rpc_call_unref(c);
+}
+
+void
+rpc_http_route(struct evhttp_request *req, const char *path)
+{
+	struct evbuffer	*body = evhttp_request_get_input_buffer(req);
+	size_t		 len;
+
+	/* An empty buffer has no bytes to point at; its pullup is NULL. */
+	if ((len = evbuffer_get_length(body)) == 0)
+		rpc_http(req, "", 0);
+	else
+		rpc_http(req, (const char *)evbuffer_pullup(body, -1), len);
 }
 
 /* -------------------------------------------------------------------- */

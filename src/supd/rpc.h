@@ -54,12 +54,17 @@ struct rpc_method {
 	const char	*help;
 };
 
-/* Tables of each namespace, ended by an entry with a NULL name. */
-extern const struct rpc_method rpc_supervisor_methods[];
-extern const struct rpc_method rpc_system_methods[];
-extern const struct rpc_method rpc_supd_methods[];
+/*
+ * Each file of methods exports its table, ended by an entry with a NULL
+ * name; rpc.c lists them. A new namespace is one file and one line.
+ */
+extern const struct rpc_method rpc_supervisor_methods[];	/* rpc-supervisor.c */
+extern const struct rpc_method rpc_process_methods[];	/* rpc-process.c */
+extern const struct rpc_method rpc_log_methods[];	/* rpc-log.c */
+extern const struct rpc_method rpc_system_methods[];	/* rpc-system.c */
+extern const struct rpc_method rpc_supd_methods[];	/* rpc-supervisor.c */
 
-/* Index the tables; rpc-supervisor's process observer. Once, at start. */
+/* Index the tables. Once, at start. */
 void		 rpc_init(void);
 /* Every published method name, sorted (system.listMethods). Borrowed. */
 const char	**rpc_method_names(int *n);
@@ -67,6 +72,8 @@ const struct rpc_method *rpc_find_method(const char *name);
 
 /* Answer a POST /RPC2 whose body is buf. */
 void		 rpc_http(struct evhttp_request *, const char *buf, size_t len);
+/* The /RPC2 route (http.h): the request's body, whole, to rpc_http. */
+void		 rpc_http_route(struct evhttp_request *, const char *path);
 
 /*
  * Completing a call. Exactly one of these ends every call, either from
@@ -141,8 +148,5 @@ int		 rpc_check_state(struct rpc_call *);
 typedef struct config *(*rpc_loader_fn)(char ***errors, int *nerrors);
 void		 rpc_set_config_loader(rpc_loader_fn);
 struct config	*rpc_load_config(char ***errors, int *nerrors);
-
-/* rpc-supervisor.c: the waits of start/stop calls follow process states. */
-void		 rpc_supervisor_init(void);
 
 #endif

@@ -109,11 +109,6 @@ http_error(struct evhttp_request *req, int code)
 	stub_error = code;
 }
 
-void
-rpc_supervisor_init(void)
-{
-}
-
 /* -------------------------------------------------------------------- */
 /* Test methods, in place of the supervisor and supd namespaces.         */
 
@@ -194,6 +189,12 @@ const struct rpc_method rpc_supervisor_methods[] = {
 };
 
 const struct rpc_method rpc_supd_methods[] = {
+	{ NULL, NULL, 0, 0, 0, NULL, NULL },
+};
+const struct rpc_method rpc_process_methods[] = {
+	{ NULL, NULL, 0, 0, 0, NULL, NULL },
+};
+const struct rpc_method rpc_log_methods[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, NULL },
 };
 
