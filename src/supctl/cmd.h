@@ -128,12 +128,6 @@ extern const struct cmd_entry cmd_tail_entry;
 extern const struct cmd_entry cmd_update_entry;
 extern const struct cmd_entry cmd_version_entry;
 
-/* Shared by stop, signal and restart: one result line of a signal call. */
-char		*cmd_signal_result(const char *group, const char *name,
-		     int code, const char *description, const char *success);
-/* Shared by stop and signal: the calls on names, groups or all. */
-int		 cmd_stop_run(struct cmd_ctx *, int, char **, const char *sig,
-		     const char *success, int ignored);
 /* Shared by start and restart. */
 char		*cmd_start_result(const char *group, const char *name,
 		     int code);
