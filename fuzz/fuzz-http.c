@@ -88,11 +88,6 @@ config_free_errors(char **errors, int n)
 	free(errors);
 }
 
-void
-rpc_supervisor_init(void)
-{
-}
-
 static void
 fuzz_http_tail_gone(void *arg)
 {
@@ -243,6 +238,29 @@ const struct rpc_method rpc_supervisor_methods[] = {
 const struct rpc_method rpc_supd_methods[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, NULL },
 };
+const struct rpc_method rpc_process_methods[] = {
+	{ NULL, NULL, 0, 0, 0, NULL, NULL },
+};
+const struct rpc_method rpc_log_methods[] = {
+	{ NULL, NULL, 0, 0, 0, NULL, NULL },
+};
+
+static void
+fuzz_http_mainlogtail(struct evhttp_request *req, const char *path)
+{
+	http_tail_main(req);
+}
+
+/* The routes supd.c registers. */
+static const struct http_route fuzz_http_routes[] = {
+	{ "/RPC2", NULL, EVHTTP_REQ_POST, HTTP_ROUTE_AUTH|HTTP_ROUTE_BODY,
+	  rpc_http_route, NULL },
+	{ "/logtail", NULL, 0, HTTP_ROUTE_AUTH, http_tail_process,
+	  http_tail_close_all },
+	{ "/mainlogtail", NULL, 0, HTTP_ROUTE_AUTH, fuzz_http_mainlogtail,
+	  NULL },
+	{ NULL, web_match, 0, HTTP_ROUTE_AUTH, web_page, NULL },
+};
 
 /* -------------------------------------------------------------------- */
 /* The client.                                                           */
@@ -344,6 +362,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	memset(&cf, 0, sizeof cf);
 	cf.servers = sc;
 	cf.nservers = 2;
+	rpc_init();
+	for (i = 0; i < (int)(sizeof fuzz_http_routes /
+	    sizeof fuzz_http_routes[0]); i++)
+		http_add_route(&fuzz_http_routes[i]);
 	if (http_open(&cf, &why) != 0)
 		fatalx("http_open: %s", why);
 	atexit(fuzz_http_cleanup);
