@@ -65,15 +65,6 @@ server_trim_soon(void)
 {
 }
 
-char *
-spawn_repr(const char *s)
-{
-	char	*r;
-
-	xasprintf(&r, "'%s'", s);
-	return (r);
-}
-
 struct config *
 config_load(const struct cmdline *cl, char ***errors, int *nerrors)
 {
@@ -163,7 +154,7 @@ fuzz_http_str(struct rpc_call *c, struct xr_value **argv, int argc)
 	if (rpc_truth(argv[0]))
 		rpc_return_string(c, text);
 	else
-		rpc_fault(c, RPC_BAD_NAME, text);
+		rpc_fault(c, FAULT_BAD_NAME, text);
 	free(text);
 }
 

@@ -32,13 +32,6 @@ struct xr_value;
 /* What quit, exit and EOF return: leave the shell. */
 #define CMD_STOP		(-2)
 
-/* Process states (supervisor/states.py). */
-#define CMD_STATE_STOPPED	0
-#define CMD_STATE_RUNNING	20
-#define CMD_STATE_EXITED	100
-#define CMD_STATE_FATAL		200
-#define CMD_STATE_UNKNOWN	1000
-
 /* Where settings came from, for error messages that say what to fix. */
 struct cmd_origin {
 	const char	*config;	/* config file read, or NULL */

@@ -48,8 +48,8 @@
 #include "http.h"
 #include "http-auth.h"
 #include "log.h"
+#include "repr.h"
 #include "server.h"
-#include "spawn.h"
 #include "xmalloc.h"
 
 /* Request bodies (XML-RPC calls) and header blocks beyond these are refused. */
@@ -902,7 +902,7 @@ http_start(struct http_server *srv, const struct server_config *sc, int fd)
 	}
 	log_info("RPC interface 'supervisor' initialized");
 	if (srv->username == NULL) {
-		repr = spawn_repr(sc->section);
+		repr = repr_string(sc->section);
 		log_crit("Server %s running without any HTTP authentication "
 		    "checking", repr);
 		free(repr);

@@ -9,23 +9,14 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "supervisor.h"
+
 struct event;
 struct event_base;
 struct capture;
 struct group;
 struct process_config;
 
-/* Values are Supervisor's (states.ProcessStates). */
-enum process_state {
-	PROCESS_STOPPED = 0,
-	PROCESS_STARTING = 10,
-	PROCESS_RUNNING = 20,
-	PROCESS_BACKOFF = 30,
-	PROCESS_STOPPING = 40,
-	PROCESS_EXITED = 100,
-	PROCESS_FATAL = 200,
-	PROCESS_UNKNOWN = 1000,
-};
 
 struct process {
 	struct process_config	*config;	/* owned by the group's config */

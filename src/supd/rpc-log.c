@@ -78,11 +78,11 @@ rpc_log_read_file(const char *path, long long offset, long long length,
 	int		 fd;
 
 	if ((fd = rpc_log_open(path, &size)) == -1)
-		return (RPC_FAILED);
+		return (FAULT_FAILED);
 	if (offset < 0) {
 		if (length != 0) {
 			close(fd);
-			return (RPC_BAD_ARGUMENTS);
+			return (FAULT_BAD_ARGUMENTS);
 		}
 		len = offset == LLONG_MIN ? LLONG_MAX : -offset;
 		pos = size > len ? size - len : 0;
@@ -90,7 +90,7 @@ rpc_log_read_file(const char *path, long long offset, long long length,
 	} else {
 		if (length < 0) {
 			close(fd);
-			return (RPC_BAD_ARGUMENTS);
+			return (FAULT_BAD_ARGUMENTS);
 		}
 		pos = offset;
 		len = size > pos ? size - pos : 0;
@@ -176,7 +176,7 @@ rpc_log_read(struct rpc_call *c, const char *path, struct xr_value **argv)
 	int		code;
 
 	if (!rpc_log_exists(path)) {
-		rpc_fault(c, RPC_NO_FILE, path);
+		rpc_fault(c, FAULT_NO_FILE, path);
 		return;
 	}
 	if (rpc_arg_int(c, argv[0], &offset) != 0 ||
@@ -215,13 +215,13 @@ rpc_log_clear_main(struct rpc_call *c, struct xr_value **argv, int argc)
 	char		*cause = NULL;
 
 	if (!rpc_log_exists(path)) {
-		rpc_fault(c, RPC_NO_FILE, NULL);
+		rpc_fault(c, FAULT_NO_FILE, NULL);
 		return;
 	}
 	log_info("reopening log file");
 	if (mainlog_clear(&cause) != 0) {
 		free(cause);
-		rpc_fault(c, RPC_FAILED, NULL);
+		rpc_fault(c, FAULT_FAILED, NULL);
 		return;
 	}
 	rpc_return_bool(c, 1);
@@ -342,7 +342,7 @@ rpc_log_clear(struct rpc_call *c, struct xr_value **argv, int argc)
 	if ((p = rpc_process_find(c, argv[0])) == NULL)
 		return;
 	if (rpc_log_clear_process(p) != 0) {
-		rpc_fault(c, RPC_FAILED, argv[0]->u.s.ptr);
+		rpc_fault(c, FAULT_FAILED, argv[0]->u.s.ptr);
 		return;
 	}
 	rpc_return_bool(c, 1);
@@ -366,13 +366,13 @@ rpc_log_clear_all(struct rpc_call *c, struct xr_value **argv, int argc)
 			p = procs[j];
 			if (rpc_log_clear_process(p) == 0) {
 				rpc_out_status(b, p->config->name,
-				    groups[i]->config->name, RPC_SUCCESS, NULL);
+				    groups[i]->config->name, FAULT_SUCCESS, NULL);
 				continue;
 			}
 			namespec = rpc_namespec(
 			    groups[i]->config->name, p->config->name);
 			rpc_out_status(b, p->config->name,
-			    groups[i]->config->name, RPC_FAILED, namespec);
+			    groups[i]->config->name, FAULT_FAILED, namespec);
 			free(namespec);
 		}
 		free(procs);

@@ -201,7 +201,7 @@ rpc_out_status(struct evbuffer *b, const char *name, const char *group,
 	rpc_out_member_string(b, "name", name);
 	rpc_out_member_string(b, "group", group);
 	rpc_out_member_int(b, "status", code);
-	if (code == RPC_SUCCESS)
+	if (code == FAULT_SUCCESS)
 		rpc_out_member_string(b, "description", "OK");
 	else {
 		text = rpc_fault_text(code, extra);

@@ -47,7 +47,7 @@ enum rpc_wait_kind {
 struct rpc_status {
 	char	*name;
 	char	*group;
-	int	 code;		/* RPC_SUCCESS or a fault */
+	int	 code;		/* FAULT_SUCCESS or a fault */
 	char	*extra;		/* the fault's text after "NAME: " */
 	int	 late;		/* settled after waiting */
 	int	 index;		/* start order */
@@ -215,7 +215,7 @@ rpc_process_batch_reply(struct rpc_batch *b)
 	int		 i;
 
 	if (b->single) {
-		if (b->nst == 1 && b->st[0].code != RPC_SUCCESS)
+		if (b->nst == 1 && b->st[0].code != FAULT_SUCCESS)
 			rpc_fault(b->call, b->st[0].code, b->st[0].extra);
 		else
 			rpc_return_bool(b->call, 1);
@@ -308,18 +308,18 @@ rpc_process_wait_outcome(const struct rpc_wait *w, int *code)
 	const struct process	*p = w->proc;
 
 	if (w->batch->kind == RPC_WAIT_STOP) {
-		*code = RPC_SUCCESS;
+		*code = FAULT_SUCCESS;
 		return (process_is_stopped_state(p->state));
 	}
 	if (p->spawnerr != NULL) {
-		*code = RPC_SPAWN_ERROR;
+		*code = FAULT_SPAWN_ERROR;
 		return (1);
 	}
 	if (p->state != PROCESS_STARTING && p->state != PROCESS_RUNNING) {
-		*code = RPC_ABNORMAL_TERMINATION;
+		*code = FAULT_ABNORMAL_TERMINATION;
 		return (1);
 	}
-	*code = RPC_SUCCESS;
+	*code = FAULT_SUCCESS;
 	return (p->state == PROCESS_RUNNING);
 }
 
@@ -341,7 +341,7 @@ rpc_process_observer(struct process *p, enum process_state old, void *arg)
 		rpc_process_batch_unchain(w);
 		w->batch = NULL;
 		rpc_process_batch_status(b, p, p->dead ? "" : p->group->config->name,
-		    code, code == RPC_SUCCESS ? NULL : w->namespec, 1, w->index);
+		    code, code == FAULT_SUCCESS ? NULL : w->namespec, 1, w->index);
 		if (--b->npending == 0 && b->settled)
 			rpc_process_batch_complete(b);
 	}
@@ -366,7 +366,7 @@ rpc_process_find(struct rpc_call *c, const struct xr_value *v)
 	if (rpc_arg_string(c, v, &name) != 0)
 		return (NULL);
 	if (group_lookup(name, &g, &p) != 0 || p == NULL) {
-		rpc_fault(c, RPC_BAD_NAME, name);
+		rpc_fault(c, FAULT_BAD_NAME, name);
 		return (NULL);
 	}
 	return (p);
@@ -387,28 +387,28 @@ rpc_process_start_one(struct process *p, const char *namespec, int wait,
 	struct spawn_args	*sa;
 	char			*cause = NULL;
 
-	*code = RPC_SUCCESS;
+	*code = FAULT_SUCCESS;
 	*extra = NULL;
 	if ((sa = spawn_prepare(p->config, &cause)) == NULL) {
 		*code = strncmp(cause, "can't find command", 18) == 0 ?
-		    RPC_NO_FILE : RPC_NOT_EXECUTABLE;
+		    FAULT_NO_FILE : FAULT_NOT_EXECUTABLE;
 		*extra = cause;
 		return (0);
 	}
 	spawn_args_free(sa);
 	if (process_is_running_state(p->state)) {
-		*code = RPC_ALREADY_STARTED;
+		*code = FAULT_ALREADY_STARTED;
 		*extra = xstrdup(namespec);
 		return (0);
 	}
 	if (p->state == PROCESS_UNKNOWN) {
-		*code = RPC_FAILED;
+		*code = FAULT_FAILED;
 		xasprintf(extra, "%s is in an unknown process state", namespec);
 		return (0);
 	}
 	process_spawn(p);
 	if (p->spawnerr != NULL) {
-		*code = RPC_SPAWN_ERROR;
+		*code = FAULT_SPAWN_ERROR;
 		*extra = xstrdup(namespec);
 		return (0);
 	}
@@ -419,7 +419,7 @@ rpc_process_start_one(struct process *p, const char *namespec, int wait,
 	 * finds it neither starting nor running.
 	 */
 	if (p->state != PROCESS_STARTING) {
-		*code = RPC_ABNORMAL_TERMINATION;
+		*code = FAULT_ABNORMAL_TERMINATION;
 		*extra = xstrdup(namespec);
 		return (0);
 	}
@@ -433,15 +433,15 @@ rpc_process_stop_one(struct process *p, const char *namespec, int wait,
 {
 	const char	*msg;
 
-	*code = RPC_SUCCESS;
+	*code = FAULT_SUCCESS;
 	*extra = NULL;
 	if (!process_is_running_state(p->state)) {
-		*code = RPC_NOT_RUNNING;
+		*code = FAULT_NOT_RUNNING;
 		*extra = xstrdup(namespec);
 		return (0);
 	}
 	if ((msg = process_stop(p)) != NULL) {
-		*code = RPC_FAILED;
+		*code = FAULT_FAILED;
 		*extra = xstrdup(msg);
 		return (0);
 	}
@@ -484,16 +484,16 @@ rpc_process_signal_one(struct process *p, const char *namespec, int sig,
 {
 	const char	*msg;
 
-	*code = RPC_SUCCESS;
+	*code = FAULT_SUCCESS;
 	*extra = NULL;
 	if (sig == -1) {
-		*code = RPC_BAD_SIGNAL;
+		*code = FAULT_BAD_SIGNAL;
 		*extra = xstrdup(sigtext);
 	} else if (!rpc_process_is_signallable(p->state)) {
-		*code = RPC_NOT_RUNNING;
+		*code = FAULT_NOT_RUNNING;
 		*extra = xstrdup(namespec);
 	} else if ((msg = process_signal(p, sig)) != NULL) {
-		*code = RPC_FAILED;
+		*code = FAULT_FAILED;
 		*extra = xstrdup(msg);
 	}
 }
@@ -608,7 +608,7 @@ rpc_process_group_arg(struct rpc_call *c, const struct xr_value *v)
 	if (rpc_arg_string(c, v, &name) != 0)
 		return (NULL);
 	if ((g = group_find(name)) == NULL)
-		rpc_fault(c, RPC_BAD_NAME, name);
+		rpc_fault(c, FAULT_BAD_NAME, name);
 	return (g);
 }
 
@@ -625,7 +625,7 @@ rpc_process_lookup(struct rpc_call *c, const struct xr_value *v,
 	if (rpc_arg_string(c, v, &name) != 0)
 		return (-1);
 	if (group_lookup(name, g, p) != 0) {
-		rpc_fault(c, RPC_BAD_NAME, name);
+		rpc_fault(c, FAULT_BAD_NAME, name);
 		return (-1);
 	}
 	return (0);
@@ -742,7 +742,7 @@ rpc_process_signal(struct rpc_call *c, struct xr_value **argv, int argc)
 	sigtext = rpc_str(argv[1]);
 	rpc_process_signal_one(p, argv[0]->u.s.ptr,
 	    rpc_process_signal_number(argv[1]), sigtext, &code, &extra);
-	if (code == RPC_SUCCESS)
+	if (code == FAULT_SUCCESS)
 		rpc_return_bool(c, 1);
 	else
 		rpc_fault(c, code, extra);

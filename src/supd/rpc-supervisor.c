@@ -163,7 +163,7 @@ rpc_supervisor_reload(struct rpc_call *c, struct xr_value **argv, int argc)
 	int		  nerrors, n, na = 0, nc = 0, nr = 0, i;
 
 	if ((cf = rpc_load_config(&errors, &nerrors)) == NULL) {
-		rpc_fault(c, RPC_CANT_REREAD, nerrors > 0 ? errors[0] :
+		rpc_fault(c, FAULT_CANT_REREAD, nerrors > 0 ? errors[0] :
 		    "unknown error");
 		config_free_errors(errors, nerrors);
 		return;
@@ -220,15 +220,15 @@ rpc_supervisor_add_group(struct rpc_call *c, struct xr_value **argv, int argc)
 	if (rpc_arg_string(c, argv[0], &name) != 0)
 		return;
 	if ((gc = config_find_group(server_config, name)) == NULL) {
-		rpc_fault(c, RPC_BAD_NAME, name);
+		rpc_fault(c, FAULT_BAD_NAME, name);
 		return;
 	}
 	if (group_find(name) != NULL) {
-		rpc_fault(c, RPC_ALREADY_ADDED, name);
+		rpc_fault(c, FAULT_ALREADY_ADDED, name);
 		return;
 	}
 	if ((g = group_add(server_config, gc, &cause)) == NULL) {
-		rpc_fault(c, RPC_FAILED, cause);
+		rpc_fault(c, FAULT_FAILED, cause);
 		free(cause);
 		return;
 	}
@@ -247,11 +247,11 @@ rpc_supervisor_remove_group(struct rpc_call *c, struct xr_value **argv,
 	if (rpc_arg_string(c, argv[0], &name) != 0)
 		return;
 	if ((g = group_find(name)) == NULL) {
-		rpc_fault(c, RPC_BAD_NAME, name);
+		rpc_fault(c, FAULT_BAD_NAME, name);
 		return;
 	}
 	if (group_remove(g) != 0) {
-		rpc_fault(c, RPC_STILL_RUNNING, name);
+		rpc_fault(c, FAULT_STILL_RUNNING, name);
 		return;
 	}
 	rpc_return_bool(c, 1);
@@ -645,18 +645,18 @@ rpc_supervisor_stdin(struct rpc_call *c, struct xr_value **argv, int argc)
 
 	if (argv[1]->type != XR_STRING && argv[1]->type != XR_BASE64) {
 		s = rpc_str(argv[1]);
-		rpc_fault(c, RPC_INCORRECT_PARAMETERS, s);
+		rpc_fault(c, FAULT_INCORRECT_PARAMETERS, s);
 		free(s);
 		return;
 	}
 	if ((p = rpc_process_find(c, argv[0])) == NULL)
 		return;
 	if (p->pid == 0 || p->killing) {
-		rpc_fault(c, RPC_NOT_RUNNING, argv[0]->u.s.ptr);
+		rpc_fault(c, FAULT_NOT_RUNNING, argv[0]->u.s.ptr);
 		return;
 	}
 	if (process_write_stdin(p, argv[1]->u.s.ptr, argv[1]->u.s.len) != 0) {
-		rpc_fault(c, errno == EPIPE ? RPC_NO_FILE : RPC_FAILED,
+		rpc_fault(c, errno == EPIPE ? FAULT_NO_FILE : FAULT_FAILED,
 		    argv[0]->u.s.ptr);
 		return;
 	}

@@ -28,9 +28,9 @@
 #include "hmap.h"
 #include "http.h"
 #include "log.h"
+#include "repr.h"
 #include "rpc.h"
 #include "server.h"
-#include "spawn.h"
 #include "xmalloc.h"
 #include "xmlrpc.h"
 
@@ -67,24 +67,24 @@ static const struct {
 	int		 code;
 	const char	*name;
 } rpc_faults[] = {
-	{ RPC_UNKNOWN_METHOD, "UNKNOWN_METHOD" },
-	{ RPC_INCORRECT_PARAMETERS, "INCORRECT_PARAMETERS" },
-	{ RPC_BAD_ARGUMENTS, "BAD_ARGUMENTS" },
-	{ RPC_SIGNATURE_UNSUPPORTED, "SIGNATURE_UNSUPPORTED" },
-	{ RPC_SHUTDOWN_STATE, "SHUTDOWN_STATE" },
-	{ RPC_BAD_NAME, "BAD_NAME" },
-	{ RPC_BAD_SIGNAL, "BAD_SIGNAL" },
-	{ RPC_NO_FILE, "NO_FILE" },
-	{ RPC_NOT_EXECUTABLE, "NOT_EXECUTABLE" },
-	{ RPC_FAILED, "FAILED" },
-	{ RPC_ABNORMAL_TERMINATION, "ABNORMAL_TERMINATION" },
-	{ RPC_SPAWN_ERROR, "SPAWN_ERROR" },
-	{ RPC_ALREADY_STARTED, "ALREADY_STARTED" },
-	{ RPC_NOT_RUNNING, "NOT_RUNNING" },
-	{ RPC_SUCCESS, "SUCCESS" },
-	{ RPC_ALREADY_ADDED, "ALREADY_ADDED" },
-	{ RPC_STILL_RUNNING, "STILL_RUNNING" },
-	{ RPC_CANT_REREAD, "CANT_REREAD" },
+	{ FAULT_UNKNOWN_METHOD, "UNKNOWN_METHOD" },
+	{ FAULT_INCORRECT_PARAMETERS, "INCORRECT_PARAMETERS" },
+	{ FAULT_BAD_ARGUMENTS, "BAD_ARGUMENTS" },
+	{ FAULT_SIGNATURE_UNSUPPORTED, "SIGNATURE_UNSUPPORTED" },
+	{ FAULT_SHUTDOWN_STATE, "SHUTDOWN_STATE" },
+	{ FAULT_BAD_NAME, "BAD_NAME" },
+	{ FAULT_BAD_SIGNAL, "BAD_SIGNAL" },
+	{ FAULT_NO_FILE, "NO_FILE" },
+	{ FAULT_NOT_EXECUTABLE, "NOT_EXECUTABLE" },
+	{ FAULT_FAILED, "FAILED" },
+	{ FAULT_ABNORMAL_TERMINATION, "ABNORMAL_TERMINATION" },
+	{ FAULT_SPAWN_ERROR, "SPAWN_ERROR" },
+	{ FAULT_ALREADY_STARTED, "ALREADY_STARTED" },
+	{ FAULT_NOT_RUNNING, "NOT_RUNNING" },
+	{ FAULT_SUCCESS, "SUCCESS" },
+	{ FAULT_ALREADY_ADDED, "ALREADY_ADDED" },
+	{ FAULT_STILL_RUNNING, "STILL_RUNNING" },
+	{ FAULT_CANT_REREAD, "CANT_REREAD" },
 };
 
 static const struct rpc_method *const rpc_tables[] = {
@@ -292,9 +292,9 @@ rpc_call_run(struct rpc_call *c, const char *method, struct xr_value **argv,
 	rpc_call_ref(c);
 	c->running = 1;
 	if ((m = rpc_find_method(method)) == NULL)
-		rpc_fault(c, RPC_UNKNOWN_METHOD, NULL);
+		rpc_fault(c, FAULT_UNKNOWN_METHOD, NULL);
 	else if (argc < m->min || argc > m->max)
-		rpc_fault(c, RPC_INCORRECT_PARAMETERS, NULL);
+		rpc_fault(c, FAULT_INCORRECT_PARAMETERS, NULL);
 	else if ((m->flags & RPC_CHECK_STATE) && !rpc_check_state(c))
 		;
 	else {
@@ -367,7 +367,7 @@ rpc_return_string(struct rpc_call *c, const char *s)
 
 /* Complete with a fault; a value written so far is dropped. */
 void
-rpc_fault(struct rpc_call *c, enum rpc_fault code, const char *extra)
+rpc_fault(struct rpc_call *c, enum fault code, const char *extra)
 {
 	if (c->value != NULL)
 		evbuffer_drain(c->value, evbuffer_get_length(c->value));
@@ -379,7 +379,7 @@ rpc_fault(struct rpc_call *c, enum rpc_fault code, const char *extra)
 
 /* rpc_fault() with a formatted extra text. */
 void
-rpc_faultf(struct rpc_call *c, enum rpc_fault code, const char *fmt, ...)
+rpc_faultf(struct rpc_call *c, enum fault code, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*extra;
@@ -409,7 +409,7 @@ rpc_check_state(struct rpc_call *c)
 {
 	if (!rpc_stopping && server_state() >= SERVER_RUNNING)
 		return (1);
-	rpc_fault(c, RPC_SHUTDOWN_STATE, NULL);
+	rpc_fault(c, FAULT_SHUTDOWN_STATE, NULL);
 	return (0);
 }
 
@@ -479,7 +479,7 @@ rpc_http_invalid(struct evhttp_request *req, const char *buf, size_t len,
 	if (len > RPC_LOG_BODY_MAX)
 		len = RPC_LOG_BODY_MAX;
 	copy = xstrndup(buf, len);
-	repr = spawn_repr(copy);
+	repr = repr_string(copy);
 	log_error("XML-RPC request data %s is invalid: %s", repr, cause);
 	free(repr);
 	free(copy);
@@ -542,7 +542,7 @@ rpc_arg_string(struct rpc_call *c, const struct xr_value *v, const char **s)
 		*s = v->u.s.ptr;
 		return (0);
 	}
-	rpc_fault(c, RPC_INCORRECT_PARAMETERS, NULL);
+	rpc_fault(c, FAULT_INCORRECT_PARAMETERS, NULL);
 	return (-1);
 }
 
@@ -577,7 +577,7 @@ rpc_arg_int(struct rpc_call *c, const struct xr_value *v, long long *out)
 	default:
 		break;
 	}
-	rpc_fault(c, RPC_INCORRECT_PARAMETERS, NULL);
+	rpc_fault(c, FAULT_INCORRECT_PARAMETERS, NULL);
 	return (-1);
 }
 
@@ -636,7 +636,7 @@ rpc_str_string(struct evbuffer *b, const char *s, int repr)
 		evbuffer_add(b, s, strlen(s));
 		return;
 	}
-	r = spawn_repr(s);
+	r = repr_string(s);
 	evbuffer_add(b, r, strlen(r));
 	free(r);
 }

@@ -8,33 +8,13 @@
 
 #include <stddef.h>
 
+#include "supervisor.h"
+
 struct config;
 struct evbuffer;
 struct evhttp_request;
 struct xr_value;
 
-/* Supervisor's fault codes (xmlrpc.Faults). */
-enum rpc_fault {
-	RPC_OK = 0,
-	RPC_UNKNOWN_METHOD = 1,
-	RPC_INCORRECT_PARAMETERS = 2,
-	RPC_BAD_ARGUMENTS = 3,
-	RPC_SIGNATURE_UNSUPPORTED = 4,
-	RPC_SHUTDOWN_STATE = 6,
-	RPC_BAD_NAME = 10,
-	RPC_BAD_SIGNAL = 11,
-	RPC_NO_FILE = 20,
-	RPC_NOT_EXECUTABLE = 21,
-	RPC_FAILED = 30,
-	RPC_ABNORMAL_TERMINATION = 40,
-	RPC_SPAWN_ERROR = 50,
-	RPC_ALREADY_STARTED = 60,
-	RPC_NOT_RUNNING = 70,
-	RPC_SUCCESS = 80,
-	RPC_ALREADY_ADDED = 90,
-	RPC_STILL_RUNNING = 91,
-	RPC_CANT_REREAD = 92,
-};
 
 /* One call in progress: a request's, or one inside system.multicall. */
 struct rpc_call;
@@ -87,8 +67,8 @@ void		 rpc_return_bool(struct rpc_call *, int);
 void		 rpc_return_int(struct rpc_call *, long long);
 void		 rpc_return_string(struct rpc_call *, const char *);
 /* Fault with Supervisor's text: the code's name, or "NAME: extra". */
-void		 rpc_fault(struct rpc_call *, enum rpc_fault, const char *extra);
-void		 rpc_faultf(struct rpc_call *, enum rpc_fault, const char *, ...)
+void		 rpc_fault(struct rpc_call *, enum fault, const char *extra);
+void		 rpc_faultf(struct rpc_call *, enum fault, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
 /* "BAD_NAME" for 10, "UNKNOWN" for a code Supervisor does not know. */
 const char	*rpc_fault_name(int);
