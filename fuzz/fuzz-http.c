@@ -216,7 +216,7 @@ fuzz_http_never(struct rpc_call *c, struct xr_value **argv, int argc)
 	rpc_call_set_cancel(c, fuzz_http_never_cancel, NULL);
 }
 
-const struct rpc_method rpc_supervisor_methods[] = {
+static const struct rpc_method fuzz_http_methods[] = {
 	{ "supervisor.echo", fuzz_http_echo, 0, 8, 0, "array", "echo" },
 	{ "supervisor.int", fuzz_http_int, 1, 1, RPC_CHECK_STATE, "int int",
 	  "int" },
@@ -226,15 +226,12 @@ const struct rpc_method rpc_supervisor_methods[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, NULL },
 };
 
-const struct rpc_method rpc_supd_methods[] = {
-	{ NULL, NULL, 0, 0, 0, NULL, NULL },
+/* The test namespace beside the real system namespace. */
+static const struct rpc_method *const fuzz_http_tables[] = {
+	fuzz_http_methods,
+	rpc_system_methods,
 };
-const struct rpc_method rpc_process_methods[] = {
-	{ NULL, NULL, 0, 0, 0, NULL, NULL },
-};
-const struct rpc_method rpc_log_methods[] = {
-	{ NULL, NULL, 0, 0, 0, NULL, NULL },
-};
+
 
 static void
 fuzz_http_mainlogtail(struct evhttp_request *req, const char *path)
@@ -353,7 +350,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	memset(&cf, 0, sizeof cf);
 	cf.servers = sc;
 	cf.nservers = 2;
-	rpc_init();
+	rpc_init(fuzz_http_tables, sizeof fuzz_http_tables /
+	    sizeof fuzz_http_tables[0]);
 	for (i = 0; i < (int)(sizeof fuzz_http_routes /
 	    sizeof fuzz_http_routes[0]); i++)
 		http_add_route(&fuzz_http_routes[i]);

@@ -19,7 +19,6 @@
 #include "event.h"
 #include "group.h"
 #include "hmap.h"
-#include "listener.h"
 #include "log.h"
 #include "process.h"
 #include "xmalloc.h"
@@ -27,13 +26,48 @@
 static struct group	**group_list;
 static int		  group_nlist;
 static struct hmap	  group_by_name;
-static const struct group_hooks *group_hooks;
 
-/* Keep the hooks of the daemon; see group.h. */
+struct group_observer {
+	group_observer_fn	 fn;
+	void			*arg;
+};
+static struct group_observer	*group_observers;
+static int			 group_nobservers;
+
 void
-group_init(const struct group_hooks *hooks)
+group_add_observer(group_observer_fn fn, void *arg)
 {
-	group_hooks = hooks;
+	group_observers = xreallocarray(group_observers, group_nobservers + 1,
+	    sizeof *group_observers);
+	group_observers[group_nobservers].fn = fn;
+	group_observers[group_nobservers].arg = arg;
+	group_nobservers++;
+}
+
+void
+group_remove_observer(group_observer_fn fn, void *arg)
+{
+	int	i;
+
+	for (i = 0; i < group_nobservers; i++) {
+		if (group_observers[i].fn == fn &&
+		    group_observers[i].arg == arg) {
+			memmove(&group_observers[i], &group_observers[i + 1],
+			    (group_nobservers - i - 1) *
+			    sizeof *group_observers);
+			group_nobservers--;
+			return;
+		}
+	}
+}
+
+static void
+group_notify(struct group *g, enum group_change change)
+{
+	int	i;
+
+	for (i = 0; i < group_nobservers; i++)
+		group_observers[i].fn(g, change, group_observers[i].arg);
 }
 
 static int
@@ -186,9 +220,7 @@ group_add(const struct config *cf, struct group_config *gc, char **cause)
 	g->nprocs = gc->nprocs;
 	group_insert_sorted(g);
 	hmap_put_str(&group_by_name, gc->name, g);
-	/* Listener hook: a pool subscribes before its own ADDED event. */
-	if (gc->kind == GROUP_LISTENER)
-		listener_pool_create(g);
+	group_notify(g, GROUP_CHANGE_ADDED);
 	group_emit(EVENT_PROCESS_GROUP_ADDED, gc->name);
 	return (g);
 }
@@ -213,8 +245,7 @@ group_remove(struct group *g)
 
 	if (group_unstopped(g) > 0)
 		return (-1);
-	/* Listener hook: a pool unsubscribes before the REMOVED event. */
-	listener_pool_free(g);
+	group_notify(g, GROUP_CHANGE_REMOVED);
 	for (i = 0; i < group_nlist; i++) {
 		if (group_list[i] == g)
 			break;
@@ -223,7 +254,6 @@ group_remove(struct group *g)
 	    (group_nlist - i - 1) * sizeof *group_list);
 	group_nlist--;
 	hmap_del_str(&group_by_name, g->config->name);
-	group_hooks->removed(g);
 	name = xstrdup(g->config->name);
 	for (i = 0; i < g->nprocs; i++) {
 		g->procs[i]->dead = 1;

@@ -22,16 +22,19 @@ struct group {
 };
 
 /*
- * What groups tell the daemon above them; server.c fills this in, so a
- * group never reaches up into the shutdown sequence.
+ * Observers see a group join the running set (before its
+ * PROCESS_GROUP_ADDED event, so a listener pool hears of its own arrival)
+ * and leave it (before PROCESS_GROUP_REMOVED). Those above (the shutdown
+ * sequence, listener pools) register; a group never reaches up to them.
  */
-struct group_hooks {
-	/* A group leaves the running set (a shutdown must drop it). */
-	void	(*removed)(struct group *);
+enum group_change {
+	GROUP_CHANGE_ADDED,
+	GROUP_CHANGE_REMOVED,
 };
-
-/* Once, before the first group is added. */
-void		 group_init(const struct group_hooks *);
+typedef void (*group_observer_fn)(struct group *, enum group_change,
+    void *arg);
+void		 group_add_observer(group_observer_fn, void *arg);
+void		 group_remove_observer(group_observer_fn, void *arg);
 
 /*
  * Add a group to the running set (creates its processes, names AUTO logs,

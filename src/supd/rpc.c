@@ -1,6 +1,7 @@
 /*
- * XML-RPC dispatch: from a POST /RPC2 body to a method of the tables in
- * rpc-supervisor.c and rpc-system.c, with Supervisor's rules for names
+ * XML-RPC dispatch: from a POST /RPC2 body to a method of the tables main
+ * hands to rpc_init() (rpc-supervisor.c, rpc-process.c, rpc-log.c,
+ * rpc-system.c), with Supervisor's rules for names
  * and argument counts and its fault texts, and back to one response built
  * in one evbuffer and sent whole.
  *
@@ -87,14 +88,6 @@ static const struct {
 	{ FAULT_CANT_REREAD, "CANT_REREAD" },
 };
 
-static const struct rpc_method *const rpc_tables[] = {
-	rpc_supervisor_methods,
-	rpc_process_methods,
-	rpc_log_methods,
-	rpc_system_methods,
-	rpc_supd_methods,
-};
-
 static struct hmap	  rpc_by_name;
 static const char	**rpc_names;
 static int		  rpc_nnames;
@@ -112,7 +105,7 @@ rpc_name_cmp(const void *a, const void *b)
 
 /* Index the method tables once. */
 void
-rpc_init(void)
+rpc_init(const struct rpc_method *const *tables, size_t ntables)
 {
 	const struct rpc_method	*m;
 	size_t			 i;
@@ -120,8 +113,8 @@ rpc_init(void)
 	if (rpc_names != NULL)
 		return;
 	hmap_init(&rpc_by_name);
-	for (i = 0; i < sizeof rpc_tables / sizeof rpc_tables[0]; i++) {
-		for (m = rpc_tables[i]; m->name != NULL; m++) {
+	for (i = 0; i < ntables; i++) {
+		for (m = tables[i]; m->name != NULL; m++) {
 			hmap_put_str(&rpc_by_name, m->name, (void *)m);
 			rpc_names = xreallocarray(rpc_names, rpc_nnames + 1,
 			    sizeof *rpc_names);

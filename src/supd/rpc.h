@@ -1,7 +1,8 @@
 /*
  * The XML-RPC layer: method tables, argument checks, faults, and calls
- * that answer later. http.c hands POST /RPC2 bodies to rpc_http(); the
- * namespaces (rpc-supervisor.c, rpc-system.c) register tables of methods.
+ * that answer later. The /RPC2 route hands POST bodies to rpc_http(); the
+ * namespaces (rpc-supervisor.c, rpc-process.c, rpc-log.c, rpc-system.c)
+ * export tables of methods that main gives to rpc_init().
  */
 #ifndef RPC_H
 #define RPC_H
@@ -36,7 +37,8 @@ struct rpc_method {
 
 /*
  * Each file of methods exports its table, ended by an entry with a NULL
- * name; rpc.c lists them. A new namespace is one file and one line.
+ * name; main lists them for rpc_init(), so this layer knows none of them.
+ * A new namespace is one file and one line in supd.c.
  */
 extern const struct rpc_method rpc_supervisor_methods[];	/* rpc-supervisor.c */
 extern const struct rpc_method rpc_process_methods[];	/* rpc-process.c */
@@ -44,8 +46,8 @@ extern const struct rpc_method rpc_log_methods[];	/* rpc-log.c */
 extern const struct rpc_method rpc_system_methods[];	/* rpc-system.c */
 extern const struct rpc_method rpc_supd_methods[];	/* rpc-supervisor.c */
 
-/* Index the tables. Once, at start. */
-void		 rpc_init(void);
+/* Index the tables (borrowed, kept). Once, at start. */
+void		 rpc_init(const struct rpc_method *const *, size_t ntables);
 /* Every published method name, sorted (system.listMethods). Borrowed. */
 const char	**rpc_method_names(int *n);
 const struct rpc_method *rpc_find_method(const char *name);

@@ -75,25 +75,22 @@ server_accepts_starts(void)
 	return (server_mood > SERVER_RESTARTING);
 }
 
-static void	server_forget_group(struct group *);
+static void	server_group_cb(struct group *, enum group_change, void *);
 
-/* What groups and processes ask of the daemon; handed down at start. */
+/* What processes ask of the daemon; handed down at start. */
 static const struct process_hooks server_process_hooks = {
 	.accepts_starts = server_accepts_starts,
 };
-static const struct group_hooks server_group_hooks = {
-	.removed = server_forget_group,
-};
 
 /*
- * Hand the loop and the hooks down to groups and processes. Once the
- * base exists and before the first group is added.
+ * Hand the loop and the hooks down to processes, and watch groups leave.
+ * Once the base exists and before the first group is added.
  */
 void
 server_prepare(void)
 {
-	group_init(&server_group_hooks);
 	process_init(server_base, &server_process_hooks);
+	group_add_observer(server_group_cb, NULL);
 }
 
 void
@@ -226,10 +223,12 @@ server_observer(struct process *p, enum process_state old, void *arg)
 
 /* A group removed while a shutdown lists it must leave the list. */
 static void
-server_forget_group(struct group *g)
+server_group_cb(struct group *g, enum group_change change, void *arg)
 {
 	int	i;
 
+	if (change != GROUP_CHANGE_REMOVED)
+		return;
 	for (i = 0; i < server_nstop; i++) {
 		if (server_stop_list[i] == g) {
 			memmove(&server_stop_list[i], &server_stop_list[i + 1],
@@ -428,4 +427,5 @@ server_done(void)
 		event_free(server_reap_timer);
 	server_reap_timer = NULL;
 	process_remove_observer(server_observer, NULL);
+	group_remove_observer(server_group_cb, NULL);
 }

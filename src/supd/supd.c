@@ -513,13 +513,23 @@ static const struct http_route supd_routes[] = {
 	{ NULL, web_match, 0, HTTP_ROUTE_AUTH, web_page, NULL },
 };
 
+/* The XML-RPC namespaces: each file of methods, one line. */
+static const struct rpc_method *const supd_rpc_tables[] = {
+	rpc_supervisor_methods,
+	rpc_process_methods,
+	rpc_log_methods,
+	rpc_system_methods,
+	rpc_supd_methods,
+};
+
 /* The XML-RPC methods and the routes, before the sockets open. */
 static void
 supd_add_routes(void)
 {
 	size_t	i;
 
-	rpc_init();
+	rpc_init(supd_rpc_tables, sizeof supd_rpc_tables /
+	    sizeof supd_rpc_tables[0]);
 	rpc_process_init();
 	for (i = 0; i < sizeof supd_routes / sizeof supd_routes[0]; i++)
 		http_add_route(&supd_routes[i]);

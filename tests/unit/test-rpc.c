@@ -167,7 +167,7 @@ m_shutdown(struct rpc_call *c, struct xr_value **argv, int argc)
 	rpc_return_bool(c, 1);
 }
 
-const struct rpc_method rpc_supervisor_methods[] = {
+static const struct rpc_method test_methods[] = {
 	{ "supervisor.echo", m_echo, 1, 2, RPC_CHECK_STATE, "string string",
 	  "echo" },
 	{ "supervisor.int", m_int, 1, 1, 0, "int int", "int" },
@@ -179,14 +179,10 @@ const struct rpc_method rpc_supervisor_methods[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, NULL },
 };
 
-const struct rpc_method rpc_supd_methods[] = {
-	{ NULL, NULL, 0, 0, 0, NULL, NULL },
-};
-const struct rpc_method rpc_process_methods[] = {
-	{ NULL, NULL, 0, 0, 0, NULL, NULL },
-};
-const struct rpc_method rpc_log_methods[] = {
-	{ NULL, NULL, 0, 0, 0, NULL, NULL },
+/* The test namespace beside the real system namespace. */
+static const struct rpc_method *const test_tables[] = {
+	test_methods,
+	rpc_system_methods,
 };
 
 /* -------------------------------------------------------------------- */
@@ -200,7 +196,7 @@ setup(void **state)
 	stub_state = SERVER_RUNNING;
 	stub_error = 0;
 	stub_held = 0;
-	rpc_init();
+	rpc_init(test_tables, sizeof test_tables / sizeof test_tables[0]);
 	return (0);
 }
 
