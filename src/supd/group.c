@@ -215,6 +215,7 @@ group_add(const struct config *cf, struct group_config *gc, char **cause)
 	g->procs = xcalloc(gc->nprocs + 1, sizeof *g->procs);
 	for (i = 0; i < gc->nprocs; i++) {
 		g->procs[i] = process_create(gc->procs[i], g);
+		g->procs[i]->fcgi_fd = fd;
 		hmap_put_str(&g->by_name, gc->procs[i]->name, g->procs[i]);
 	}
 	g->nprocs = gc->nprocs;

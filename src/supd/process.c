@@ -23,7 +23,6 @@
 #include "config.h"
 #include "config-value.h"
 #include "event.h"
-#include "group.h"
 #include "hmap.h"
 #include "log.h"
 #include "process.h"
@@ -145,10 +144,10 @@ process_create(struct process_config *pc, struct group *g)
 	p = xcalloc(1, sizeof *p);
 	p->config = pc;
 	p->group = g;
-	if (strcmp(pc->name, g->config->name) == 0)
+	if (strcmp(pc->name, pc->group->name) == 0)
 		p->namespec = xstrdup(pc->name);
 	else
-		xasprintf(&p->namespec, "%s:%s", g->config->name, pc->name);
+		xasprintf(&p->namespec, "%s:%s", pc->group->name, pc->name);
 	p->state = PROCESS_STOPPED;
 	p->stdin_fd = -1;
 	p->fcgi_fd = -1;
@@ -221,7 +220,7 @@ process_emit_state(struct process *p, enum process_state old,
 	if (!event_wanted(type))
 		return;
 	n = snprintf(buf, sizeof buf, "processname:%s groupname:%s "
-	    "from_state:%s", p->config->name, p->group->config->name,
+	    "from_state:%s", p->config->name, p->config->group->name,
 	    process_state_name(old));
 	switch (p->state) {
 	case PROCESS_STARTING:
@@ -436,7 +435,7 @@ process_spawn(struct process *p)
 		process_set_state(p, PROCESS_BACKOFF, 1);
 		return (0);
 	}
-	fds.fcgi = p->group->fcgi_fd;
+	fds.fcgi = p->fcgi_fd;
 	if ((pid = spawn_exec(sa, &fds, &cause)) <= 0) {
 		process_record_spawnerr(p, cause);
 		free(cause);
