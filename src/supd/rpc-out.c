@@ -10,6 +10,9 @@
  * common case is done here: a string of plain ASCII without markup
  * characters is copied as it is; any other string is escaped by the
  * codec itself.
+ *
+ * Also the status struct that the calls on many processes (start, stop,
+ * signal, clearAllProcessLogs) return one of per process.
  */
 #include <event2/buffer.h>
 #include <stdlib.h>

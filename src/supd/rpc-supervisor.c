@@ -1,9 +1,10 @@
 /*
  * The supervisor namespace of Supervisor 4.2.5's XML-RPC API (its
- * rpcinterface.py): the method table, and the calls about the daemon,
- * its configuration and process information. Process control is in
- * rpc-process.c, logs in rpc-log.c. Also the supd namespace, where supd
- * says what it is without changing anything Supervisor clients see.
+ * rpcinterface.py): the calls about the daemon, its configuration and
+ * process information, and their table. Process control (rpc-process.c)
+ * and logs (rpc-log.c) have tables of their own in the same namespace.
+ * Also the supd namespace, where supd says what it is without changing
+ * anything Supervisor clients see.
  *
  * Replies are written straight into the response buffer with the codec's
  * streaming encoder, in the key order Supervisor's dicts have, so
