@@ -65,15 +65,6 @@ server_trim_soon(void)
 {
 }
 
-char *
-spawn_repr(const char *s)
-{
-	char	*r;
-
-	xasprintf(&r, "'%s'", s);
-	return (r);
-}
-
 struct config *
 config_load(const struct cmdline *cl, char ***errors, int *nerrors)
 {
@@ -86,11 +77,6 @@ void
 config_free_errors(char **errors, int n)
 {
 	free(errors);
-}
-
-void
-rpc_supervisor_init(void)
-{
 }
 
 static void
@@ -168,7 +154,7 @@ fuzz_http_str(struct rpc_call *c, struct xr_value **argv, int argc)
 	if (rpc_truth(argv[0]))
 		rpc_return_string(c, text);
 	else
-		rpc_fault(c, RPC_BAD_NAME, text);
+		rpc_fault(c, FAULT_BAD_NAME, text);
 	free(text);
 }
 
@@ -230,7 +216,7 @@ fuzz_http_never(struct rpc_call *c, struct xr_value **argv, int argc)
 	rpc_call_set_cancel(c, fuzz_http_never_cancel, NULL);
 }
 
-const struct rpc_method rpc_supervisor_methods[] = {
+static const struct rpc_method fuzz_http_methods[] = {
 	{ "supervisor.echo", fuzz_http_echo, 0, 8, 0, "array", "echo" },
 	{ "supervisor.int", fuzz_http_int, 1, 1, RPC_CHECK_STATE, "int int",
 	  "int" },
@@ -240,8 +226,28 @@ const struct rpc_method rpc_supervisor_methods[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, NULL },
 };
 
-const struct rpc_method rpc_supd_methods[] = {
-	{ NULL, NULL, 0, 0, 0, NULL, NULL },
+/* The test namespace beside the real system namespace. */
+static const struct rpc_method *const fuzz_http_tables[] = {
+	fuzz_http_methods,
+	rpc_system_methods,
+};
+
+
+static void
+fuzz_http_mainlogtail(struct evhttp_request *req, const char *path)
+{
+	http_tail_main(req);
+}
+
+/* The routes supd.c registers. */
+static const struct http_route fuzz_http_routes[] = {
+	{ "/RPC2", NULL, EVHTTP_REQ_POST, HTTP_ROUTE_AUTH|HTTP_ROUTE_BODY,
+	  rpc_http_route, NULL },
+	{ "/logtail", NULL, 0, HTTP_ROUTE_AUTH, http_tail_process,
+	  http_tail_close_all },
+	{ "/mainlogtail", NULL, 0, HTTP_ROUTE_AUTH, fuzz_http_mainlogtail,
+	  NULL },
+	{ NULL, web_match, 0, HTTP_ROUTE_AUTH, web_page, NULL },
 };
 
 /* -------------------------------------------------------------------- */
@@ -344,6 +350,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	memset(&cf, 0, sizeof cf);
 	cf.servers = sc;
 	cf.nservers = 2;
+	rpc_init(fuzz_http_tables, sizeof fuzz_http_tables /
+	    sizeof fuzz_http_tables[0]);
+	for (i = 0; i < (int)(sizeof fuzz_http_routes /
+	    sizeof fuzz_http_routes[0]); i++)
+		http_add_route(&fuzz_http_routes[i]);
 	if (http_open(&cf, &why) != 0)
 		fatalx("http_open: %s", why);
 	atexit(fuzz_http_cleanup);

@@ -130,7 +130,7 @@ cmd_fg_send(struct cmd_ctx *ctx, const char *name, const char *line)
 	if (client_call(ctx->client, &info, "supervisor.getProcessInfo", "s",
 	    name) != 0)
 		return (-1);
-	rc = cmd_get_int(info, "state") != CMD_STATE_RUNNING;
+	rc = cmd_get_int(info, "state") != PROCESS_RUNNING;
 	xr_free(info);
 	if (rc) {
 		puts("Process got killed");
@@ -204,7 +204,7 @@ cmd_fg_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (rc != 0)
 		return (CMD_FAILED);
-	running = cmd_get_int(info, "state") == CMD_STATE_RUNNING;
+	running = cmd_get_int(info, "state") == PROCESS_RUNNING;
 	xr_free(info);
 	if (!running) {
 		puts("ERROR: process not running");

@@ -1,11 +1,8 @@
 /* signal: send a signal to processes by name, by group or all of them. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "client.h"
 #include "cmd.h"
-#include "xmalloc.h"
+#include "stop.h"
 
 static int	cmd_signal_exec(struct cmd_ctx *, int, char **);
 
@@ -24,45 +21,10 @@ const struct cmd_entry cmd_signal_entry = {
 	.exec = cmd_signal_exec,
 };
 
-/*
- * The line for one signal or stop result (_signalresult); a failure shows
- * the daemon's description alone. NULL for an odd code.
- */
-char *
-cmd_signal_result(const char *group, const char *name, int code,
-    const char *description, const char *success)
-{
-	char		*spec, *line = NULL;
-	const char	*error = NULL;
-
-	spec = cmd_namespec(group, name);
-	switch (code) {
-	case FAULT_BAD_NAME:
-		error = "no such process";
-		break;
-	case FAULT_BAD_SIGNAL:
-		error = "bad signal name";
-		break;
-	case FAULT_NOT_RUNNING:
-		error = "not running";
-		break;
-	case FAULT_SUCCESS:
-		xasprintf(&line, "%s: %s", spec, success);
-		break;
-	case FAULT_FAILED:
-		line = xstrdup(description);
-		break;
-	}
-	if (error != NULL)
-		xasprintf(&line, "%s: ERROR (%s)", spec, error);
-	free(spec);
-	return (line);
-}
-
 /* No fault code is ignored for signal: not running counts too. */
 static int
 cmd_signal_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	return (cmd_stop_run(ctx, argc - 1, argv + 1, argv[0], "signalled",
+	return (stop_run(ctx, argc - 1, argv + 1, argv[0], "signalled",
 	    FAULT_SUCCESS));
 }

@@ -292,8 +292,8 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_status_print(&l);
 	for (i = 0; i < l.n; i++) {
 		state = l.rows[i].state;
-		if (state == CMD_STATE_STOPPED || state == CMD_STATE_EXITED ||
-		    state == CMD_STATE_FATAL || state == CMD_STATE_UNKNOWN)
+		if (state == PROCESS_STOPPED || state == PROCESS_EXITED ||
+		    state == PROCESS_FATAL || state == PROCESS_UNKNOWN)
 			status = CMD_STATUS_NOT_RUNNING;
 	}
 	free(all.rows);

@@ -16,6 +16,7 @@
 
 #include "client.h"
 #include "cmd.h"
+#include "repr.h"
 #include "xmalloc.h"
 #include "xmlrpc.h"
 
@@ -494,25 +495,11 @@ cmd_upcheck(struct cmd_ctx *ctx)
 void
 cmd_print_repr(const char *s)
 {
-	char	q = strchr(s, '\'') != NULL && strchr(s, '"') == NULL ?
-		    '"' : '\'';
+	char	*r;
 
-	putchar(q);
-	for (; *s != '\0'; s++) {
-		if (*s == q || *s == '\\')
-			printf("\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", stdout);
-		else if (*s == '\r')
-			fputs("\\r", stdout);
-		else if (*s == '\t')
-			fputs("\\t", stdout);
-		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			printf("\\x%02x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
-	putchar(q);
+	r = repr_string(s);
+	fputs(r, stdout);
+	free(r);
 }
 
 /*

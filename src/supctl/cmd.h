@@ -32,13 +32,6 @@ struct xr_value;
 /* What quit, exit and EOF return: leave the shell. */
 #define CMD_STOP		(-2)
 
-/* Process states (supervisor/states.py). */
-#define CMD_STATE_STOPPED	0
-#define CMD_STATE_RUNNING	20
-#define CMD_STATE_EXITED	100
-#define CMD_STATE_FATAL		200
-#define CMD_STATE_UNKNOWN	1000
-
 /* Where settings came from, for error messages that say what to fix. */
 struct cmd_origin {
 	const char	*config;	/* config file read, or NULL */
@@ -130,12 +123,6 @@ extern const struct cmd_entry cmd_tail_entry;
 extern const struct cmd_entry cmd_update_entry;
 extern const struct cmd_entry cmd_version_entry;
 
-/* Shared by stop, signal and restart: one result line of a signal call. */
-char		*cmd_signal_result(const char *group, const char *name,
-		     int code, const char *description, const char *success);
-/* Shared by stop and signal: the calls on names, groups or all. */
-int		 cmd_stop_run(struct cmd_ctx *, int, char **, const char *sig,
-		     const char *success, int ignored);
 /* Shared by start and restart. */
 char		*cmd_start_result(const char *group, const char *name,
 		     int code);

@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "expand.h"
 #include "ini.h"
+#include "repr.h"
 #include "shell.h"
 #include "xmalloc.h"
 
@@ -232,8 +233,7 @@ supctl_repr(const char *s)
 	static int	 next;
 	char		*r;
 
-	xasprintf(&r, strchr(s, '\'') != NULL && strchr(s, '"') == NULL ?
-	    "\"%s\"" : "'%s'", s);
+	r = repr_string(s);
 	free(reprs[next]);
 	reprs[next] = r;
 	next = (next + 1) % 2;

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "logfile.h"
 #include "process.h"
+#include "repr.h"
 #include "server.h"
 #include "spawn.h"
 #include "xmalloc.h"
@@ -153,7 +154,7 @@ capture_open_logs(struct capture *c, char **cause)
 	if ((lf = logfile_open(cc->logfile, cc->maxbytes, cc->backups,
 	    NULL)) == NULL) {
 		error = errno;
-		repr = spawn_repr(c->proc->config->name);
+		repr = repr_string(c->proc->config->name);
 		if (error == EMFILE)
 			xasprintf(cause, "too many open files to spawn %s", repr);
 		else {

@@ -19,15 +19,56 @@
 #include "event.h"
 #include "group.h"
 #include "hmap.h"
-#include "listener.h"
 #include "log.h"
 #include "process.h"
-#include "server.h"
 #include "xmalloc.h"
 
 static struct group	**group_list;
 static int		  group_nlist;
 static struct hmap	  group_by_name;
+
+struct group_observer {
+	group_observer_fn	 fn;
+	void			*arg;
+};
+static struct group_observer	*group_observers;
+static int			 group_nobservers;
+
+void
+group_add_observer(group_observer_fn fn, void *arg)
+{
+	group_observers = xreallocarray(group_observers, group_nobservers + 1,
+	    sizeof *group_observers);
+	group_observers[group_nobservers].fn = fn;
+	group_observers[group_nobservers].arg = arg;
+	group_nobservers++;
+}
+
+void
+group_remove_observer(group_observer_fn fn, void *arg)
+{
+	int	i;
+
+	for (i = 0; i < group_nobservers; i++) {
+		if (group_observers[i].fn == fn &&
+		    group_observers[i].arg == arg) {
+			memmove(&group_observers[i], &group_observers[i + 1],
+			    (group_nobservers - i - 1) *
+			    sizeof *group_observers);
+			group_nobservers--;
+			return;
+		}
+	}
+}
+
+static void
+group_notify(struct group *g, enum group_change change)
+{
+	int	i;
+
+	for (i = 0; i < group_nobservers; i++)
+		group_observers[i].fn(g, change, group_observers[i].arg);
+}
 
 static int
 group_cmp(const struct group *a, const struct group *b)
@@ -174,14 +215,13 @@ group_add(const struct config *cf, struct group_config *gc, char **cause)
 	g->procs = xcalloc(gc->nprocs + 1, sizeof *g->procs);
 	for (i = 0; i < gc->nprocs; i++) {
 		g->procs[i] = process_create(gc->procs[i], g);
+		g->procs[i]->fcgi_fd = fd;
 		hmap_put_str(&g->by_name, gc->procs[i]->name, g->procs[i]);
 	}
 	g->nprocs = gc->nprocs;
 	group_insert_sorted(g);
 	hmap_put_str(&group_by_name, gc->name, g);
-	/* Listener hook: a pool subscribes before its own ADDED event. */
-	if (gc->kind == GROUP_LISTENER)
-		listener_pool_create(g);
+	group_notify(g, GROUP_CHANGE_ADDED);
 	group_emit(EVENT_PROCESS_GROUP_ADDED, gc->name);
 	return (g);
 }
@@ -206,8 +246,7 @@ group_remove(struct group *g)
 
 	if (group_unstopped(g) > 0)
 		return (-1);
-	/* Listener hook: a pool unsubscribes before the REMOVED event. */
-	listener_pool_free(g);
+	group_notify(g, GROUP_CHANGE_REMOVED);
 	for (i = 0; i < group_nlist; i++) {
 		if (group_list[i] == g)
 			break;
@@ -216,7 +255,6 @@ group_remove(struct group *g)
 	    (group_nlist - i - 1) * sizeof *group_list);
 	group_nlist--;
 	hmap_del_str(&group_by_name, g->config->name);
-	server_forget_group(g);
 	name = xstrdup(g->config->name);
 	for (i = 0; i < g->nprocs; i++) {
 		g->procs[i]->dead = 1;
@@ -334,6 +372,32 @@ group_stop_all(struct group *g)
 			process_give_up(p);
 	}
 	free(order);
+}
+
+static int
+group_priority_cmp(const struct process *x, const struct process *y)
+{
+	if (x->config->priority != y->config->priority)
+		return (x->config->priority < y->config->priority ? -1 : 1);
+	return (0);
+}
+
+/* Insertion sort: stable, and groups are small. */
+struct process **
+group_by_priority(const struct group *g)
+{
+	struct process	**procs, *p;
+	int		  i, j;
+
+	procs = xreallocarray(NULL, g->nprocs + 1, sizeof *procs);
+	for (i = 0; i < g->nprocs; i++) {
+		p = g->procs[i];
+		for (j = i; j > 0 && group_priority_cmp(procs[j - 1], p) > 0;
+		    j--)
+			procs[j] = procs[j - 1];
+		procs[j] = p;
+	}
+	return (procs);
 }
 
 void

@@ -22,6 +22,21 @@ struct group {
 };
 
 /*
+ * Observers see a group join the running set (before its
+ * PROCESS_GROUP_ADDED event, so a listener pool hears of its own arrival)
+ * and leave it (before PROCESS_GROUP_REMOVED). Those above (the shutdown
+ * sequence, listener pools) register; a group never reaches up to them.
+ */
+enum group_change {
+	GROUP_CHANGE_ADDED,
+	GROUP_CHANGE_REMOVED,
+};
+typedef void (*group_observer_fn)(struct group *, enum group_change,
+    void *arg);
+void		 group_add_observer(group_observer_fn, void *arg);
+void		 group_remove_observer(group_observer_fn, void *arg);
+
+/*
  * Add a group to the running set (creates its processes, names AUTO logs,
  * binds an fcgi socket) and emits PROCESS_GROUP_ADDED. Does not start
  * anything. NULL with *cause if the fcgi socket cannot be bound; the group
@@ -54,5 +69,11 @@ void		 group_autostart(struct group *);
 
 /* Remove every group (shutdown). */
 void		 group_remove_all(void);
+
+/*
+ * A group's processes in Supervisor's order for acting on them: by
+ * priority, equal priorities as configured. Caller frees.
+ */
+struct process	**group_by_priority(const struct group *);
 
 #endif

@@ -1,9 +1,11 @@
 /*
  * The HTTP servers: one evhttp per [unix_http_server] and
  * [inet_http_server], all on server_base. Each checks basic auth when a
- * username is configured and routes as Supervisor's medusa handlers do:
- * /RPC2 to the XML-RPC layer, /logtail/<name>[/<channel>] and
- * /mainlogtail to the streaming tails, / to a status page, the rest 404.
+ * username is configured and hands the request to the first route that
+ * takes it. Main registers the routes as Supervisor's medusa handlers
+ * are: /RPC2 to the XML-RPC layer, /logtail/<name>[/<channel>] and
+ * /mainlogtail to the streaming tails, / to a status page; the rest is a
+ * 404. http.c knows none of them.
  *
  * A unix socket appears under its name only once it is bound, has its
  * mode and is listening: it is made under a temporary name and hard
@@ -45,12 +47,9 @@
 #include "hmap.h"
 #include "http.h"
 #include "http-auth.h"
-#include "http-tail.h"
 #include "log.h"
-#include "rpc.h"
+#include "repr.h"
 #include "server.h"
-#include "spawn.h"
-#include "web.h"
 #include "xmalloc.h"
 
 /* Request bodies (XML-RPC calls) and header blocks beyond these are refused. */
@@ -126,6 +125,8 @@ struct http_after {
 static struct http_server	*http_servers;
 static int			 http_nservers;
 static struct hmap		 http_conns;	/* by descriptor */
+static const struct http_route	**http_routes;
+static int			 http_nroutes;
 
 static const char http_in_use[] = "Another program is already listening on "
     "a port that one of our HTTP servers is configured to use.  Shut this "
@@ -707,30 +708,25 @@ http_unauthorized(struct evhttp_request *req)
 	http_error(req, 401);
 }
 
-/* POST /RPC2: the body, whole, to the XML-RPC layer. */
-static void
-http_rpc(struct evhttp_request *req)
+void
+http_add_route(const struct http_route *r)
+{
+	http_routes = xreallocarray(http_routes, http_nroutes + 1,
+	    sizeof *http_routes);
+	http_routes[http_nroutes++] = r;
+}
+
+/* A body route needs the body whole: a length or chunks (411). */
+static int
+http_body_ok(struct evhttp_request *req)
 {
 	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
-	struct evbuffer		*body = evhttp_request_get_input_buffer(req);
 	const char		*te;
-	size_t			 len;
 
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
-		http_error(req, 400);
-		return;
-	}
+	if (evhttp_find_header(in, "Content-Length") != NULL)
+		return (1);
 	te = evhttp_find_header(in, "Transfer-Encoding");
-	if (evhttp_find_header(in, "Content-Length") == NULL &&
-	    (te == NULL || strcasecmp(te, "chunked") != 0)) {
-		http_error(req, 411);
-		return;
-	}
-	/* An empty buffer has no bytes to point at; its pullup is NULL. */
-	if ((len = evbuffer_get_length(body)) == 0)
-		rpc_http(req, "", 0);
-	else
-		rpc_http(req, (const char *)evbuffer_pullup(body, -1), len);
+	return (te != NULL && strcasecmp(te, "chunked") == 0);
 }
 
 /* The path of the request, %-decoded as medusa does. Caller frees. */
@@ -749,54 +745,77 @@ http_path(struct evhttp_request *req)
 	return (evhttp_uridecode(path, 0, NULL));
 }
 
-static void
-http_route(struct evhttp_request *req, const char *uri)
+/* The first route that takes the request, or NULL. */
+static const struct http_route *
+http_find_route(struct evhttp_request *req, const char *uri,
+    const char *path)
 {
-	char	*path;
+	const struct http_route	*r;
+	int			 i;
 
-	if (strncmp(uri, "/RPC2", 5) == 0) {
-		http_rpc(req);
-		return;
+	for (i = 0; i < http_nroutes; i++) {
+		r = http_routes[i];
+		if (r->prefix != NULL) {
+			if (strncmp(uri, r->prefix, strlen(r->prefix)) == 0)
+				return (r);
+		} else if (r->match(req, path))
+			return (r);
 	}
-	path = http_path(req);
-	if (strncmp(uri, "/logtail", 8) == 0)
-		http_tail_process(req, path);
-	else if (strncmp(uri, "/mainlogtail", 12) == 0)
-		http_tail_main(req);
-	else if (web_match(req, path))
-		web_page(req, path);
-	else
-		http_error(req, 404);
-	free(path);
+	return (NULL);
+}
+
+/* Basic auth against the server's credentials; answers if it fails. */
+static int
+http_authorized(struct http_server *srv, struct evhttp_request *req)
+{
+	const char	*auth;
+
+	if (srv->username == NULL)
+		return (1);
+	auth = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	switch (http_auth_check(auth, srv->username, srv->password)) {
+	case HTTP_AUTH_OK:
+		return (1);
+	case HTTP_AUTH_DENIED:
+		http_unauthorized(req);
+		return (0);
+	case HTTP_AUTH_MALFORMED:
+		http_error(req, 400);
+		return (0);
+	}
+	return (0);
 }
 
 static void
 http_request_cb(struct evhttp_request *req, void *arg)
 {
 	struct http_server	*srv = arg;
+	const struct http_route	*r;
 	const char		*uri = evhttp_request_get_uri(req);
-	const char		*auth;
+	char			*path;
 
 	http_conn_request_done(req);
 	if (uri == NULL) {
 		http_error(req, 400);
 		return;
 	}
-	if (srv->username != NULL) {
-		auth = evhttp_find_header(evhttp_request_get_input_headers(req),
-		    "Authorization");
-		switch (http_auth_check(auth, srv->username, srv->password)) {
-		case HTTP_AUTH_OK:
-			break;
-		case HTTP_AUTH_DENIED:
-			http_unauthorized(req);
-			return;
-		case HTTP_AUTH_MALFORMED:
-			http_error(req, 400);
-			return;
-		}
-	}
-	http_route(req, uri);
+	path = http_path(req);
+	r = http_find_route(req, uri, path);
+	if ((r == NULL || (r->flags & HTTP_ROUTE_AUTH)) &&
+	    !http_authorized(srv, req))
+		goto out;
+	if (r == NULL)
+		http_error(req, 404);
+	else if (r->methods != 0 &&
+	    (evhttp_request_get_command(req) & r->methods) == 0)
+		http_error(req, 400);
+	else if ((r->flags & HTTP_ROUTE_BODY) && !http_body_ok(req))
+		http_error(req, 411);
+	else
+		r->fn(req, path);
+out:
+	free(path);
 }
 
 /* -------------------------------------------------------------------- */
@@ -883,7 +902,7 @@ http_start(struct http_server *srv, const struct server_config *sc, int fd)
 	}
 	log_info("RPC interface 'supervisor' initialized");
 	if (srv->username == NULL) {
-		repr = spawn_repr(sc->section);
+		repr = repr_string(sc->section);
 		log_crit("Server %s running without any HTTP authentication "
 		    "checking", repr);
 		free(repr);
@@ -914,7 +933,6 @@ http_open(const struct config *cf, char **cause)
 	struct http_server		*srv;
 	int				 i, fd;
 
-	rpc_init();
 	hmap_init(&http_conns);
 	*cause = NULL;
 	http_servers = xcalloc(cf->nservers + 1, sizeof *http_servers);
@@ -953,7 +971,10 @@ http_close(void)
 	/* Freeing the servers ends every held request, tails included. */
 	for (i = 0; i < http_nservers; i++)
 		http_server_free(&http_servers[i]);
-	http_tail_close_all();
+	for (i = 0; i < http_nroutes; i++) {
+		if (http_routes[i]->close != NULL)
+			http_routes[i]->close();
+	}
 	hmap_free(&http_conns);
 	free(http_servers);
 	http_servers = NULL;

@@ -1,6 +1,7 @@
 /*
  * The control sockets: evhttp servers on [unix_http_server] and
- * [inet_http_server], serving XML-RPC on /RPC2 and the log tails.
+ * [inet_http_server], serving the routes main registers (XML-RPC on
+ * /RPC2, the log tails, the status page).
  */
 #ifndef HTTP_H
 #define HTTP_H
@@ -8,6 +9,35 @@
 struct config;
 struct evbuffer;
 struct evhttp_request;
+
+/*
+ * A route: where requests whose raw URI starts with prefix (or, with no
+ * prefix, that match accepts) go. Routes are tried in the order they were
+ * added; a request no route takes is a 404. Auth is checked before
+ * anything else unless the route says it needs none; a request that
+ * matches no route needs it too. A method not in methods (a mask of
+ * EVHTTP_REQ_*, 0 for any) is a 400, as medusa answers. With
+ * HTTP_ROUTE_BODY, a request without Content-Length or chunked encoding
+ * is a 411; the whole body is in the request's input buffer. close, if
+ * not NULL, runs once at http_close() to end what the route still holds.
+ */
+typedef void	(*http_route_fn)(struct evhttp_request *, const char *path);
+typedef int	(*http_match_fn)(struct evhttp_request *, const char *path);
+
+#define HTTP_ROUTE_AUTH		0x1
+#define HTTP_ROUTE_BODY		0x2
+
+struct http_route {
+	const char	*prefix;
+	http_match_fn	 match;
+	int		 methods;
+	int		 flags;
+	http_route_fn	 fn;
+	void		 (*close)(void);
+};
+
+/* Add a route (kept by reference). At start, before http_open. */
+void	http_add_route(const struct http_route *);
 
 /*
  * Bind and start every configured server on server_base. Called before

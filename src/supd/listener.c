@@ -792,6 +792,16 @@ listener_pool_free(struct group *g)
 	g->pool = NULL;
 }
 
+/* Pools come and go with their groups. */
+static void
+listener_group_cb(struct group *g, enum group_change change, void *arg)
+{
+	if (change == GROUP_CHANGE_ADDED && g->config->kind == GROUP_LISTENER)
+		listener_pool_create(g);
+	else if (change == GROUP_CHANGE_REMOVED)
+		listener_pool_free(g);
+}
+
 void
 listener_init(void)
 {
@@ -808,6 +818,7 @@ listener_init(void)
 		    listener_tick_cb, (void *)(uintptr_t)i);
 	event_set_sink(listener_sink, NULL);
 	process_add_observer(listener_observer, NULL);
+	group_add_observer(listener_group_cb, NULL);
 	capture_listener_input = listener_input;
 }
 
@@ -832,5 +843,6 @@ listener_done(void)
 	}
 	event_set_sink(NULL, NULL);
 	process_remove_observer(listener_observer, NULL);
+	group_remove_observer(listener_group_cb, NULL);
 	capture_listener_input = NULL;
 }

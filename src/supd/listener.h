@@ -14,7 +14,8 @@ struct group;
 struct process;
 
 /*
- * Install the event sink, the process observer and the capture hook.
+ * Install the event sink, the process and group observers and the
+ * capture hook.
  * Call once server_base exists and before any group is added.
  */
 void	listener_init(void);
@@ -28,13 +29,14 @@ void	listener_keep_serial(void);
 
 /*
  * A GROUP_LISTENER group was added: make its pool (g->pool, and each
- * process's listener state) and subscribe it. Called by group_add before
- * PROCESS_GROUP_ADDED is emitted, so a pool hears of its own arrival.
+ * process's listener state) and subscribe it. The group observer
+ * listener_init installs calls it before PROCESS_GROUP_ADDED is emitted,
+ * so a pool hears of its own arrival.
  */
 void	listener_pool_create(struct group *);
 /*
- * Unsubscribe and free a pool, dropping its buffered events. Called by
- * group_remove before PROCESS_GROUP_REMOVED is emitted.
+ * Unsubscribe and free a pool, dropping its buffered events. The group
+ * observer calls it before PROCESS_GROUP_REMOVED is emitted.
  */
 void	listener_pool_free(struct group *);
 

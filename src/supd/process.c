@@ -23,11 +23,9 @@
 #include "config.h"
 #include "config-value.h"
 #include "event.h"
-#include "group.h"
 #include "hmap.h"
 #include "log.h"
 #include "process.h"
-#include "server.h"
 #include "spawn.h"
 #include "xmalloc.h"
 
@@ -39,6 +37,8 @@ struct process_observer {
 static struct process_observer	*process_observers;
 static int			 process_nobservers;
 static struct hmap		 process_by_pid;
+static struct event_base	*process_base;
+static const struct process_hooks *process_hooks;
 
 static void	process_timer_cb(evutil_socket_t, short, void *);
 static const char *process_kill(struct process *, int);
@@ -103,6 +103,13 @@ process_mono(void)
 }
 
 void
+process_init(struct event_base *base, const struct process_hooks *hooks)
+{
+	process_base = base;
+	process_hooks = hooks;
+}
+
+void
 process_add_observer(process_observer_fn fn, void *arg)
 {
 	process_observers = xreallocarray(process_observers,
@@ -137,10 +144,10 @@ process_create(struct process_config *pc, struct group *g)
 	p = xcalloc(1, sizeof *p);
 	p->config = pc;
 	p->group = g;
-	if (strcmp(pc->name, g->config->name) == 0)
+	if (strcmp(pc->name, pc->group->name) == 0)
 		p->namespec = xstrdup(pc->name);
 	else
-		xasprintf(&p->namespec, "%s:%s", g->config->name, pc->name);
+		xasprintf(&p->namespec, "%s:%s", pc->group->name, pc->name);
 	p->state = PROCESS_STOPPED;
 	p->stdin_fd = -1;
 	p->fcgi_fd = -1;
@@ -193,12 +200,12 @@ process_arm(struct process *p, double seconds)
 	 * Timers count from libevent's cached loop time; a callback that
 	 * spawns many processes would otherwise arm them early.
 	 */
-	event_base_update_cache_time(server_base);
+	event_base_update_cache_time(process_base);
 	tv.tv_sec = (time_t)seconds;
 	tv.tv_usec = (suseconds_t)((seconds - tv.tv_sec) * 1e6);
 	/* Made at the first deadline: most processes never have one. */
 	if (p->timer == NULL)
-		p->timer = evtimer_new(server_base, process_timer_cb, p);
+		p->timer = evtimer_new(process_base, process_timer_cb, p);
 	evtimer_add(p->timer, &tv);
 }
 
@@ -213,7 +220,7 @@ process_emit_state(struct process *p, enum process_state old,
 	if (!event_wanted(type))
 		return;
 	n = snprintf(buf, sizeof buf, "processname:%s groupname:%s "
-	    "from_state:%s", p->config->name, p->group->config->name,
+	    "from_state:%s", p->config->name, p->config->group->name,
 	    process_state_name(old));
 	switch (p->state) {
 	case PROCESS_STARTING:
@@ -329,7 +336,7 @@ process_timer_cb(evutil_socket_t fd, short what, void *arg)
 			process_give_up(p);
 			log_info("gave up: %s entered FATAL state, too many "
 			    "start retries too quickly", p->config->name);
-		} else if (server_accepts_starts())
+		} else if (process_hooks->accepts_starts())
 			process_spawn(p);
 		break;
 	case PROCESS_STOPPING:
@@ -428,7 +435,7 @@ process_spawn(struct process *p)
 		process_set_state(p, PROCESS_BACKOFF, 1);
 		return (0);
 	}
-	fds.fcgi = p->group->fcgi_fd;
+	fds.fcgi = p->fcgi_fd;
 	if ((pid = spawn_exec(sa, &fds, &cause)) <= 0) {
 		process_record_spawnerr(p, cause);
 		free(cause);
@@ -565,7 +572,7 @@ process_exit_expected(const struct process *p, int es)
 static void
 process_maybe_restart(struct process *p)
 {
-	if (p->state != PROCESS_EXITED || !server_accepts_starts())
+	if (p->state != PROCESS_EXITED || !process_hooks->accepts_starts())
 		return;
 	if (p->config->autorestart == AUTORESTART_TRUE ||
 	    (p->config->autorestart == AUTORESTART_UNEXPECTED &&
@@ -644,7 +651,7 @@ void
 process_autostart(struct process *p)
 {
 	if (p->state == PROCESS_STOPPED && p->laststart == 0 &&
-	    p->config->autostart && server_accepts_starts())
+	    p->config->autostart && process_hooks->accepts_starts())
 		process_spawn(p);
 }
 
@@ -670,7 +677,7 @@ process_write_stdin(struct process *p, const void *buf, size_t len)
 	}
 	if (p->stdin_buf == NULL) {
 		p->stdin_buf = evbuffer_new();
-		p->stdin_ev = event_new(server_base, p->stdin_fd, EV_WRITE,
+		p->stdin_ev = event_new(process_base, p->stdin_fd, EV_WRITE,
 		    process_stdin_cb, p);
 	}
 	evbuffer_add(p->stdin_buf, buf, len);

@@ -9,22 +9,14 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "supervisor.h"
+
 struct event;
+struct event_base;
 struct capture;
 struct group;
 struct process_config;
 
-/* Values are Supervisor's (states.ProcessStates). */
-enum process_state {
-	PROCESS_STOPPED = 0,
-	PROCESS_STARTING = 10,
-	PROCESS_RUNNING = 20,
-	PROCESS_BACKOFF = 30,
-	PROCESS_STOPPING = 40,
-	PROCESS_EXITED = 100,
-	PROCESS_FATAL = 200,
-	PROCESS_UNKNOWN = 1000,
-};
 
 struct process {
 	struct process_config	*config;	/* owned by the group's config */
@@ -68,6 +60,21 @@ struct process {
 	int			 dead;
 	int			 refs;
 };
+
+/*
+ * What the state machine asks of the daemon above it. server.c fills
+ * this in, so the state machine never reaches up for the daemon's mood.
+ */
+struct process_hooks {
+	/* Whether processes may be started (not shutting down). */
+	int	(*accepts_starts)(void);
+};
+
+/*
+ * Give the state machine its loop (for deadlines and stdin writes) and
+ * the daemon's hooks. Once, before the first process is created.
+ */
+void		 process_init(struct event_base *, const struct process_hooks *);
 
 /* Observers see every state change, after it happened. */
 typedef void (*process_observer_fn)(struct process *, enum process_state old,

@@ -20,7 +20,8 @@
 #include "mainlog.h"
 #include "process.h"
 #include "rpc.h"
-#include "rpc-supervisor.h"
+#include "rpc-out.h"
+#include "rpc-process.h"
 #include "xmalloc.h"
 #include "xmlrpc.h"
 
@@ -77,11 +78,11 @@ rpc_log_read_file(const char *path, long long offset, long long length,
 	int		 fd;
 
 	if ((fd = rpc_log_open(path, &size)) == -1)
-		return (RPC_FAILED);
+		return (FAULT_FAILED);
 	if (offset < 0) {
 		if (length != 0) {
 			close(fd);
-			return (RPC_BAD_ARGUMENTS);
+			return (FAULT_BAD_ARGUMENTS);
 		}
 		len = offset == LLONG_MIN ? LLONG_MAX : -offset;
 		pos = size > len ? size - len : 0;
@@ -89,7 +90,7 @@ rpc_log_read_file(const char *path, long long offset, long long length,
 	} else {
 		if (length < 0) {
 			close(fd);
-			return (RPC_BAD_ARGUMENTS);
+			return (FAULT_BAD_ARGUMENTS);
 		}
 		pos = offset;
 		len = size > pos ? size - pos : 0;
@@ -175,7 +176,7 @@ rpc_log_read(struct rpc_call *c, const char *path, struct xr_value **argv)
 	int		code;
 
 	if (!rpc_log_exists(path)) {
-		rpc_fault(c, RPC_NO_FILE, path);
+		rpc_fault(c, FAULT_NO_FILE, path);
 		return;
 	}
 	if (rpc_arg_int(c, argv[0], &offset) != 0 ||
@@ -197,7 +198,7 @@ rpc_log_channel_path(const struct channel_config *ch)
 }
 
 /* readLog(offset, length), also readMainLog. */
-void
+static void
 rpc_log_read_main(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	rpc_log_read(c, mainlog_path(), argv);
@@ -207,20 +208,20 @@ rpc_log_read_main(struct rpc_call *c, struct xr_value **argv, int argc)
  * clearLog(): Supervisor removes the file, then logs "reopening log
  * file" (into the removed file) and reopens.
  */
-void
+static void
 rpc_log_clear_main(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	const char	*path = mainlog_path();
 	char		*cause = NULL;
 
 	if (!rpc_log_exists(path)) {
-		rpc_fault(c, RPC_NO_FILE, NULL);
+		rpc_fault(c, FAULT_NO_FILE, NULL);
 		return;
 	}
 	log_info("reopening log file");
 	if (mainlog_clear(&cause) != 0) {
 		free(cause);
-		rpc_fault(c, RPC_FAILED, NULL);
+		rpc_fault(c, FAULT_FAILED, NULL);
 		return;
 	}
 	rpc_return_bool(c, 1);
@@ -231,21 +232,21 @@ rpc_log_read_channel(struct rpc_call *c, struct xr_value **argv, int err)
 {
 	struct process	*p;
 
-	if ((p = rpc_supervisor_process(c, argv[0])) == NULL)
+	if ((p = rpc_process_find(c, argv[0])) == NULL)
 		return;
 	rpc_log_read(c, rpc_log_channel_path(err ? &p->config->err :
 	    &p->config->out), argv + 1);
 }
 
 /* readProcessStdoutLog(name, offset, length), also readProcessLog. */
-void
+static void
 rpc_log_read_stdout(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	rpc_log_read_channel(c, argv, 0);
 }
 
 /* readProcessStderrLog(name, offset, length). */
-void
+static void
 rpc_log_read_stderr(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	rpc_log_read_channel(c, argv, 1);
@@ -258,7 +259,7 @@ rpc_log_tail_channel(struct rpc_call *c, struct xr_value **argv, int err)
 	const char	*path;
 	long long	 offset, length;
 
-	if ((p = rpc_supervisor_process(c, argv[0])) == NULL)
+	if ((p = rpc_process_find(c, argv[0])) == NULL)
 		return;
 	path = rpc_log_channel_path(err ? &p->config->err : &p->config->out);
 	if (!rpc_log_exists(path)) {
@@ -274,14 +275,14 @@ rpc_log_tail_channel(struct rpc_call *c, struct xr_value **argv, int err)
 }
 
 /* tailProcessStdoutLog(name, offset, length), also tailProcessLog. */
-void
+static void
 rpc_log_tail_stdout(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	rpc_log_tail_channel(c, argv, 0);
 }
 
 /* tailProcessStderrLog(name, offset, length). */
-void
+static void
 rpc_log_tail_stderr(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	rpc_log_tail_channel(c, argv, 1);
@@ -333,22 +334,22 @@ rpc_log_clear_process(struct process *p)
 }
 
 /* clearProcessLogs(name), also clearProcessLog. */
-void
+static void
 rpc_log_clear(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct process	*p;
 
-	if ((p = rpc_supervisor_process(c, argv[0])) == NULL)
+	if ((p = rpc_process_find(c, argv[0])) == NULL)
 		return;
 	if (rpc_log_clear_process(p) != 0) {
-		rpc_fault(c, RPC_FAILED, argv[0]->u.s.ptr);
+		rpc_fault(c, FAULT_FAILED, argv[0]->u.s.ptr);
 		return;
 	}
 	rpc_return_bool(c, 1);
 }
 
 /* clearAllProcessLogs(): one status struct per process, priority order. */
-void
+static void
 rpc_log_clear_all(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct evbuffer	 *b = rpc_result(c);
@@ -360,18 +361,18 @@ rpc_log_clear_all(struct rpc_call *c, struct xr_value **argv, int argc)
 	groups = group_all(&n);
 	xr_encode_array_begin(b);
 	for (i = 0; i < n; i++) {
-		procs = rpc_supervisor_by_priority(groups[i]);
+		procs = group_by_priority(groups[i]);
 		for (j = 0; j < groups[i]->nprocs; j++) {
 			p = procs[j];
 			if (rpc_log_clear_process(p) == 0) {
-				rpc_supervisor_status(b, p->config->name,
-				    groups[i]->config->name, RPC_SUCCESS, NULL);
+				rpc_out_status(b, p->config->name,
+				    groups[i]->config->name, FAULT_SUCCESS, NULL);
 				continue;
 			}
 			namespec = rpc_namespec(
 			    groups[i]->config->name, p->config->name);
-			rpc_supervisor_status(b, p->config->name,
-			    groups[i]->config->name, RPC_FAILED, namespec);
+			rpc_out_status(b, p->config->name,
+			    groups[i]->config->name, FAULT_FAILED, namespec);
 			free(namespec);
 		}
 		free(procs);
@@ -379,3 +380,75 @@ rpc_log_clear_all(struct rpc_call *c, struct xr_value **argv, int argc)
 	xr_encode_array_end(b);
 	rpc_done(c);
 }
+
+#define S	RPC_CHECK_STATE
+
+static const char rpc_help_read_log[] =
+    "Bytes of the main log: length bytes from offset, everything after\n"
+    "offset when length is 0, or the last -offset bytes when offset is\n"
+    "negative (length 0).\n\n"
+    "@param int offset  Where to start.\n"
+    "@param int length  How many bytes.\n"
+    "@return string result  The bytes.";
+static const char rpc_help_read_stdout[] =
+    "Bytes of a process's stdout log, by the rules of readLog.\n\n"
+    "@param string name  The process (or 'group:name').\n"
+    "@param int offset  Where to start.\n"
+    "@param int length  How many bytes.\n"
+    "@return string result  The bytes.";
+static const char rpc_help_tail_stdout[] =
+    "The end of a process's stdout log for following it: at most length\n"
+    "bytes ending at the end of the file. overflow is true when more than\n"
+    "length bytes came after offset. The offset returned is the size of\n"
+    "the log, where the next call should start.\n\n"
+    "@param string name  The process (or 'group:name').\n"
+    "@param int offset  Where the previous call ended.\n"
+    "@param int length  Most bytes to return.\n"
+    "@return array result  [string bytes, int offset, bool overflow]";
+static const char rpc_help_clear[] =
+    "Empty a process's stdout and stderr logs and start them again.\n\n"
+    "@param string name  The process (or 'group:name').\n"
+    "@return boolean result  True unless there was an error.";
+
+/* The log methods of the supervisor namespace. */
+const struct rpc_method rpc_log_methods[] = {
+	{ "supervisor.readLog", rpc_log_read_main, 2, 2, S,
+	  "string int int", rpc_help_read_log },
+	{ "supervisor.readMainLog", rpc_log_read_main, 2, 2, S,
+	  "string int int", rpc_help_read_log },
+	{ "supervisor.clearLog", rpc_log_clear_main, 0, 0, S, "boolean",
+	  "Empty the main log and start it again.\n\n"
+	  "@return boolean result  True unless there was an error." },
+	{ "supervisor.readProcessStdoutLog", rpc_log_read_stdout, 3, 3, S,
+	  "string string int int", rpc_help_read_stdout },
+	{ "supervisor.readProcessLog", rpc_log_read_stdout, 3, 3, S,
+	  "string string int int", rpc_help_read_stdout },
+	{ "supervisor.readProcessStderrLog", rpc_log_read_stderr, 3, 3, S,
+	  "string string int int",
+	  "Bytes of a process's stderr log, by the rules of readLog.\n\n"
+	  "@param string name  The process (or 'group:name').\n"
+	  "@param int offset  Where to start.\n"
+	  "@param int length  How many bytes.\n"
+	  "@return string result  The bytes." },
+	{ "supervisor.tailProcessStdoutLog", rpc_log_tail_stdout, 3, 3, S,
+	  "array string int int", rpc_help_tail_stdout },
+	{ "supervisor.tailProcessLog", rpc_log_tail_stdout, 3, 3, S,
+	  "array string int int", rpc_help_tail_stdout },
+	{ "supervisor.tailProcessStderrLog", rpc_log_tail_stderr, 3, 3, S,
+	  "array string int int",
+	  "tailProcessStdoutLog for the stderr log.\n\n"
+	  "@param string name  The process (or 'group:name').\n"
+	  "@param int offset  Where the previous call ended.\n"
+	  "@param int length  Most bytes to return.\n"
+	  "@return array result  [string bytes, int offset, bool overflow]" },
+	{ "supervisor.clearProcessLogs", rpc_log_clear, 1, 1, S,
+	  "boolean string", rpc_help_clear },
+	{ "supervisor.clearProcessLog", rpc_log_clear, 1, 1, S,
+	  "boolean string", rpc_help_clear },
+	{ "supervisor.clearAllProcessLogs", rpc_log_clear_all, 0, 0, S,
+	  "array",
+	  "clearProcessLogs for every process.\n\n"
+	  "@return array result  One status struct per process." },
+
+	{ NULL, NULL, 0, 0, 0, NULL, NULL },
+};

@@ -10,11 +10,15 @@
  * common case is done here: a string of plain ASCII without markup
  * characters is copied as it is; any other string is escaped by the
  * codec itself.
+ *
+ * Also the status struct that the calls on many processes (start, stop,
+ * signal, clearAllProcessLogs) return one of per process.
  */
 #include <event2/buffer.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rpc.h"
 #include "rpc-out.h"
 #include "xmalloc.h"
 #include "xmlrpc.h"
@@ -171,4 +175,41 @@ rpc_out_cstring(struct rpc_out *o, const char *s)
 	rpc_out_lit(o, "<value><string>");
 	rpc_out_raw(o, s, (const char *)p - s);
 	rpc_out_lit(o, "</string></value>\n");
+}
+
+static void
+rpc_out_member_string(struct evbuffer *b, const char *name, const char *value)
+{
+	xr_encode_member_begin(b, name);
+	xr_encode_string(b, value);
+	xr_encode_member_end(b);
+}
+
+static void
+rpc_out_member_int(struct evbuffer *b, const char *name, long long v)
+{
+	xr_encode_member_begin(b, name);
+	xr_encode_int(b, v);
+	xr_encode_member_end(b);
+}
+
+/* One status struct of a result list, keys in Supervisor's order. */
+void
+rpc_out_status(struct evbuffer *b, const char *name, const char *group,
+    int code, const char *extra)
+{
+	char	*text;
+
+	xr_encode_struct_begin(b);
+	rpc_out_member_string(b, "name", name);
+	rpc_out_member_string(b, "group", group);
+	rpc_out_member_int(b, "status", code);
+	if (code == FAULT_SUCCESS)
+		rpc_out_member_string(b, "description", "OK");
+	else {
+		text = rpc_fault_text(code, extra);
+		rpc_out_member_string(b, "description", text);
+		free(text);
+	}
+	xr_encode_struct_end(b);
 }

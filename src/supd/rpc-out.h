@@ -51,4 +51,12 @@ void	rpc_out_bool(struct rpc_out *, int);
 	rpc_out_lit((o), "<member>\n<name>" name "</name>\n")
 #define rpc_out_member_end(o)	rpc_out_lit((o), "</member>\n")
 
+/*
+ * One {name, group, status, description} struct of a result list (the
+ * start, stop, signal and clear calls on many processes), written with
+ * the codec into b.
+ */
+void	rpc_out_status(struct evbuffer *b, const char *name,
+	    const char *group, int code, const char *extra);
+
 #endif

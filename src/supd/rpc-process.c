@@ -28,7 +28,8 @@
 #include "log.h"
 #include "process.h"
 #include "rpc.h"
-#include "rpc-supervisor.h"
+#include "rpc-out.h"
+#include "rpc-process.h"
 #include "server.h"
 #include "spawn.h"
 #include "xmalloc.h"
@@ -46,7 +47,7 @@ enum rpc_wait_kind {
 struct rpc_status {
 	char	*name;
 	char	*group;
-	int	 code;		/* RPC_SUCCESS or a fault */
+	int	 code;		/* FAULT_SUCCESS or a fault */
 	char	*extra;		/* the fault's text after "NAME: " */
 	int	 late;		/* settled after waiting */
 	int	 index;		/* start order */
@@ -214,7 +215,7 @@ rpc_process_batch_reply(struct rpc_batch *b)
 	int		 i;
 
 	if (b->single) {
-		if (b->nst == 1 && b->st[0].code != RPC_SUCCESS)
+		if (b->nst == 1 && b->st[0].code != FAULT_SUCCESS)
 			rpc_fault(b->call, b->st[0].code, b->st[0].extra);
 		else
 			rpc_return_bool(b->call, 1);
@@ -225,7 +226,7 @@ rpc_process_batch_reply(struct rpc_batch *b)
 	buf = rpc_result(b->call);
 	xr_encode_array_begin(buf);
 	for (i = 0; i < b->nst; i++)
-		rpc_supervisor_status(buf, b->st[i].name, b->st[i].group,
+		rpc_out_status(buf, b->st[i].name, b->st[i].group,
 		    b->st[i].code, b->st[i].extra);
 	xr_encode_array_end(buf);
 	rpc_done(b->call);
@@ -307,18 +308,18 @@ rpc_process_wait_outcome(const struct rpc_wait *w, int *code)
 	const struct process	*p = w->proc;
 
 	if (w->batch->kind == RPC_WAIT_STOP) {
-		*code = RPC_SUCCESS;
+		*code = FAULT_SUCCESS;
 		return (process_is_stopped_state(p->state));
 	}
 	if (p->spawnerr != NULL) {
-		*code = RPC_SPAWN_ERROR;
+		*code = FAULT_SPAWN_ERROR;
 		return (1);
 	}
 	if (p->state != PROCESS_STARTING && p->state != PROCESS_RUNNING) {
-		*code = RPC_ABNORMAL_TERMINATION;
+		*code = FAULT_ABNORMAL_TERMINATION;
 		return (1);
 	}
-	*code = RPC_SUCCESS;
+	*code = FAULT_SUCCESS;
 	return (p->state == PROCESS_RUNNING);
 }
 
@@ -340,7 +341,7 @@ rpc_process_observer(struct process *p, enum process_state old, void *arg)
 		rpc_process_batch_unchain(w);
 		w->batch = NULL;
 		rpc_process_batch_status(b, p, p->dead ? "" : p->group->config->name,
-		    code, code == RPC_SUCCESS ? NULL : w->namespec, 1, w->index);
+		    code, code == FAULT_SUCCESS ? NULL : w->namespec, 1, w->index);
 		if (--b->npending == 0 && b->settled)
 			rpc_process_batch_complete(b);
 	}
@@ -352,6 +353,23 @@ rpc_process_init(void)
 {
 	hmap_init(&rpc_process_waits);
 	process_add_observer(rpc_process_observer, NULL);
+}
+
+/* The process a namespec names; BAD_NAME for none or a whole group. */
+struct process *
+rpc_process_find(struct rpc_call *c, const struct xr_value *v)
+{
+	struct group	*g;
+	struct process	*p;
+	const char	*name;
+
+	if (rpc_arg_string(c, v, &name) != 0)
+		return (NULL);
+	if (group_lookup(name, &g, &p) != 0 || p == NULL) {
+		rpc_fault(c, FAULT_BAD_NAME, name);
+		return (NULL);
+	}
+	return (p);
 }
 
 /* -------------------------------------------------------------------- */
@@ -369,28 +387,28 @@ rpc_process_start_one(struct process *p, const char *namespec, int wait,
 	struct spawn_args	*sa;
 	char			*cause = NULL;
 
-	*code = RPC_SUCCESS;
+	*code = FAULT_SUCCESS;
 	*extra = NULL;
 	if ((sa = spawn_prepare(p->config, &cause)) == NULL) {
 		*code = strncmp(cause, "can't find command", 18) == 0 ?
-		    RPC_NO_FILE : RPC_NOT_EXECUTABLE;
+		    FAULT_NO_FILE : FAULT_NOT_EXECUTABLE;
 		*extra = cause;
 		return (0);
 	}
 	spawn_args_free(sa);
 	if (process_is_running_state(p->state)) {
-		*code = RPC_ALREADY_STARTED;
+		*code = FAULT_ALREADY_STARTED;
 		*extra = xstrdup(namespec);
 		return (0);
 	}
 	if (p->state == PROCESS_UNKNOWN) {
-		*code = RPC_FAILED;
+		*code = FAULT_FAILED;
 		xasprintf(extra, "%s is in an unknown process state", namespec);
 		return (0);
 	}
 	process_spawn(p);
 	if (p->spawnerr != NULL) {
-		*code = RPC_SPAWN_ERROR;
+		*code = FAULT_SPAWN_ERROR;
 		*extra = xstrdup(namespec);
 		return (0);
 	}
@@ -401,7 +419,7 @@ rpc_process_start_one(struct process *p, const char *namespec, int wait,
 	 * finds it neither starting nor running.
 	 */
 	if (p->state != PROCESS_STARTING) {
-		*code = RPC_ABNORMAL_TERMINATION;
+		*code = FAULT_ABNORMAL_TERMINATION;
 		*extra = xstrdup(namespec);
 		return (0);
 	}
@@ -415,15 +433,15 @@ rpc_process_stop_one(struct process *p, const char *namespec, int wait,
 {
 	const char	*msg;
 
-	*code = RPC_SUCCESS;
+	*code = FAULT_SUCCESS;
 	*extra = NULL;
 	if (!process_is_running_state(p->state)) {
-		*code = RPC_NOT_RUNNING;
+		*code = FAULT_NOT_RUNNING;
 		*extra = xstrdup(namespec);
 		return (0);
 	}
 	if ((msg = process_stop(p)) != NULL) {
-		*code = RPC_FAILED;
+		*code = FAULT_FAILED;
 		*extra = xstrdup(msg);
 		return (0);
 	}
@@ -466,16 +484,16 @@ rpc_process_signal_one(struct process *p, const char *namespec, int sig,
 {
 	const char	*msg;
 
-	*code = RPC_SUCCESS;
+	*code = FAULT_SUCCESS;
 	*extra = NULL;
 	if (sig == -1) {
-		*code = RPC_BAD_SIGNAL;
+		*code = FAULT_BAD_SIGNAL;
 		*extra = xstrdup(sigtext);
 	} else if (!rpc_process_is_signallable(p->state)) {
-		*code = RPC_NOT_RUNNING;
+		*code = FAULT_NOT_RUNNING;
 		*extra = xstrdup(namespec);
 	} else if ((msg = process_signal(p, sig)) != NULL) {
-		*code = RPC_FAILED;
+		*code = FAULT_FAILED;
 		*extra = xstrdup(msg);
 	}
 }
@@ -545,7 +563,7 @@ rpc_process_list_group(struct rpc_list *l, struct group *g)
 	struct process	**procs;
 	int		  i;
 
-	procs = rpc_supervisor_by_priority(g);
+	procs = group_by_priority(g);
 	for (i = 0; i < g->nprocs; i++)
 		rpc_process_list_one(l, g, procs[i]);
 	free(procs);
@@ -590,7 +608,7 @@ rpc_process_group_arg(struct rpc_call *c, const struct xr_value *v)
 	if (rpc_arg_string(c, v, &name) != 0)
 		return (NULL);
 	if ((g = group_find(name)) == NULL)
-		rpc_fault(c, RPC_BAD_NAME, name);
+		rpc_fault(c, FAULT_BAD_NAME, name);
 	return (g);
 }
 
@@ -607,7 +625,7 @@ rpc_process_lookup(struct rpc_call *c, const struct xr_value *v,
 	if (rpc_arg_string(c, v, &name) != 0)
 		return (-1);
 	if (group_lookup(name, g, p) != 0) {
-		rpc_fault(c, RPC_BAD_NAME, name);
+		rpc_fault(c, FAULT_BAD_NAME, name);
 		return (-1);
 	}
 	return (0);
@@ -617,7 +635,7 @@ rpc_process_lookup(struct rpc_call *c, const struct xr_value *v,
 /* Handlers.                                                             */
 
 /* startProcess(name, wait=True); "group:*" starts the group. */
-void
+static void
 rpc_process_start(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct rpc_batch	*b;
@@ -643,7 +661,7 @@ rpc_process_start(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* startProcessGroup(name, wait=True). */
-void
+static void
 rpc_process_start_group(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct group	*g;
@@ -654,7 +672,7 @@ rpc_process_start_group(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* startAllProcesses(wait=True), in priority order. */
-void
+static void
 rpc_process_start_all(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	rpc_process_list(c, NULL, RPC_START, argc < 1 || rpc_truth(argv[0]),
@@ -662,7 +680,7 @@ rpc_process_start_all(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* stopProcess(name, wait=True); "group:*" stops the group. */
-void
+static void
 rpc_process_stop(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct rpc_batch	*b;
@@ -688,7 +706,7 @@ rpc_process_stop(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* stopProcessGroup(name, wait=True). */
-void
+static void
 rpc_process_stop_group(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct group	*g;
@@ -699,7 +717,7 @@ rpc_process_stop_group(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* stopAllProcesses(wait=True), in priority order as Supervisor. */
-void
+static void
 rpc_process_stop_all(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	rpc_process_list(c, NULL, RPC_STOP, argc < 1 || rpc_truth(argv[0]),
@@ -707,7 +725,7 @@ rpc_process_stop_all(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* signalProcess(name, signal): the signal is checked before the state. */
-void
+static void
 rpc_process_signal(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct group	*g;
@@ -724,7 +742,7 @@ rpc_process_signal(struct rpc_call *c, struct xr_value **argv, int argc)
 	sigtext = rpc_str(argv[1]);
 	rpc_process_signal_one(p, argv[0]->u.s.ptr,
 	    rpc_process_signal_number(argv[1]), sigtext, &code, &extra);
-	if (code == RPC_SUCCESS)
+	if (code == FAULT_SUCCESS)
 		rpc_return_bool(c, 1);
 	else
 		rpc_fault(c, code, extra);
@@ -733,7 +751,7 @@ rpc_process_signal(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* signalProcessGroup(name, signal): bad signals per process. */
-void
+static void
 rpc_process_signal_group(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct group	*g;
@@ -743,7 +761,7 @@ rpc_process_signal_group(struct rpc_call *c, struct xr_value **argv, int argc)
 }
 
 /* Supervisor signals first and checks the daemon's state afterwards. */
-void
+static void
 rpc_process_signal_all(struct rpc_call *c, struct xr_value **argv, int argc)
 {
 	struct rpc_call	*tmp;
@@ -756,3 +774,61 @@ rpc_process_signal_all(struct rpc_call *c, struct xr_value **argv, int argc)
 		rpc_call_unref(tmp);
 	}
 }
+
+#define S	RPC_CHECK_STATE
+
+/* The process control methods of the supervisor namespace. */
+const struct rpc_method rpc_process_methods[] = {
+	{ "supervisor.startProcess", rpc_process_start, 1, 2, S,
+	  "boolean string boolean",
+	  "Start a process, or a whole group with 'group:*'.\n\n"
+	  "@param string name  The process (or 'group:name', 'group:*').\n"
+	  "@param boolean wait  Wait until it is RUNNING (default true).\n"
+	  "@return boolean result  True unless there was an error." },
+	{ "supervisor.startProcessGroup", rpc_process_start_group, 1, 2, S,
+	  "array string boolean",
+	  "Start the processes of a group that are not running.\n\n"
+	  "@param string name  The group.\n"
+	  "@param boolean wait  Wait until each is RUNNING (default true).\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.startAllProcesses", rpc_process_start_all, 0, 1, S,
+	  "array boolean",
+	  "Start every process that is not running, in priority order.\n\n"
+	  "@param boolean wait  Wait until each is RUNNING (default true).\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.stopProcess", rpc_process_stop, 1, 2, S,
+	  "boolean string boolean",
+	  "Stop a process, or a whole group with 'group:*'.\n\n"
+	  "@param string name  The process (or 'group:name', 'group:*').\n"
+	  "@param boolean wait  Wait until it has stopped (default true).\n"
+	  "@return boolean result  True unless there was an error." },
+	{ "supervisor.stopProcessGroup", rpc_process_stop_group, 1, 2, S,
+	  "array string boolean",
+	  "Stop the running processes of a group.\n\n"
+	  "@param string name  The group.\n"
+	  "@param boolean wait  Wait until each has stopped (default true).\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.stopAllProcesses", rpc_process_stop_all, 0, 1, S,
+	  "array boolean",
+	  "Stop every running process.\n\n"
+	  "@param boolean wait  Wait until each has stopped (default true).\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.signalProcess", rpc_process_signal, 2, 2, S,
+	  "boolean string string",
+	  "Send a signal to a process, or a whole group with 'group:*'.\n\n"
+	  "@param string name  The process (or 'group:name', 'group:*').\n"
+	  "@param string signal  A name ('HUP', 'SIGHUP') or a number.\n"
+	  "@return boolean result  True unless there was an error." },
+	{ "supervisor.signalProcessGroup", rpc_process_signal_group, 2, 2, S,
+	  "array string string",
+	  "Send a signal to the running processes of a group.\n\n"
+	  "@param string name  The group.\n"
+	  "@param string signal  A name ('HUP', 'SIGHUP') or a number.\n"
+	  "@return array result  One status struct per process." },
+	{ "supervisor.signalAllProcesses", rpc_process_signal_all, 1, 1, 0,
+	  "array string",
+	  "Send a signal to every running process.\n\n"
+	  "@param string signal  A name ('HUP', 'SIGHUP') or a number.\n"
+	  "@return array result  One status struct per process." },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL },
+};

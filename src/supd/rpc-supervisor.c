@@ -1,9 +1,10 @@
 /*
  * The supervisor namespace of Supervisor 4.2.5's XML-RPC API (its
- * rpcinterface.py): the method table, and the calls about the daemon,
- * its configuration and process information. Process control is in
- * rpc-process.c, logs in rpc-log.c. Also the supd namespace, where supd
- * says what it is without changing anything Supervisor clients see.
+ * rpcinterface.py): the calls about the daemon, its configuration and
+ * process information, and their table. Process control (rpc-process.c)
+ * and logs (rpc-log.c) have tables of their own in the same namespace.
+ * Also the supd namespace, where supd says what it is without changing
+ * anything Supervisor clients see.
  *
  * Replies are written straight into the response buffer with the codec's
  * streaming encoder, in the key order Supervisor's dicts have, so
@@ -25,7 +26,7 @@
 #include "process.h"
 #include "rpc.h"
 #include "rpc-out.h"
-#include "rpc-supervisor.h"
+#include "rpc-process.h"
 #include "server.h"
 #include "version.h"
 #include "xmalloc.h"
@@ -37,52 +38,6 @@
 
 /* -------------------------------------------------------------------- */
 /* Shared helpers.                                                       */
-
-static int
-rpc_supervisor_priority_cmp(const void *a, const void *b)
-{
-	const struct process	*x = *(struct process *const *)a;
-	const struct process	*y = *(struct process *const *)b;
-
-	if (x->config->priority != y->config->priority)
-		return (x->config->priority < y->config->priority ? -1 : 1);
-	return (0);
-}
-
-/* Insertion sort: stable, and groups are small. */
-struct process **
-rpc_supervisor_by_priority(const struct group *g)
-{
-	struct process	**procs, *p;
-	int		  i, j;
-
-	procs = xreallocarray(NULL, g->nprocs + 1, sizeof *procs);
-	for (i = 0; i < g->nprocs; i++) {
-		p = g->procs[i];
-		for (j = i; j > 0 &&
-		    rpc_supervisor_priority_cmp(&procs[j - 1], &p) > 0; j--)
-			procs[j] = procs[j - 1];
-		procs[j] = p;
-	}
-	return (procs);
-}
-
-/* The process a namespec names; BAD_NAME for none or a whole group. */
-struct process *
-rpc_supervisor_process(struct rpc_call *c, const struct xr_value *v)
-{
-	struct group	*g;
-	struct process	*p;
-	const char	*name;
-
-	if (rpc_arg_string(c, v, &name) != 0)
-		return (NULL);
-	if (group_lookup(name, &g, &p) != 0 || p == NULL) {
-		rpc_fault(c, RPC_BAD_NAME, name);
-		return (NULL);
-	}
-	return (p);
-}
 
 static void
 rpc_supervisor_member_string(struct evbuffer *b, const char *name,
@@ -109,26 +64,6 @@ rpc_supervisor_member_bool(struct evbuffer *b, const char *name, int v)
 	xr_encode_member_end(b);
 }
 
-/* One status struct of a result list, keys in Supervisor's order. */
-void
-rpc_supervisor_status(struct evbuffer *b, const char *name, const char *group,
-    int code, const char *extra)
-{
-	char	*text;
-
-	xr_encode_struct_begin(b);
-	rpc_supervisor_member_string(b, "name", name);
-	rpc_supervisor_member_string(b, "group", group);
-	rpc_supervisor_member_int(b, "status", code);
-	if (code == RPC_SUCCESS)
-		rpc_supervisor_member_string(b, "description", "OK");
-	else {
-		text = rpc_fault_text(code, extra);
-		rpc_supervisor_member_string(b, "description", text);
-		free(text);
-	}
-	xr_encode_struct_end(b);
-}
 
 /* xmlrpc.capped_int(): timestamps as 32-bit ints, truncated. */
 static long long
@@ -229,7 +164,7 @@ rpc_supervisor_reload(struct rpc_call *c, struct xr_value **argv, int argc)
 	int		  nerrors, n, na = 0, nc = 0, nr = 0, i;
 
 	if ((cf = rpc_load_config(&errors, &nerrors)) == NULL) {
-		rpc_fault(c, RPC_CANT_REREAD, nerrors > 0 ? errors[0] :
+		rpc_fault(c, FAULT_CANT_REREAD, nerrors > 0 ? errors[0] :
 		    "unknown error");
 		config_free_errors(errors, nerrors);
 		return;
@@ -286,15 +221,15 @@ rpc_supervisor_add_group(struct rpc_call *c, struct xr_value **argv, int argc)
 	if (rpc_arg_string(c, argv[0], &name) != 0)
 		return;
 	if ((gc = config_find_group(server_config, name)) == NULL) {
-		rpc_fault(c, RPC_BAD_NAME, name);
+		rpc_fault(c, FAULT_BAD_NAME, name);
 		return;
 	}
 	if (group_find(name) != NULL) {
-		rpc_fault(c, RPC_ALREADY_ADDED, name);
+		rpc_fault(c, FAULT_ALREADY_ADDED, name);
 		return;
 	}
 	if ((g = group_add(server_config, gc, &cause)) == NULL) {
-		rpc_fault(c, RPC_FAILED, cause);
+		rpc_fault(c, FAULT_FAILED, cause);
 		free(cause);
 		return;
 	}
@@ -313,11 +248,11 @@ rpc_supervisor_remove_group(struct rpc_call *c, struct xr_value **argv,
 	if (rpc_arg_string(c, argv[0], &name) != 0)
 		return;
 	if ((g = group_find(name)) == NULL) {
-		rpc_fault(c, RPC_BAD_NAME, name);
+		rpc_fault(c, FAULT_BAD_NAME, name);
 		return;
 	}
 	if (group_remove(g) != 0) {
-		rpc_fault(c, RPC_STILL_RUNNING, name);
+		rpc_fault(c, FAULT_STILL_RUNNING, name);
 		return;
 	}
 	rpc_return_bool(c, 1);
@@ -439,7 +374,7 @@ rpc_supervisor_process_info(struct rpc_call *c, struct xr_value **argv,
 	struct process	*p;
 	struct rpc_out	 o;
 
-	if ((p = rpc_supervisor_process(c, argv[0])) == NULL)
+	if ((p = rpc_process_find(c, argv[0])) == NULL)
 		return;
 	rpc_out_init(&o, 2048);
 	rpc_supervisor_info(&o, p, process_now());
@@ -711,18 +646,18 @@ rpc_supervisor_stdin(struct rpc_call *c, struct xr_value **argv, int argc)
 
 	if (argv[1]->type != XR_STRING && argv[1]->type != XR_BASE64) {
 		s = rpc_str(argv[1]);
-		rpc_fault(c, RPC_INCORRECT_PARAMETERS, s);
+		rpc_fault(c, FAULT_INCORRECT_PARAMETERS, s);
 		free(s);
 		return;
 	}
-	if ((p = rpc_supervisor_process(c, argv[0])) == NULL)
+	if ((p = rpc_process_find(c, argv[0])) == NULL)
 		return;
 	if (p->pid == 0 || p->killing) {
-		rpc_fault(c, RPC_NOT_RUNNING, argv[0]->u.s.ptr);
+		rpc_fault(c, FAULT_NOT_RUNNING, argv[0]->u.s.ptr);
 		return;
 	}
 	if (process_write_stdin(p, argv[1]->u.s.ptr, argv[1]->u.s.len) != 0) {
-		rpc_fault(c, errno == EPIPE ? RPC_NO_FILE : RPC_FAILED,
+		rpc_fault(c, errno == EPIPE ? FAULT_NO_FILE : FAULT_FAILED,
 		    argv[0]->u.s.ptr);
 		return;
 	}
@@ -756,12 +691,6 @@ rpc_supervisor_supd_version(struct rpc_call *c, struct xr_value **argv,
 	rpc_return_string(c, SUPD_VERSION);
 }
 
-/* Start what the supervisor namespace needs at run time. */
-void
-rpc_supervisor_init(void)
-{
-	rpc_process_init();
-}
 
 /* -------------------------------------------------------------------- */
 /* The tables.                                                           */
@@ -771,32 +700,6 @@ rpc_supervisor_init(void)
 static const char rpc_help_api_version[] =
     "The version of the XML-RPC API this server speaks.\n\n"
     "@return string version  \"" RPC_API_VERSION "\"";
-static const char rpc_help_read_log[] =
-    "Bytes of the main log: length bytes from offset, everything after\n"
-    "offset when length is 0, or the last -offset bytes when offset is\n"
-    "negative (length 0).\n\n"
-    "@param int offset  Where to start.\n"
-    "@param int length  How many bytes.\n"
-    "@return string result  The bytes.";
-static const char rpc_help_read_stdout[] =
-    "Bytes of a process's stdout log, by the rules of readLog.\n\n"
-    "@param string name  The process (or 'group:name').\n"
-    "@param int offset  Where to start.\n"
-    "@param int length  How many bytes.\n"
-    "@return string result  The bytes.";
-static const char rpc_help_tail_stdout[] =
-    "The end of a process's stdout log for following it: at most length\n"
-    "bytes ending at the end of the file. overflow is true when more than\n"
-    "length bytes came after offset. The offset returned is the size of\n"
-    "the log, where the next call should start.\n\n"
-    "@param string name  The process (or 'group:name').\n"
-    "@param int offset  Where the previous call ended.\n"
-    "@param int length  Most bytes to return.\n"
-    "@return array result  [string bytes, int offset, bool overflow]";
-static const char rpc_help_clear[] =
-    "Empty a process's stdout and stderr logs and start them again.\n\n"
-    "@param string name  The process (or 'group:name').\n"
-    "@return boolean result  True unless there was an error.";
 
 const struct rpc_method rpc_supervisor_methods[] = {
 	{ "supervisor.getAPIVersion", rpc_supervisor_api_version, 0, 0, S,
@@ -817,13 +720,6 @@ const struct rpc_method rpc_supervisor_methods[] = {
 	{ "supervisor.getPID", rpc_supervisor_pid, 0, 0, S, "int",
 	  "The process id of the daemon.\n\n"
 	  "@return int PID" },
-	{ "supervisor.readLog", rpc_log_read_main, 2, 2, S,
-	  "string int int", rpc_help_read_log },
-	{ "supervisor.readMainLog", rpc_log_read_main, 2, 2, S,
-	  "string int int", rpc_help_read_log },
-	{ "supervisor.clearLog", rpc_log_clear_main, 0, 0, S, "boolean",
-	  "Empty the main log and start it again.\n\n"
-	  "@return boolean result  True unless there was an error." },
 	{ "supervisor.shutdown", rpc_supervisor_shutdown, 0, 0, S, "boolean",
 	  "Stop every process, then the daemon.\n\n"
 	  "@return boolean result  True unless there was an error." },
@@ -857,57 +753,6 @@ const struct rpc_method rpc_supervisor_methods[] = {
 	  0, 0, S, "array",
 	  "The configuration of every process, groups flattened.\n\n"
 	  "@return array result  Process configuration structs." },
-	{ "supervisor.startProcess", rpc_process_start, 1, 2, S,
-	  "boolean string boolean",
-	  "Start a process, or a whole group with 'group:*'.\n\n"
-	  "@param string name  The process (or 'group:name', 'group:*').\n"
-	  "@param boolean wait  Wait until it is RUNNING (default true).\n"
-	  "@return boolean result  True unless there was an error." },
-	{ "supervisor.startProcessGroup", rpc_process_start_group, 1, 2, S,
-	  "array string boolean",
-	  "Start the processes of a group that are not running.\n\n"
-	  "@param string name  The group.\n"
-	  "@param boolean wait  Wait until each is RUNNING (default true).\n"
-	  "@return array result  One status struct per process." },
-	{ "supervisor.startAllProcesses", rpc_process_start_all, 0, 1, S,
-	  "array boolean",
-	  "Start every process that is not running, in priority order.\n\n"
-	  "@param boolean wait  Wait until each is RUNNING (default true).\n"
-	  "@return array result  One status struct per process." },
-	{ "supervisor.stopProcess", rpc_process_stop, 1, 2, S,
-	  "boolean string boolean",
-	  "Stop a process, or a whole group with 'group:*'.\n\n"
-	  "@param string name  The process (or 'group:name', 'group:*').\n"
-	  "@param boolean wait  Wait until it has stopped (default true).\n"
-	  "@return boolean result  True unless there was an error." },
-	{ "supervisor.stopProcessGroup", rpc_process_stop_group, 1, 2, S,
-	  "array string boolean",
-	  "Stop the running processes of a group.\n\n"
-	  "@param string name  The group.\n"
-	  "@param boolean wait  Wait until each has stopped (default true).\n"
-	  "@return array result  One status struct per process." },
-	{ "supervisor.stopAllProcesses", rpc_process_stop_all, 0, 1, S,
-	  "array boolean",
-	  "Stop every running process.\n\n"
-	  "@param boolean wait  Wait until each has stopped (default true).\n"
-	  "@return array result  One status struct per process." },
-	{ "supervisor.signalProcess", rpc_process_signal, 2, 2, S,
-	  "boolean string string",
-	  "Send a signal to a process, or a whole group with 'group:*'.\n\n"
-	  "@param string name  The process (or 'group:name', 'group:*').\n"
-	  "@param string signal  A name ('HUP', 'SIGHUP') or a number.\n"
-	  "@return boolean result  True unless there was an error." },
-	{ "supervisor.signalProcessGroup", rpc_process_signal_group, 2, 2, S,
-	  "array string string",
-	  "Send a signal to the running processes of a group.\n\n"
-	  "@param string name  The group.\n"
-	  "@param string signal  A name ('HUP', 'SIGHUP') or a number.\n"
-	  "@return array result  One status struct per process." },
-	{ "supervisor.signalAllProcesses", rpc_process_signal_all, 1, 1, 0,
-	  "array string",
-	  "Send a signal to every running process.\n\n"
-	  "@param string signal  A name ('HUP', 'SIGHUP') or a number.\n"
-	  "@return array result  One status struct per process." },
 	{ "supervisor.sendProcessStdin", rpc_supervisor_stdin, 2, 2, S,
 	  "boolean string string",
 	  "Write characters to a process's stdin, encoded as UTF-8.\n\n"
@@ -920,36 +765,6 @@ const struct rpc_method rpc_supervisor_methods[] = {
 	  "@param string type  The event's type header.\n"
 	  "@param string data  The event's body.\n"
 	  "@return boolean result  True unless there was an error." },
-	{ "supervisor.readProcessStdoutLog", rpc_log_read_stdout, 3, 3, S,
-	  "string string int int", rpc_help_read_stdout },
-	{ "supervisor.readProcessLog", rpc_log_read_stdout, 3, 3, S,
-	  "string string int int", rpc_help_read_stdout },
-	{ "supervisor.readProcessStderrLog", rpc_log_read_stderr, 3, 3, S,
-	  "string string int int",
-	  "Bytes of a process's stderr log, by the rules of readLog.\n\n"
-	  "@param string name  The process (or 'group:name').\n"
-	  "@param int offset  Where to start.\n"
-	  "@param int length  How many bytes.\n"
-	  "@return string result  The bytes." },
-	{ "supervisor.tailProcessStdoutLog", rpc_log_tail_stdout, 3, 3, S,
-	  "array string int int", rpc_help_tail_stdout },
-	{ "supervisor.tailProcessLog", rpc_log_tail_stdout, 3, 3, S,
-	  "array string int int", rpc_help_tail_stdout },
-	{ "supervisor.tailProcessStderrLog", rpc_log_tail_stderr, 3, 3, S,
-	  "array string int int",
-	  "tailProcessStdoutLog for the stderr log.\n\n"
-	  "@param string name  The process (or 'group:name').\n"
-	  "@param int offset  Where the previous call ended.\n"
-	  "@param int length  Most bytes to return.\n"
-	  "@return array result  [string bytes, int offset, bool overflow]" },
-	{ "supervisor.clearProcessLogs", rpc_log_clear, 1, 1, S,
-	  "boolean string", rpc_help_clear },
-	{ "supervisor.clearProcessLog", rpc_log_clear, 1, 1, S,
-	  "boolean string", rpc_help_clear },
-	{ "supervisor.clearAllProcessLogs", rpc_log_clear_all, 0, 0, S,
-	  "array",
-	  "clearProcessLogs for every process.\n\n"
-	  "@return array result  One status struct per process." },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL },
 };
 

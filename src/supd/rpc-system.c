@@ -53,7 +53,7 @@ rpc_system_method_help(struct rpc_call *c, struct xr_value **argv, int argc)
 	const struct rpc_method	*m;
 
 	if ((m = rpc_system_named(argv[0])) == NULL) {
-		rpc_fault(c, RPC_SIGNATURE_UNSUPPORTED, NULL);
+		rpc_fault(c, FAULT_SIGNATURE_UNSUPPORTED, NULL);
 		return;
 	}
 	rpc_return_string(c, m->help);
@@ -69,7 +69,7 @@ rpc_system_method_signature(struct rpc_call *c, struct xr_value **argv,
 	const char		*p, *end;
 
 	if ((m = rpc_system_named(argv[0])) == NULL) {
-		rpc_fault(c, RPC_SIGNATURE_UNSUPPORTED, NULL);
+		rpc_fault(c, FAULT_SIGNATURE_UNSUPPORTED, NULL);
 		return;
 	}
 	b = rpc_result(c);
@@ -199,22 +199,22 @@ rpc_system_start_one(struct rpc_multi *m)
 	entry = m->calls->u.a.items[m->next++];
 	name = xr_struct_get(entry, "methodName");
 	if (name == NULL) {
-		rpc_system_fault_entry(m->out, RPC_INCORRECT_PARAMETERS,
+		rpc_system_fault_entry(m->out, FAULT_INCORRECT_PARAMETERS,
 		    "No methodName");
 		return;
 	}
 	if (name->type != XR_STRING) {
-		rpc_system_fault_entry(m->out, RPC_UNKNOWN_METHOD, NULL);
+		rpc_system_fault_entry(m->out, FAULT_UNKNOWN_METHOD, NULL);
 		return;
 	}
 	if (strcmp(name->u.s.ptr, "system.multicall") == 0) {
-		rpc_system_fault_entry(m->out, RPC_INCORRECT_PARAMETERS,
+		rpc_system_fault_entry(m->out, FAULT_INCORRECT_PARAMETERS,
 		    "Recursive system.multicall forbidden");
 		return;
 	}
 	if (rpc_system_params(xr_struct_get(entry, "params"), &argv, &argc,
 	    &tmp) != 0) {
-		rpc_system_fault_entry(m->out, RPC_INCORRECT_PARAMETERS, NULL);
+		rpc_system_fault_entry(m->out, FAULT_INCORRECT_PARAMETERS, NULL);
 		return;
 	}
 	m->sub = rpc_call_new(m->call, rpc_system_sub_done, m);
@@ -270,12 +270,12 @@ rpc_system_multicall(struct rpc_call *c, struct xr_value **argv, int argc)
 	size_t			 i;
 
 	if (argv[0]->type != XR_ARRAY) {
-		rpc_fault(c, RPC_INCORRECT_PARAMETERS, NULL);
+		rpc_fault(c, FAULT_INCORRECT_PARAMETERS, NULL);
 		return;
 	}
 	for (i = 0; i < argv[0]->u.a.n; i++) {
 		if (argv[0]->u.a.items[i]->type != XR_STRUCT) {
-			rpc_fault(c, RPC_INCORRECT_PARAMETERS, NULL);
+			rpc_fault(c, FAULT_INCORRECT_PARAMETERS, NULL);
 			return;
 		}
 	}

@@ -1,6 +1,7 @@
 /*
- * XML-RPC dispatch: from a POST /RPC2 body to a method of the tables in
- * rpc-supervisor.c and rpc-system.c, with Supervisor's rules for names
+ * XML-RPC dispatch: from a POST /RPC2 body to a method of the tables main
+ * hands to rpc_init() (rpc-supervisor.c, rpc-process.c, rpc-log.c,
+ * rpc-system.c), with Supervisor's rules for names
  * and argument counts and its fault texts, and back to one response built
  * in one evbuffer and sent whole.
  *
@@ -28,9 +29,9 @@
 #include "hmap.h"
 #include "http.h"
 #include "log.h"
+#include "repr.h"
 #include "rpc.h"
 #include "server.h"
-#include "spawn.h"
 #include "xmalloc.h"
 #include "xmlrpc.h"
 
@@ -67,30 +68,24 @@ static const struct {
 	int		 code;
 	const char	*name;
 } rpc_faults[] = {
-	{ RPC_UNKNOWN_METHOD, "UNKNOWN_METHOD" },
-	{ RPC_INCORRECT_PARAMETERS, "INCORRECT_PARAMETERS" },
-	{ RPC_BAD_ARGUMENTS, "BAD_ARGUMENTS" },
-	{ RPC_SIGNATURE_UNSUPPORTED, "SIGNATURE_UNSUPPORTED" },
-	{ RPC_SHUTDOWN_STATE, "SHUTDOWN_STATE" },
-	{ RPC_BAD_NAME, "BAD_NAME" },
-	{ RPC_BAD_SIGNAL, "BAD_SIGNAL" },
-	{ RPC_NO_FILE, "NO_FILE" },
-	{ RPC_NOT_EXECUTABLE, "NOT_EXECUTABLE" },
-	{ RPC_FAILED, "FAILED" },
-	{ RPC_ABNORMAL_TERMINATION, "ABNORMAL_TERMINATION" },
-	{ RPC_SPAWN_ERROR, "SPAWN_ERROR" },
-	{ RPC_ALREADY_STARTED, "ALREADY_STARTED" },
-	{ RPC_NOT_RUNNING, "NOT_RUNNING" },
-	{ RPC_SUCCESS, "SUCCESS" },
-	{ RPC_ALREADY_ADDED, "ALREADY_ADDED" },
-	{ RPC_STILL_RUNNING, "STILL_RUNNING" },
-	{ RPC_CANT_REREAD, "CANT_REREAD" },
-};
-
-static const struct rpc_method *const rpc_tables[] = {
-	rpc_supervisor_methods,
-	rpc_system_methods,
-	rpc_supd_methods,
+	{ FAULT_UNKNOWN_METHOD, "UNKNOWN_METHOD" },
+	{ FAULT_INCORRECT_PARAMETERS, "INCORRECT_PARAMETERS" },
+	{ FAULT_BAD_ARGUMENTS, "BAD_ARGUMENTS" },
+	{ FAULT_SIGNATURE_UNSUPPORTED, "SIGNATURE_UNSUPPORTED" },
+	{ FAULT_SHUTDOWN_STATE, "SHUTDOWN_STATE" },
+	{ FAULT_BAD_NAME, "BAD_NAME" },
+	{ FAULT_BAD_SIGNAL, "BAD_SIGNAL" },
+	{ FAULT_NO_FILE, "NO_FILE" },
+	{ FAULT_NOT_EXECUTABLE, "NOT_EXECUTABLE" },
+	{ FAULT_FAILED, "FAILED" },
+	{ FAULT_ABNORMAL_TERMINATION, "ABNORMAL_TERMINATION" },
+	{ FAULT_SPAWN_ERROR, "SPAWN_ERROR" },
+	{ FAULT_ALREADY_STARTED, "ALREADY_STARTED" },
+	{ FAULT_NOT_RUNNING, "NOT_RUNNING" },
+	{ FAULT_SUCCESS, "SUCCESS" },
+	{ FAULT_ALREADY_ADDED, "ALREADY_ADDED" },
+	{ FAULT_STILL_RUNNING, "STILL_RUNNING" },
+	{ FAULT_CANT_REREAD, "CANT_REREAD" },
 };
 
 static struct hmap	  rpc_by_name;
@@ -110,7 +105,7 @@ rpc_name_cmp(const void *a, const void *b)
 
 /* Index the method tables once. */
 void
-rpc_init(void)
+rpc_init(const struct rpc_method *const *tables, size_t ntables)
 {
 	const struct rpc_method	*m;
 	size_t			 i;
@@ -118,8 +113,8 @@ rpc_init(void)
 	if (rpc_names != NULL)
 		return;
 	hmap_init(&rpc_by_name);
-	for (i = 0; i < sizeof rpc_tables / sizeof rpc_tables[0]; i++) {
-		for (m = rpc_tables[i]; m->name != NULL; m++) {
+	for (i = 0; i < ntables; i++) {
+		for (m = tables[i]; m->name != NULL; m++) {
 			hmap_put_str(&rpc_by_name, m->name, (void *)m);
 			rpc_names = xreallocarray(rpc_names, rpc_nnames + 1,
 			    sizeof *rpc_names);
@@ -127,7 +122,6 @@ rpc_init(void)
 		}
 	}
 	qsort(rpc_names, rpc_nnames, sizeof *rpc_names, rpc_name_cmp);
-	rpc_supervisor_init();
 }
 
 /* The sorted names system.listMethods returns. */
@@ -291,9 +285,9 @@ rpc_call_run(struct rpc_call *c, const char *method, struct xr_value **argv,
 	rpc_call_ref(c);
 	c->running = 1;
 	if ((m = rpc_find_method(method)) == NULL)
-		rpc_fault(c, RPC_UNKNOWN_METHOD, NULL);
+		rpc_fault(c, FAULT_UNKNOWN_METHOD, NULL);
 	else if (argc < m->min || argc > m->max)
-		rpc_fault(c, RPC_INCORRECT_PARAMETERS, NULL);
+		rpc_fault(c, FAULT_INCORRECT_PARAMETERS, NULL);
 	else if ((m->flags & RPC_CHECK_STATE) && !rpc_check_state(c))
 		;
 	else {
@@ -366,7 +360,7 @@ rpc_return_string(struct rpc_call *c, const char *s)
 
 /* Complete with a fault; a value written so far is dropped. */
 void
-rpc_fault(struct rpc_call *c, enum rpc_fault code, const char *extra)
+rpc_fault(struct rpc_call *c, enum fault code, const char *extra)
 {
 	if (c->value != NULL)
 		evbuffer_drain(c->value, evbuffer_get_length(c->value));
@@ -378,7 +372,7 @@ rpc_fault(struct rpc_call *c, enum rpc_fault code, const char *extra)
 
 /* rpc_fault() with a formatted extra text. */
 void
-rpc_faultf(struct rpc_call *c, enum rpc_fault code, const char *fmt, ...)
+rpc_faultf(struct rpc_call *c, enum fault code, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*extra;
@@ -408,7 +402,7 @@ rpc_check_state(struct rpc_call *c)
 {
 	if (!rpc_stopping && server_state() >= SERVER_RUNNING)
 		return (1);
-	rpc_fault(c, RPC_SHUTDOWN_STATE, NULL);
+	rpc_fault(c, FAULT_SHUTDOWN_STATE, NULL);
 	return (0);
 }
 
@@ -478,7 +472,7 @@ rpc_http_invalid(struct evhttp_request *req, const char *buf, size_t len,
 	if (len > RPC_LOG_BODY_MAX)
 		len = RPC_LOG_BODY_MAX;
 	copy = xstrndup(buf, len);
-	repr = spawn_repr(copy);
+	repr = repr_string(copy);
 	log_error("XML-RPC request data %s is invalid: %s", repr, cause);
 	free(repr);
 	free(copy);
@@ -517,6 +511,19 @@ rpc_http(struct evhttp_request *req, const char *buf, size_t len)
 	rpc_call_unref(c);
 }
 
+void
+rpc_http_route(struct evhttp_request *req, const char *path)
+{
+	struct evbuffer	*body = evhttp_request_get_input_buffer(req);
+	size_t		 len;
+
+	/* An empty buffer has no bytes to point at; its pullup is NULL. */
+	if ((len = evbuffer_get_length(body)) == 0)
+		rpc_http(req, "", 0);
+	else
+		rpc_http(req, (const char *)evbuffer_pullup(body, -1), len);
+}
+
 /* -------------------------------------------------------------------- */
 /* Arguments.                                                            */
 
@@ -528,7 +535,7 @@ rpc_arg_string(struct rpc_call *c, const struct xr_value *v, const char **s)
 		*s = v->u.s.ptr;
 		return (0);
 	}
-	rpc_fault(c, RPC_INCORRECT_PARAMETERS, NULL);
+	rpc_fault(c, FAULT_INCORRECT_PARAMETERS, NULL);
 	return (-1);
 }
 
@@ -563,7 +570,7 @@ rpc_arg_int(struct rpc_call *c, const struct xr_value *v, long long *out)
 	default:
 		break;
 	}
-	rpc_fault(c, RPC_INCORRECT_PARAMETERS, NULL);
+	rpc_fault(c, FAULT_INCORRECT_PARAMETERS, NULL);
 	return (-1);
 }
 
@@ -622,7 +629,7 @@ rpc_str_string(struct evbuffer *b, const char *s, int repr)
 		evbuffer_add(b, s, strlen(s));
 		return;
 	}
-	r = spawn_repr(s);
+	r = repr_string(s);
 	evbuffer_add(b, r, strlen(r));
 	free(r);
 }

@@ -1,40 +1,21 @@
 /*
  * The XML-RPC layer: method tables, argument checks, faults, and calls
- * that answer later. http.c hands POST /RPC2 bodies to rpc_http(); the
- * namespaces (rpc-supervisor.c, rpc-system.c) register tables of methods.
+ * that answer later. The /RPC2 route hands POST bodies to rpc_http(); the
+ * namespaces (rpc-supervisor.c, rpc-process.c, rpc-log.c, rpc-system.c)
+ * export tables of methods that main gives to rpc_init().
  */
 #ifndef RPC_H
 #define RPC_H
 
 #include <stddef.h>
 
+#include "supervisor.h"
+
 struct config;
 struct evbuffer;
 struct evhttp_request;
 struct xr_value;
 
-/* Supervisor's fault codes (xmlrpc.Faults). */
-enum rpc_fault {
-	RPC_OK = 0,
-	RPC_UNKNOWN_METHOD = 1,
-	RPC_INCORRECT_PARAMETERS = 2,
-	RPC_BAD_ARGUMENTS = 3,
-	RPC_SIGNATURE_UNSUPPORTED = 4,
-	RPC_SHUTDOWN_STATE = 6,
-	RPC_BAD_NAME = 10,
-	RPC_BAD_SIGNAL = 11,
-	RPC_NO_FILE = 20,
-	RPC_NOT_EXECUTABLE = 21,
-	RPC_FAILED = 30,
-	RPC_ABNORMAL_TERMINATION = 40,
-	RPC_SPAWN_ERROR = 50,
-	RPC_ALREADY_STARTED = 60,
-	RPC_NOT_RUNNING = 70,
-	RPC_SUCCESS = 80,
-	RPC_ALREADY_ADDED = 90,
-	RPC_STILL_RUNNING = 91,
-	RPC_CANT_REREAD = 92,
-};
 
 /* One call in progress: a request's, or one inside system.multicall. */
 struct rpc_call;
@@ -54,19 +35,27 @@ struct rpc_method {
 	const char	*help;
 };
 
-/* Tables of each namespace, ended by an entry with a NULL name. */
-extern const struct rpc_method rpc_supervisor_methods[];
-extern const struct rpc_method rpc_system_methods[];
-extern const struct rpc_method rpc_supd_methods[];
+/*
+ * Each file of methods exports its table, ended by an entry with a NULL
+ * name; main lists them for rpc_init(), so this layer knows none of them.
+ * A new namespace is one file and one line in supd.c.
+ */
+extern const struct rpc_method rpc_supervisor_methods[];	/* rpc-supervisor.c */
+extern const struct rpc_method rpc_process_methods[];	/* rpc-process.c */
+extern const struct rpc_method rpc_log_methods[];	/* rpc-log.c */
+extern const struct rpc_method rpc_system_methods[];	/* rpc-system.c */
+extern const struct rpc_method rpc_supd_methods[];	/* rpc-supervisor.c */
 
-/* Index the tables; rpc-supervisor's process observer. Once, at start. */
-void		 rpc_init(void);
+/* Index the tables (borrowed, kept). Once, at start. */
+void		 rpc_init(const struct rpc_method *const *, size_t ntables);
 /* Every published method name, sorted (system.listMethods). Borrowed. */
 const char	**rpc_method_names(int *n);
 const struct rpc_method *rpc_find_method(const char *name);
 
 /* Answer a POST /RPC2 whose body is buf. */
 void		 rpc_http(struct evhttp_request *, const char *buf, size_t len);
+/* The /RPC2 route (http.h): the request's body, whole, to rpc_http. */
+void		 rpc_http_route(struct evhttp_request *, const char *path);
 
 /*
  * Completing a call. Exactly one of these ends every call, either from
@@ -80,8 +69,8 @@ void		 rpc_return_bool(struct rpc_call *, int);
 void		 rpc_return_int(struct rpc_call *, long long);
 void		 rpc_return_string(struct rpc_call *, const char *);
 /* Fault with Supervisor's text: the code's name, or "NAME: extra". */
-void		 rpc_fault(struct rpc_call *, enum rpc_fault, const char *extra);
-void		 rpc_faultf(struct rpc_call *, enum rpc_fault, const char *, ...)
+void		 rpc_fault(struct rpc_call *, enum fault, const char *extra);
+void		 rpc_faultf(struct rpc_call *, enum fault, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
 /* "BAD_NAME" for 10, "UNKNOWN" for a code Supervisor does not know. */
 const char	*rpc_fault_name(int);
@@ -141,8 +130,5 @@ int		 rpc_check_state(struct rpc_call *);
 typedef struct config *(*rpc_loader_fn)(char ***errors, int *nerrors);
 void		 rpc_set_config_loader(rpc_loader_fn);
 struct config	*rpc_load_config(char ***errors, int *nerrors);
-
-/* rpc-supervisor.c: the waits of start/stop calls follow process states. */
-void		 rpc_supervisor_init(void);
 
 #endif

@@ -75,6 +75,24 @@ server_accepts_starts(void)
 	return (server_mood > SERVER_RESTARTING);
 }
 
+static void	server_group_cb(struct group *, enum group_change, void *);
+
+/* What processes ask of the daemon; handed down at start. */
+static const struct process_hooks server_process_hooks = {
+	.accepts_starts = server_accepts_starts,
+};
+
+/*
+ * Hand the loop and the hooks down to processes, and watch groups leave.
+ * Once the base exists and before the first group is added.
+ */
+void
+server_prepare(void)
+{
+	process_init(server_base, &server_process_hooks);
+	group_add_observer(server_group_cb, NULL);
+}
+
 void
 server_set_config(struct config *cf)
 {
@@ -114,35 +132,55 @@ server_trim_soon(void)
 	evtimer_add(server_trim_timer, &tv);
 }
 
-/* "waiting for a, b to die", every 3 seconds while something is left. */
-static void
-server_report_cb(evutil_socket_t fd, short what, void *arg)
+/*
+ * Supervisor's shutdown_report(): "waiting for a, b to die" naming every
+ * process not yet stopped, at once when the stop begins and then every 3
+ * seconds while something is left. Returns how many are left.
+ */
+static int
+server_report(void)
 {
 	struct group	**groups;
+	struct process	 *p;
 	struct evbuffer	 *names;
-	int		  n, i, j;
-	struct timeval	  tv = { 3, 0 };
+	int		  n, i, j, left = 0;
 
 	names = evbuffer_new();
 	groups = group_all(&n);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < groups[i]->nprocs; j++) {
-			struct process *p = groups[i]->procs[j];
-
+			p = groups[i]->procs[j];
 			if (process_is_stopped_state(p->state))
 				continue;
-			evbuffer_add_printf(names, "%s%s",
-			    evbuffer_get_length(names) ? ", " : "",
+			evbuffer_add_printf(names, "%s%s", left++ ? ", " : "",
 			    p->config->name);
 		}
 	}
-	if (evbuffer_get_length(names) > 0) {
+	if (left > 0) {
 		evbuffer_add(names, "", 1);
 		log_info("waiting for %s to die",
 		    (char *)evbuffer_pullup(names, -1));
-		evtimer_add(server_report_timer, &tv);
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < groups[i]->nprocs; j++) {
+				p = groups[i]->procs[j];
+				if (!process_is_stopped_state(p->state))
+					log_blather("%s state: %s",
+					    p->config->name,
+					    process_state_name(p->state));
+			}
+		}
 	}
 	evbuffer_free(names);
+	return (left);
+}
+
+static void
+server_report_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct timeval	tv = { 3, 0 };
+
+	if (server_report() > 0)
+		evtimer_add(server_report_timer, &tv);
 }
 
 /*
@@ -184,11 +222,13 @@ server_observer(struct process *p, enum process_state old, void *arg)
 }
 
 /* A group removed while a shutdown lists it must leave the list. */
-void
-server_forget_group(struct group *g)
+static void
+server_group_cb(struct group *g, enum group_change change, void *arg)
 {
 	int	i;
 
+	if (change != GROUP_CHANGE_REMOVED)
+		return;
 	for (i = 0; i < server_nstop; i++) {
 		if (server_stop_list[i] == g) {
 			memmove(&server_stop_list[i], &server_stop_list[i + 1],
@@ -216,8 +256,10 @@ server_begin_stop(void)
 	server_nstop = n;
 	event_emit(EVENT_SUPERVISOR_STATE_CHANGE_STOPPING, "", 0);
 	server_report_timer = evtimer_new(server_base, server_report_cb, NULL);
-	evtimer_add(server_report_timer, &tv);
 	server_stop_next();
+	/* The first group got its stop signals; nothing has been reaped. */
+	if (server_stop_list != NULL && server_report() > 0)
+		evtimer_add(server_report_timer, &tv);
 }
 
 void
@@ -385,4 +427,5 @@ server_done(void)
 		event_free(server_reap_timer);
 	server_reap_timer = NULL;
 	process_remove_observer(server_observer, NULL);
+	group_remove_observer(server_group_cb, NULL);
 }

@@ -43,10 +43,8 @@ void		 server_set_reload_check(server_reload_fn);
 /* Trim the heap a second from now, after a burst of large replies. */
 void		 server_trim_soon(void);
 
-/* A removed group must leave an ongoing shutdown's list. */
-struct group;
-void		 server_forget_group(struct group *);
-
+/* Give processes the loop and the daemon's hooks; watch groups. */
+void		 server_prepare(void);
 /* Set up signals; run the loop until everything is stopped; tear down. */
 void		 server_init(void);
 void		 server_loop(void);

@@ -28,6 +28,7 @@
 #include "config.h"
 #include "log.h"
 #include "shlex.h"
+#include "repr.h"
 #include "spawn.h"
 #include "xmalloc.h"
 
@@ -172,45 +173,12 @@ spawn_init(void)
 		spawn_unshare = 0;
 }
 
-/* Python's repr() of a str: quotes chosen as Python chooses them. */
-char *
-spawn_repr(const char *s)
-{
-	const char	*p;
-	char		*out, *q, quote;
-
-	quote = (strchr(s, '\'') != NULL && strchr(s, '"') == NULL) ?
-	    '"' : '\'';
-	out = q = xmalloc(strlen(s) * 4 + 3);
-	*q++ = quote;
-	for (p = s; *p != '\0'; p++) {
-		unsigned char c = *p;
-
-		if (c == '\\' || c == (unsigned char)quote) {
-			*q++ = '\\';
-			*q++ = c;
-		} else if (c == '\n')
-			q = stpcpy(q, "\\n");
-		else if (c == '\r')
-			q = stpcpy(q, "\\r");
-		else if (c == '\t')
-			q = stpcpy(q, "\\t");
-		else if (c < 0x20 || c == 0x7f)
-			q += sprintf(q, "\\x%02x", c);
-		else
-			*q++ = c;
-	}
-	*q++ = quote;
-	*q = '\0';
-	return (out);
-}
-
 static char *
 spawn_msg(const char *fmt, const char *arg)
 {
 	char	*repr, *out;
 
-	repr = spawn_repr(arg);
+	repr = repr_string(arg);
 	xasprintf(&out, fmt, repr);
 	free(repr);
 	return (out);
@@ -410,7 +378,7 @@ spawn_prepare(const struct process_config *pc, char **cause)
 	int			 argc;
 
 	if ((argv = shlex_split(pc->command, &argc, &parse_error)) == NULL) {
-		repr = spawn_repr(pc->command);
+		repr = repr_string(pc->command);
 		xasprintf(cause, "can't parse command %s: %s", repr,
 		    parse_error);
 		free(repr);
@@ -518,7 +486,7 @@ spawn_make_pipes(const struct process_config *pc, struct spawn_fds *fds,
 	    (discard_err ? spawn_null_end(&fds->err_parent, &fds->err_child) :
 	    spawn_pipe(&fds->err_parent, &fds->err_child, 1)) == 0))
 		return (0);
-	repr = spawn_repr(pc->name);
+	repr = repr_string(pc->name);
 	if (errno == EMFILE || errno == ENFILE)
 		xasprintf(cause, "too many open files to spawn %s", repr);
 	else
@@ -703,7 +671,7 @@ spawn_exec(struct spawn_args *sa, struct spawn_fds *fds, char **cause)
 	spawn_empty_slots();
 	spawn_close_child_fds(fds);
 	if (pid == -1) {
-		repr = spawn_repr(sa->name);
+		repr = repr_string(sa->name);
 		if (err == EAGAIN)
 			xasprintf(cause, "Too many processes in process table to "
 			    "spawn %s", repr);

@@ -56,7 +56,4 @@ int		 spawn_drop_privileges(uid_t, char **cause);
 /* SUPERVISOR_SERVER_URL for programs without serverurl= (NULL: none). */
 void		 spawn_set_serverurl(const char *);
 
-/* Python's repr() of a str, as Supervisor's messages quote names. */
-char		*spawn_repr(const char *);
-
 #endif

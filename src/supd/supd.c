@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <event2/event.h>
+#include <event2/http.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <malloc.h>
@@ -27,15 +28,18 @@
 #include "event.h"
 #include "group.h"
 #include "http.h"
+#include "http-tail.h"
 #include "listener.h"
 #include "log.h"
 #include "logfile.h"
 #include "mainlog.h"
 #include "process.h"
 #include "rpc.h"
+#include "rpc-process.h"
 #include "server.h"
 #include "spawn.h"
 #include "version.h"
+#include "web.h"
 #include "xmalloc.h"
 
 #define SUPD_RESTART_ENV	"SUPD_RESTARTED"
@@ -491,6 +495,47 @@ supd_write_pidfile(struct config *cf)
 }
 
 static void
+supd_mainlogtail(struct evhttp_request *req, const char *path)
+{
+	http_tail_main(req);
+}
+
+/*
+ * What the control sockets serve, tried in this order (medusa's
+ * handlers). A new page or API is one line here.
+ */
+static const struct http_route supd_routes[] = {
+	{ "/RPC2", NULL, EVHTTP_REQ_POST, HTTP_ROUTE_AUTH|HTTP_ROUTE_BODY,
+	  rpc_http_route, NULL },
+	{ "/logtail", NULL, 0, HTTP_ROUTE_AUTH, http_tail_process,
+	  http_tail_close_all },
+	{ "/mainlogtail", NULL, 0, HTTP_ROUTE_AUTH, supd_mainlogtail, NULL },
+	{ NULL, web_match, 0, HTTP_ROUTE_AUTH, web_page, NULL },
+};
+
+/* The XML-RPC namespaces: each file of methods, one line. */
+static const struct rpc_method *const supd_rpc_tables[] = {
+	rpc_supervisor_methods,
+	rpc_process_methods,
+	rpc_log_methods,
+	rpc_system_methods,
+	rpc_supd_methods,
+};
+
+/* The XML-RPC methods and the routes, before the sockets open. */
+static void
+supd_add_routes(void)
+{
+	size_t	i;
+
+	rpc_init(supd_rpc_tables, sizeof supd_rpc_tables /
+	    sizeof supd_rpc_tables[0]);
+	rpc_process_init();
+	for (i = 0; i < sizeof supd_routes / sizeof supd_routes[0]; i++)
+		http_add_route(&supd_routes[i]);
+}
+
+static void
 supd_daemonize(struct config *cf)
 {
 	pid_t	pid;
@@ -619,10 +664,12 @@ main(int argc, char **argv)
 		supd_clear_auto_logs(cf);
 
 	server_base = event_base_new();
+	server_prepare();
 	logfile_init(server_base);
 	spawn_set_serverurl(cf->serverurl);
 	listener_init();	/* before groups: pools subscribe as they come */
 	supd_add_groups(cf);
+	supd_add_routes();
 	if (http_open(cf, &cause) != 0)
 		supd_usage("%s", cause);
 	supd_lock_pidfile(cf);

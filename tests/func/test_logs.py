@@ -409,6 +409,51 @@ def test_main_log_waiting_for_stop(sup):
     assert log_lines(sup, "WARN", "stopped: stubborn (terminated by SIGKILL)")
 
 
+def test_main_log_waiting_for_names_to_die_at_shutdown(sup):
+    # supervisord's shutdown_report: once the first group has its stop
+    # signal, every process not yet stopped is named, in group order.
+    sup.write("""
+        [program:alpha]
+        command=sleep 1000
+        priority=1
+        startsecs=0
+
+        [program:beta]
+        command=sleep 1000
+        priority=2
+        startsecs=0
+        """)
+    sup.start()
+    sup.wait_running("alpha", "sleep")
+    sup.wait_running("beta", "sleep")
+    os.kill(sup.proc.pid, signal.SIGTERM)
+    assert sup.proc.wait(timeout=30) == 0
+    lines = sup.log().splitlines()
+    waiting = [i for i, line in enumerate(lines)
+               if line.endswith(" INFO waiting for alpha, beta to die")]
+    stopped = [i for i, line in enumerate(lines) if "stopped: beta" in line]
+    assert waiting and stopped, "\n".join(lines)
+    # At once, before beta is even reaped, not after a first delay.
+    assert waiting[0] < stopped[0]
+
+
+def test_main_log_waiting_to_die_repeats_while_a_process_lingers(sup):
+    sup.write("""
+        [program:stubborn]
+        command=/bin/sh -c "trap '' TERM; exec sleep 1000"
+        startsecs=0
+        stopwaitsecs=60
+        """)
+    sup.start()
+    pid = sup.wait_running("stubborn", "sleep")["pid"]
+    os.kill(sup.proc.pid, signal.SIGTERM)
+    wait_until(lambda: len(log_lines(sup, "INFO", "waiting for stubborn to die")) >= 2,
+               timeout=20, what="a second waiting line")
+    os.kill(pid, signal.SIGKILL)
+    assert sup.proc.wait(timeout=30) == 0
+    assert log_lines(sup, "WARN", "stopped: stubborn (terminated by SIGKILL)")
+
+
 def test_loglevel_warn_hides_info(sup):
     sup.write("""
         [program:bad]

@@ -53,15 +53,6 @@ server_trim_soon(void)
 {
 }
 
-char *
-spawn_repr(const char *s)
-{
-	char	*r;
-
-	xasprintf(&r, "'%s'", s);
-	return (r);
-}
-
 struct config *
 config_load(const struct cmdline *cl, char ***errors, int *nerrors)
 {
@@ -107,11 +98,6 @@ void
 http_error(struct evhttp_request *req, int code)
 {
 	stub_error = code;
-}
-
-void
-rpc_supervisor_init(void)
-{
 }
 
 /* -------------------------------------------------------------------- */
@@ -181,7 +167,7 @@ m_shutdown(struct rpc_call *c, struct xr_value **argv, int argc)
 	rpc_return_bool(c, 1);
 }
 
-const struct rpc_method rpc_supervisor_methods[] = {
+static const struct rpc_method test_methods[] = {
 	{ "supervisor.echo", m_echo, 1, 2, RPC_CHECK_STATE, "string string",
 	  "echo" },
 	{ "supervisor.int", m_int, 1, 1, 0, "int int", "int" },
@@ -193,8 +179,10 @@ const struct rpc_method rpc_supervisor_methods[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, NULL },
 };
 
-const struct rpc_method rpc_supd_methods[] = {
-	{ NULL, NULL, 0, 0, 0, NULL, NULL },
+/* The test namespace beside the real system namespace. */
+static const struct rpc_method *const test_tables[] = {
+	test_methods,
+	rpc_system_methods,
 };
 
 /* -------------------------------------------------------------------- */
@@ -208,7 +196,7 @@ setup(void **state)
 	stub_state = SERVER_RUNNING;
 	stub_error = 0;
 	stub_held = 0;
-	rpc_init();
+	rpc_init(test_tables, sizeof test_tables / sizeof test_tables[0]);
 	return (0);
 }
 
@@ -405,13 +393,13 @@ test_fault_texts(void **state)
 {
 	char	*t;
 
-	assert_string_equal(rpc_fault_name(RPC_BAD_NAME), "BAD_NAME");
-	assert_string_equal(rpc_fault_name(RPC_CANT_REREAD), "CANT_REREAD");
+	assert_string_equal(rpc_fault_name(FAULT_BAD_NAME), "BAD_NAME");
+	assert_string_equal(rpc_fault_name(FAULT_CANT_REREAD), "CANT_REREAD");
 	assert_string_equal(rpc_fault_name(12345), "UNKNOWN");
-	t = rpc_fault_text(RPC_NOT_RUNNING, "g:p");
+	t = rpc_fault_text(FAULT_NOT_RUNNING, "g:p");
 	assert_string_equal(t, "NOT_RUNNING: g:p");
 	free(t);
-	t = rpc_fault_text(RPC_SHUTDOWN_STATE, NULL);
+	t = rpc_fault_text(FAULT_SHUTDOWN_STATE, NULL);
 	assert_string_equal(t, "SHUTDOWN_STATE");
 	free(t);
 }
@@ -447,9 +435,9 @@ test_int_conversion(void **state)
 	assert_int_equal(v->u.i, 1);
 	xr_free(v);
 	call("supervisor.int", args(1, xr_string("abc")));
-	reply_fault(RPC_INCORRECT_PARAMETERS, "INCORRECT_PARAMETERS");
+	reply_fault(FAULT_INCORRECT_PARAMETERS, "INCORRECT_PARAMETERS");
 	call("supervisor.int", args(1, xr_array()));
-	reply_fault(RPC_INCORRECT_PARAMETERS, "INCORRECT_PARAMETERS");
+	reply_fault(FAULT_INCORRECT_PARAMETERS, "INCORRECT_PARAMETERS");
 }
 
 static void
@@ -489,13 +477,13 @@ static void
 test_unknown_methods(void **state)
 {
 	call("supervisor.nosuch", NULL);
-	reply_fault(RPC_UNKNOWN_METHOD, "UNKNOWN_METHOD");
+	reply_fault(FAULT_UNKNOWN_METHOD, "UNKNOWN_METHOD");
 	call("supervisor._private", NULL);
-	reply_fault(RPC_UNKNOWN_METHOD, "UNKNOWN_METHOD");
+	reply_fault(FAULT_UNKNOWN_METHOD, "UNKNOWN_METHOD");
 	call("supervisor.echo.more", args(1, xr_int(1)));
-	reply_fault(RPC_UNKNOWN_METHOD, "UNKNOWN_METHOD");
+	reply_fault(FAULT_UNKNOWN_METHOD, "UNKNOWN_METHOD");
 	call("echo", args(1, xr_int(1)));
-	reply_fault(RPC_UNKNOWN_METHOD, "UNKNOWN_METHOD");
+	reply_fault(FAULT_UNKNOWN_METHOD, "UNKNOWN_METHOD");
 }
 
 static void
@@ -504,9 +492,9 @@ test_argument_counts(void **state)
 	struct xr_value	*v;
 
 	call("supervisor.echo", NULL);
-	reply_fault(RPC_INCORRECT_PARAMETERS, "INCORRECT_PARAMETERS");
+	reply_fault(FAULT_INCORRECT_PARAMETERS, "INCORRECT_PARAMETERS");
 	call("supervisor.echo", args(3, xr_int(1), xr_int(2), xr_int(3)));
-	reply_fault(RPC_INCORRECT_PARAMETERS, "INCORRECT_PARAMETERS");
+	reply_fault(FAULT_INCORRECT_PARAMETERS, "INCORRECT_PARAMETERS");
 	call("supervisor.echo", args(2, xr_string("a"), xr_int(2)));
 	v = reply_value();
 	assert_string_equal(v->u.s.ptr, "a");
@@ -520,10 +508,10 @@ test_shutdown_state(void **state)
 
 	stub_state = SERVER_SHUTDOWN;
 	call("supervisor.echo", args(1, xr_int(1)));
-	reply_fault(RPC_SHUTDOWN_STATE, "SHUTDOWN_STATE");
+	reply_fault(FAULT_SHUTDOWN_STATE, "SHUTDOWN_STATE");
 	/* Counting arguments comes first, as Python's TypeError does. */
 	call("supervisor.echo", NULL);
-	reply_fault(RPC_INCORRECT_PARAMETERS, "INCORRECT_PARAMETERS");
+	reply_fault(FAULT_INCORRECT_PARAMETERS, "INCORRECT_PARAMETERS");
 	/* Methods without the check, and the system namespace, still answer. */
 	call("supervisor.int", args(1, xr_int(4)));
 	v = reply_value();
@@ -599,7 +587,7 @@ test_after_reply(void **state)
 	assert_int_equal(stub_after_runs, 1);
 	/* Until the server says so, calls are refused as if stopping. */
 	call("supervisor.shutdown", NULL);
-	reply_fault(RPC_SHUTDOWN_STATE, "SHUTDOWN_STATE");
+	reply_fault(FAULT_SHUTDOWN_STATE, "SHUTDOWN_STATE");
 }
 
 /* -------------------------------------------------------------------- */
@@ -635,9 +623,9 @@ test_list_and_signature(void **state)
 	assert_string_equal(v->u.a.items[0]->u.s.ptr, "string");
 	xr_free(v);
 	call("system.methodSignature", args(1, xr_string("nosuch")));
-	reply_fault(RPC_SIGNATURE_UNSUPPORTED, "SIGNATURE_UNSUPPORTED");
+	reply_fault(FAULT_SIGNATURE_UNSUPPORTED, "SIGNATURE_UNSUPPORTED");
 	call("system.methodHelp", args(1, xr_int(1)));
-	reply_fault(RPC_SIGNATURE_UNSUPPORTED, "SIGNATURE_UNSUPPORTED");
+	reply_fault(FAULT_SIGNATURE_UNSUPPORTED, "SIGNATURE_UNSUPPORTED");
 	call("system.methodHelp", args(1, xr_string("supervisor.int")));
 	v = reply_value();
 	assert_string_equal(v->u.s.ptr, "int");
@@ -690,7 +678,7 @@ test_multicall_waits(void **state)
 	call("system.multicall", args(1, calls));
 	assert_int_equal(evbuffer_get_length(stub_reply), 0);
 	assert_non_null(later_call);
-	rpc_fault(later_call, RPC_ABNORMAL_TERMINATION, "p");
+	rpc_fault(later_call, FAULT_ABNORMAL_TERMINATION, "p");
 	rpc_call_unref(later_call);
 	later_call = NULL;
 	run_loop();
