@@ -20,7 +20,8 @@ import xmlrpc.client
 import pytest
 
 from conftest import SANITIZER_MARKERS, SUPERVISORCTL, Daemon, wait_until
-from test_http import UnixHTTPConnection, post, rpc_body
+from test_http import (UnixHTTPConnection, free_port, post, rpc_body,
+                       start_with, write_servers)
 
 # max_request_body's default.
 MAX_BODY = 16 * 1024 * 1024
@@ -410,6 +411,23 @@ def test_xmlrpc_client_with_a_huge_argument_gets_413(noisy):
         noisy.rpc.sendProcessStdin("quiet", "x" * (MAX_BODY + 1))
     assert info.value.errcode == 413
     still_serving(noisy)
+
+
+@pytest.mark.supd_only
+def test_huge_body_over_tcp_reads_413(sup):
+    """Over TCP, closing with unread input sends a reset that destroys a
+    reply the client has not read yet: the lingering close is what lets
+    it read the 413."""
+    port = free_port()
+    write_servers(sup, inet={"port": "127.0.0.1:%d" % port})
+    url = "http://127.0.0.1:%d" % port
+    start_with(sup, serverurl=url)
+    proxy = xmlrpc.client.ServerProxy(url + "/RPC2")
+    for _ in range(3):
+        with pytest.raises(xmlrpc.client.ProtocolError) as info:
+            proxy.supervisor.sendProcessStdin("x", "y" * (MAX_BODY + 1))
+        assert info.value.errcode == 413
+    assert proxy.supervisor.getState()["statename"] == "RUNNING"
 
 
 @pytest.mark.supd_only
