@@ -13,8 +13,10 @@
  *
  * Clients cannot wedge the loop: bodies (max_request_body), headers and
  * idle connections are bounded, and a request answered later is watched
- * so a client that leaves is noticed at once (evhttp reads nothing while a request is
- * outstanding, so it would not notice until it wrote). A client must also
+ * so a client that leaves is noticed at once (evhttp reads nothing while
+ * a request is outstanding, so it would not notice until it wrote). A
+ * refused request's connection lingers, so a client still sending its
+ * body reads the refusal rather than a reset. A client must also
  * send each request whole within a deadline, or one that sends a byte now
  * and then (slowloris) would hold its descriptor for ever.
  */
@@ -423,17 +425,19 @@ http_linger_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * A connection closes with a request unfinished: evhttp refused it (413
- * for a body over max_request_body, known from Content-Length or a chunk
- * size before the body is read; 400 for a bad header) and sent the
- * answer, or the client left. Closing a socket with unread input makes
- * the kernel send a reset, and a client still writing its body (as
- * xmlrpc.client does, all of it before reading) then gets the reset
- * instead of the 413. So the socket is kept under a descriptor of our
- * own: our side is shut for writing, so the client reads the answer and
- * an end of file, and whatever it still sends is read and dropped, never
- * kept, until it closes or HTTP_LINGER_IDLE or HTTP_LINGER_SECS pass
- * (nginx's lingering close). A client that leaves costs one read.
+ * A connection closes with a request unfinished: evhttp refused it and
+ * sent the answer (413 for a body over max_request_body, known from
+ * Content-Length, or from the chunk that would pass the limit, before
+ * that is read; 400 for a bad header), or the client left. Closing a
+ * socket with input unread or still coming resets a TCP connection,
+ * which destroys the answer the client has not read yet, and fails the
+ * writes of a unix socket's client; a client that writes its whole body
+ * before reading (xmlrpc.client does) saw an error instead of the 413.
+ * So evhttp's close is not the end: the socket stays open under a
+ * descriptor of our own, shut for writing so the client reads the answer
+ * and an end of file, and what it still sends is read and dropped, never
+ * kept, until it closes, or HTTP_LINGER_IDLE or HTTP_LINGER_SECS pass
+ * (nginx's lingering close). A client that has left costs one read.
  */
 static void
 http_linger_start(int fd)
