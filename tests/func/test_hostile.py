@@ -405,6 +405,50 @@ def test_huge_body_sent_whole_reads_413_and_is_not_kept(noisy):
     still_serving(noisy)
 
 
+def open_fds(pid):
+    return len(os.listdir("/proc/%d/fd" % pid))
+
+
+@pytest.mark.supd_only
+def test_lingering_connections_are_closed(noisy):
+    """A refused connection is kept only while its client sends or stays,
+    and not past the linger's idle limit: the daemon's descriptors come
+    back to where they were."""
+    pid = noisy.proc.pid
+    before = open_fds(pid)
+    head = b"POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % (
+        MAX_BODY + 1)
+    for _ in range(100):
+        assert status_of(request(noisy.sock, head + b" " * 1000)) == 413
+    # These leave without reading: each costs the daemon one read.
+    for _ in range(20):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(noisy.sock)
+        sock.sendall(head)
+        sock.close()
+    # These stay, silent, until the daemon gives up on them.
+    stayers = []
+    for _ in range(5):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(60)
+        sock.connect(noisy.sock)
+        sock.sendall(head)
+        stayers.append(sock)
+    for sock in stayers:
+        reply = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+        assert status_of(reply) == 413
+    wait_until(lambda: open_fds(pid) <= before, timeout=60,
+               what="lingering connections to be closed")
+    for sock in stayers:
+        sock.close()
+    still_serving(noisy)
+
+
 @pytest.mark.supd_only
 def test_xmlrpc_client_with_a_huge_argument_gets_413(noisy):
     with pytest.raises(xmlrpc.client.ProtocolError) as info:
