@@ -3,10 +3,14 @@
  * byte, is written raw into a connection to one of two unix sockets served
  * by the real http.c (evhttp's parser, basic auth, routing, body limits)
  * and, for POST /RPC2, the real XML-RPC dispatcher with system.multicall.
- * The first byte's low bit picks the socket: one open, one that wants
- * user "user" and password "pass" (stored as {SHA}). Then the client
- * half-closes, and the loop runs until the server has closed the
- * connection, which it must always do.
+ * The first byte's low bit picks the socket: one open, with a body limit
+ * (max_request_body) of FUZZ_HTTP_MAX_BODY so inputs reach the 413 and
+ * the lingering close after it, and one that wants user "user" and
+ * password "pass" (stored as {SHA}), with the default limit. Then the
+ * client half-closes, and the loop runs until the server has closed the
+ * connection, which it must always do. Every XML-RPC reply the client
+ * got must be a document our decoder (expat) reads: whatever the call
+ * carried in (base64 makes any bytes a string), well-formed XML comes out.
  *
  * The supervisor namespace is replaced by methods that cover the kinds of
  * handler there are: answered at once, faults, Python's conversions,
@@ -26,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -41,6 +46,10 @@
 
 /* A connection the server leaves open this long is a hang. */
 #define FUZZ_HTTP_WATCHDOG	20
+/* The open socket's max_request_body. */
+#define FUZZ_HTTP_MAX_BODY	4096
+/* Reply bytes kept for checking; the rest is read and dropped. */
+#define FUZZ_HTTP_KEEP		(4 * 1024 * 1024)
 
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -259,6 +268,7 @@ struct fuzz_http_client {
 	size_t		 len;
 	size_t		 off;
 	int		 closed;	/* the server closed the connection */
+	struct evbuffer	*in;		/* what the server sent */
 	struct event	*rd;
 	struct event	*wr;
 };
@@ -293,6 +303,8 @@ fuzz_http_read_cb(evutil_socket_t fd, short what, void *arg)
 	ssize_t			 n;
 
 	n = recv(fd, buf, sizeof buf, 0);
+	if (n > 0 && evbuffer_get_length(cl->in) < FUZZ_HTTP_KEEP)
+		evbuffer_add(cl->in, buf, n);
 	if (n > 0 || (n == -1 && (errno == EAGAIN || errno == EINTR)))
 		return;
 	cl->closed = 1;
@@ -304,6 +316,68 @@ fuzz_http_watchdog_cb(evutil_socket_t fd, short what, void *arg)
 {
 	fprintf(stderr, "fuzz-http: the server kept the connection open\n");
 	abort();
+}
+
+/* The value of header name in the block [p, end), or NULL. */
+static const char *
+fuzz_http_header(const char *p, const char *end, const char *name)
+{
+	size_t	len = strlen(name);
+
+	while (p < end && (p = memmem(p, end - p, "\r\n", 2)) != NULL) {
+		p += 2;
+		if ((size_t)(end - p) > len && strncasecmp(p, name, len) == 0)
+			return (p + len);
+	}
+	return (NULL);
+}
+
+/*
+ * Decode the body of each text/xml reply in what the server sent (every
+ * reply has a Content-Length; an interim 100 has no body). Only the depth
+ * limit may refuse one: an echo nests a call's values a few elements
+ * deeper than the call had them.
+ */
+static void
+fuzz_http_check_replies(struct evbuffer *in)
+{
+	const char	*p, *end, *hend, *cl;
+	struct xr_value	*v;
+	char		*cause, *fs;
+	size_t		 len;
+	int		 fc;
+
+	if (evbuffer_get_length(in) == 0)
+		return;
+	p = (const char *)evbuffer_pullup(in, -1);
+	end = p + evbuffer_get_length(in);
+	while (end - p > 12 && strncmp(p, "HTTP/1.", 7) == 0 &&
+	    (hend = memmem(p, end - p, "\r\n\r\n", 4)) != NULL) {
+		if (strncmp(p + 9, "100", 3) == 0) {
+			p = hend + 4;
+			continue;
+		}
+		if ((cl = fuzz_http_header(p, hend, "Content-Length:")) == NULL)
+			return;
+		len = strtoul(cl, NULL, 10);
+		if ((size_t)(end - hend - 4) < len)
+			return;		/* cut short by FUZZ_HTTP_KEEP */
+		if (fuzz_http_header(p, hend, "Content-Type: text/xml") != NULL) {
+			v = NULL;
+			cause = fs = NULL;
+			if (xr_parse_response(hend + 4, len, &v, &fc, &fs,
+			    &cause) == -1 &&
+			    strstr(cause, "nested deeper") == NULL) {
+				fprintf(stderr, "fuzz-http: a reply does not "
+				    "decode: %s\n", cause);
+				abort();
+			}
+			xr_free(v);
+			free(fs);
+			free(cause);
+		}
+		p = hend + 4 + len;
+	}
 }
 
 static void
@@ -344,6 +418,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		sc[i].chown_uid = (uid_t)-1;
 		sc[i].chown_gid = (gid_t)-1;
 	}
+	sc[0].max_request_body = FUZZ_HTTP_MAX_BODY;
 	sc[1].username = "user";
 	/* SHA-1 of "pass". */
 	sc[1].password = "{SHA}9d4e1e23bd5b727046a9e3b4b7db57bd8d6ee684";
@@ -378,6 +453,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    fuzz_http_paths[data[0] & 1]);
 	cl.data = data + 1;
 	cl.len = size - 1;
+	cl.in = evbuffer_new();
 	cl.fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (cl.fd == -1 ||
 	    connect(cl.fd, (struct sockaddr *)&sun, sizeof sun) != 0)
@@ -398,5 +474,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	event_free(cl.rd);
 	event_free(cl.wr);
 	close(cl.fd);
+	fuzz_http_check_replies(cl.in);
+	evbuffer_free(cl.in);
 	return (0);
 }

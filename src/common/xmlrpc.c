@@ -246,20 +246,39 @@ xr_type_name(enum xr_type type)
 /* Encoding.                                                            */
 
 /*
- * Append text escaped as Python's xmlrpc.client.escape does: only &, < and
- * > change; control characters go out as they are, as Python sends them.
- * Bytes that are not UTF-8 become U+FFFD so the document stays readable.
+ * Append text escaped as Python's xmlrpc.client.escape does (only &, <
+ * and > change), then made into characters XML 1.0 can carry. Python
+ * sends the rest as they are, and the reader's parser then refuses the
+ * whole reply: a program that prints colours or a NUL breaks "tail" in
+ * supervisorctl. Log text reaches us as arbitrary bytes, so:
+ *
+ *  - tab, newline and carriage return stay (a parser reads a lone
+ *    carriage return as a newline, as with Python's own output);
+ *  - the other C0 controls become their Unicode control pictures,
+ *    U+2400 + c (SYMBOL FOR NULL, ..., SYMBOL FOR ESCAPE): where a
+ *    program coloured "red", a terminal shows the escape symbol, then
+ *    "[31mred", which says what was there and cannot drive the terminal
+ *    (U+FFFD would say only that something was lost);
+ *  - U+FFFE and U+FFFF, which XML excludes, and each byte that does not
+ *    begin well-formed UTF-8 become U+FFFD, as in decode("replace").
+ *
+ * Only the text changes: lengths and offsets the caller reports still
+ * count the bytes it had. Text that needs none of this (Python's output
+ * for it is well-formed) comes out byte for byte as Python writes it.
  */
 static void
 xr_add_escaped(struct evbuffer *b, const char *s, size_t len)
 {
+	static const char	 fffd[] = "\xef\xbf\xbd";
 	const unsigned char	*p = (const unsigned char *)s;
 	const unsigned char	*end = p + len, *run = p;
+	char			 picture[3];
 	const char		*rep;
-	size_t			 n;
+	size_t			 n, replen;
 
 	while (p < end) {
-		if (*p < 0x80) {
+		n = 1;
+		if (*p >= 0x20 && *p < 0x80) {
 			if (*p == '&')
 				rep = "&amp;";
 			else if (*p == '<')
@@ -270,16 +289,31 @@ xr_add_escaped(struct evbuffer *b, const char *s, size_t len)
 				p++;
 				continue;
 			}
+			replen = strlen(rep);
+		} else if (*p < 0x20) {
+			if (*p == '\t' || *p == '\n' || *p == '\r') {
+				p++;
+				continue;
+			}
+			picture[0] = (char)0xe2;	/* U+2400 + c */
+			picture[1] = (char)0x90;
+			picture[2] = (char)(0x80 + *p);
+			rep = picture;
+			replen = sizeof picture;
+		} else if ((n = utf8_seq_len(p, end - p)) == 0) {
 			n = 1;
-		} else if ((n = utf8_seq_len(p, end - p)) != 0) {
+			rep = fffd;
+			replen = sizeof fffd - 1;
+		} else if (n == 3 && p[0] == 0xef && p[1] == 0xbf &&
+		    p[2] >= 0xbe) {
+			rep = fffd;
+			replen = sizeof fffd - 1;
+		} else {
 			p += n;
 			continue;
-		} else {
-			rep = "\xef\xbf\xbd";
-			n = 1;
 		}
 		evbuffer_add(b, run, p - run);
-		evbuffer_add(b, rep, strlen(rep));
+		evbuffer_add(b, rep, replen);
 		p += n;
 		run = p;
 	}
@@ -663,6 +697,7 @@ struct xr_parser {
 	int		  value;
 	enum xr_doc	  doc;
 	char		 *method;
+	int		  call;		/* the root element is <methodCall> */
 	int		  depth;
 	const struct xr_tag *open[XR_MAX_DEPTH + 1];	/* by depth */
 	size_t		  nodes;
@@ -1218,6 +1253,19 @@ static const struct xr_tag {
 	{ "value", xr_end_value, XR_TAG_VALUE },
 };
 
+/* A tag's name after any "prefix:", which Python ignores. */
+static const char *
+xr_local_name(const char *tag)
+{
+	const char	*p;
+
+	for (p = tag; *p != '\0'; p++) {
+		if (*p == ':')
+			tag = p + 1;
+	}
+	return (tag);
+}
+
 /*
  * The handler for a tag, looked up after any "prefix:" as Python does.
  * Every element of a reply comes through here twice, so the table is
@@ -1232,13 +1280,9 @@ xr_tag_find(const char *tag)
 		['n' - 'a'] = 16, ['p' - 'a'] = 18, ['s' - 'a'] = 19,
 		['v' - 'a'] = 21,
 	};
-	const char			*p;
 	size_t				 i;
 
-	for (p = tag; *p != '\0'; p++) {
-		if (*p == ':')
-			tag = p + 1;
-	}
+	tag = xr_local_name(tag);
 	if (*tag < 'a' || *tag > 'z' || first[*tag - 'a'] == 0)
 		return (NULL);
 	for (i = first[*tag - 'a'] - 1; i < sizeof xr_tags / sizeof xr_tags[0] &&
@@ -1267,6 +1311,8 @@ xr_start_cb(void *arg, const XML_Char *tag, const XML_Char **attrs)
 		xr_parser_fail(xp, "more than %d elements", XR_MAX_NODES);
 		return;
 	}
+	if (xp->depth == 1)
+		xp->call = strcmp(xr_local_name(tag), "methodCall") == 0;
 	t = xp->open[xp->depth] = xr_tag_find(tag);
 	if (t != NULL && (t->flags & XR_TAG_MARK)) {
 		if (xp->nmarks == xp->capmarks) {
@@ -1447,7 +1493,10 @@ xr_parser_take_all(struct xr_parser *xp)
 
 /*
  * Decode a <methodCall>. Like Supervisor, a request without a method name
- * (or with an empty one) is refused; so is a fault.
+ * (or with an empty one) is refused; so is a fault. Neither Supervisor
+ * nor xmlrpc.client looks at the root element, so that any document with
+ * a <methodName> somewhere was run as a call (a <methodResponse> echoed
+ * back, say); here anything but a <methodCall> is not a request.
  */
 int
 xr_parse_call(const char *buf, size_t len, struct xr_call **call,
@@ -1459,6 +1508,10 @@ xr_parse_call(const char *buf, size_t len, struct xr_call **call,
 	*call = NULL;
 	if (xr_parser_run(&xp, buf, len) != 0)
 		goto fail;
+	if (!xp.call) {
+		xp.cause = xstrdup("the root element is not methodCall");
+		goto fail;
+	}
 	if (xp.doc == XR_DOC_FAULT) {
 		xp.cause = xstrdup("a request cannot be a fault");
 		goto fail;

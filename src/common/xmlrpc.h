@@ -78,9 +78,12 @@ struct xr_call {
 
 /*
  * Decoding limits: the caller bounds the body size; the decoder bounds
- * nesting depth and element count so hostile input costs little.
+ * nesting depth and element count so hostile input costs little. Python
+ * has no depth limit; a thousand elements (some 330 arrays in arrays) is
+ * far beyond any real call or reply (getAllProcessInfo nests 8 deep)
+ * and keeps the walks over a value (free, encode, compare) shallow.
  */
-#define XR_MAX_DEPTH	64
+#define XR_MAX_DEPTH	1000
 #define XR_MAX_NODES	1000000
 
 /* Decode a request. 0, or -1 with *cause (caller frees). */

@@ -1429,6 +1429,7 @@ config_servers(struct config_ctx *ctx)
 			sc.section = xstrdup(sec->name);
 			sc.chown_uid = (uid_t)-1;
 			sc.chown_gid = (gid_t)-1;
+			sc.max_request_body = 16 * 1024 * 1024;
 			bad = config_server_auth(ctx, sec, &sc);
 			if (pass == 0) {
 				sc.family = SERVER_INET;

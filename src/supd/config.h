@@ -120,6 +120,7 @@ struct server_config {
 	int			 port;
 	char			*username;
 	char			*password;	/* may be "{SHA}hex" */
+	int64_t			 max_request_body;	/* bytes */
 };
 
 /* Values of the command line that override the config file. */

@@ -13,14 +13,17 @@
  * one that answers means another daemon runs, and we refuse; a stale
  * socket or a symbolic link is removed, never followed.
  *
- * Clients cannot wedge the loop: bodies, headers and idle connections are
- * bounded, and a request answered later is watched so a client that
- * leaves is noticed at once (evhttp reads nothing while a request is
- * outstanding, so it would not notice until it wrote). A client must also
+ * Clients cannot wedge the loop: bodies (max_request_body), headers and
+ * idle connections are bounded, and a request answered later is watched
+ * so a client that leaves is noticed at once (evhttp reads nothing while
+ * a request is outstanding, so it would not notice until it wrote). A
+ * refused request's connection lingers, so a client still sending its
+ * body reads the refusal rather than a reset. A client must also
  * send each request whole within a deadline, or one that sends a byte now
  * and then (slowloris) would hold its descriptor for ever.
  */
 #include <sys/types.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -41,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -52,9 +56,23 @@
 #include "server.h"
 #include "xmalloc.h"
 
-/* Request bodies (XML-RPC calls) and header blocks beyond these are refused. */
-#define HTTP_MAX_BODY		(1024 * 1024)
+/*
+ * Request bodies (XML-RPC calls) beyond max_request_body, and header
+ * blocks beyond this, are refused. A server_config without the limit set
+ * (0, as the fuzz target builds them) gets max_request_body's default.
+ */
+#define HTTP_MAX_BODY		(16 * 1024 * 1024)
 #define HTTP_MAX_HEADERS	(16 * 1024)
+/*
+ * A refused request's connection lingers to read what the client still
+ * sends (see http_linger_start): at most this many at once, each for at
+ * most HTTP_LINGER_SECS in all and HTTP_LINGER_IDLE without a byte.
+ */
+#define HTTP_LINGER_MAX		64
+#define HTTP_LINGER_SECS	15
+#define HTTP_LINGER_IDLE	5
+/* Bytes drained from a lingering connection per turn of the loop. */
+#define HTTP_LINGER_READ	(1024 * 1024)
 /*
  * Seconds a connection may sit with nothing moving, idle between requests
  * included. Supervisor's own client keeps one connection and never
@@ -116,6 +134,14 @@ struct http_conn {
 	void				*close_arg;
 };
 
+/* A connection evhttp let go, kept open to drain its client. */
+struct http_linger {
+	int			 fd;
+	struct event		*ev;
+	struct timespec		 end;	/* CLOCK_MONOTONIC */
+	LIST_ENTRY(http_linger)	 entry;
+};
+
 /* What to run once a reply is out, or its client gone. */
 struct http_after {
 	void				(*fn)(void);
@@ -127,6 +153,10 @@ static int			 http_nservers;
 static struct hmap		 http_conns;	/* by descriptor */
 static const struct http_route	**http_routes;
 static int			 http_nroutes;
+static LIST_HEAD(, http_linger)	 http_lingers =
+				     LIST_HEAD_INITIALIZER(http_lingers);
+static int			 http_nlingers;
+static int			 http_closing;
 
 static const char http_in_use[] = "Another program is already listening on "
     "a port that one of our HTTP servers is configured to use.  Shut this "
@@ -345,6 +375,98 @@ http_inet_open(const struct server_config *sc, char **cause)
 }
 
 /* -------------------------------------------------------------------- */
+/* Lingering close.                                                      */
+
+static void
+http_linger_free(struct http_linger *l)
+{
+	LIST_REMOVE(l, entry);
+	http_nlingers--;
+	event_free(l->ev);
+	close(l->fd);
+	free(l);
+}
+
+/*
+ * Read and throw away what the client sends, until it closes, goes quiet
+ * or its time is up. A fast sender gets HTTP_LINGER_READ bytes a turn so
+ * the rest of the loop runs meanwhile.
+ */
+static void
+http_linger_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_linger	*l = arg;
+	static char		 buf[64 * 1024];
+	struct timespec		 now;
+	ssize_t			 n;
+	size_t			 total = 0;
+
+	if (what & EV_TIMEOUT) {
+		http_linger_free(l);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > l->end.tv_sec || (now.tv_sec == l->end.tv_sec &&
+	    now.tv_nsec >= l->end.tv_nsec)) {
+		http_linger_free(l);
+		return;
+	}
+	while (total < HTTP_LINGER_READ) {
+		n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n > 0) {
+			total += n;
+			continue;
+		}
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR))
+			return;
+		http_linger_free(l);	/* end of file, or reset */
+		return;
+	}
+}
+
+/*
+ * A connection closes with a request unfinished: evhttp refused it and
+ * sent the answer (413 for a body over max_request_body, known from
+ * Content-Length, or from the chunk that would pass the limit, before
+ * that is read; 400 for a bad header), or the client left. Closing a
+ * socket with input unread or still coming resets a TCP connection,
+ * which destroys the answer the client has not read yet, and fails the
+ * writes of a unix socket's client; a client that writes its whole body
+ * before reading (xmlrpc.client does) saw an error instead of the 413.
+ * So evhttp's close is not the end: the socket stays open under a
+ * descriptor of our own, shut for writing so the client reads the answer
+ * and an end of file, and what it still sends is read and dropped, never
+ * kept, until it closes, or HTTP_LINGER_IDLE or HTTP_LINGER_SECS pass
+ * (nginx's lingering close). A client that has left costs one read.
+ */
+static void
+http_linger_start(int fd)
+{
+	struct http_linger	*l;
+	struct timeval		 idle = { HTTP_LINGER_IDLE, 0 };
+	int			 dupfd;
+
+	if (http_closing || http_nlingers >= HTTP_LINGER_MAX)
+		return;
+	if ((dupfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) == -1)
+		return;
+	if (shutdown(dupfd, SHUT_WR) != 0) {
+		close(dupfd);	/* the client is gone already */
+		return;
+	}
+	l = xcalloc(1, sizeof *l);
+	l->fd = dupfd;
+	clock_gettime(CLOCK_MONOTONIC, &l->end);
+	l->end.tv_sec += HTTP_LINGER_SECS;
+	l->ev = event_new(server_base, dupfd, EV_READ | EV_PERSIST,
+	    http_linger_cb, l);
+	LIST_INSERT_HEAD(&http_lingers, l, entry);
+	http_nlingers++;
+	event_add(l->ev, &idle);
+}
+
+/* -------------------------------------------------------------------- */
 /* Connections.                                                          */
 
 static void
@@ -364,6 +486,9 @@ http_conn_close_cb(struct evhttp_connection *evcon, void *arg)
 
 	fn = conn->close_fn;
 	fnarg = conn->close_arg;
+	/* Bytes of a request came that never reached http_request_cb. */
+	if (evtimer_pending(conn->deadline, NULL))
+		http_linger_start(conn->fd);
 	http_conn_free(conn);
 	if (fn != NULL)
 		fn(evcon, fnarg);
@@ -880,7 +1005,13 @@ http_start(struct http_server *srv, const struct server_config *sc, int fd)
 	char	*repr;
 
 	srv->http = evhttp_new(server_base);
-	evhttp_set_max_body_size(srv->http, HTTP_MAX_BODY);
+	/*
+	 * evhttp answers a body over the limit with 413 as soon as the
+	 * declared length (or a chunk's) says so, reading none of it, and
+	 * closes; the close lingers (http_linger_start).
+	 */
+	evhttp_set_max_body_size(srv->http, sc->max_request_body > 0 ?
+	    sc->max_request_body : HTTP_MAX_BODY);
 	evhttp_set_max_headers_size(srv->http, HTTP_MAX_HEADERS);
 	/* Until its first request is in; then HTTP_TIMEOUT. */
 	evhttp_set_timeout(srv->http, HTTP_REQUEST_SECS);
@@ -934,6 +1065,7 @@ http_open(const struct config *cf, char **cause)
 	int				 i, fd;
 
 	hmap_init(&http_conns);
+	http_closing = 0;
 	*cause = NULL;
 	http_servers = xcalloc(cf->nservers + 1, sizeof *http_servers);
 	for (i = 0; i < cf->nservers; i++) {
@@ -969,12 +1101,15 @@ http_close(void)
 	int	i;
 
 	/* Freeing the servers ends every held request, tails included. */
+	http_closing = 1;
 	for (i = 0; i < http_nservers; i++)
 		http_server_free(&http_servers[i]);
 	for (i = 0; i < http_nroutes; i++) {
 		if (http_routes[i]->close != NULL)
 			http_routes[i]->close();
 	}
+	while (!LIST_EMPTY(&http_lingers))
+		http_linger_free(LIST_FIRST(&http_lingers));
 	hmap_free(&http_conns);
 	free(http_servers);
 	http_servers = NULL;

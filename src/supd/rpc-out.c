@@ -7,9 +7,9 @@
  * hand; the result goes to the evbuffer as one reference, without a copy.
  *
  * The bytes must be exactly those of the codec (xmlrpc.c), so only the
- * common case is done here: a string of plain ASCII without markup
- * characters is copied as it is; any other string is escaped by the
- * codec itself.
+ * common case is done here: a string of plain ASCII without markup or
+ * control characters is copied as it is; any other string is escaped by
+ * the codec itself.
  *
  * Also the status struct that the calls on many processes (start, stop,
  * signal, clearAllProcessLogs) return one of per process.
@@ -149,10 +149,15 @@ rpc_out_string(struct rpc_out *o, const char *s, size_t n)
 	evbuffer_free(tmp);
 }
 
-/* Bytes the codec would change: markup characters and all non-ASCII. */
+/*
+ * Bytes the codec would change: markup characters, controls other than
+ * tab, newline and carriage return, and all non-ASCII.
+ */
 static int
 rpc_out_special(unsigned char c)
 {
+	if (c < 0x20)
+		return (c != '\t' && c != '\n' && c != '\r');
 	return (c >= 0x80 || c == '&' || c == '<' || c == '>');
 }
 

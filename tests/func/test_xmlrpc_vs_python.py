@@ -6,8 +6,10 @@ from XML-RPC's vocabulary. Everything is seeded, so failures repeat.
 
 The few places where we knowingly differ are listed in deviation(): Python
 takes ints of any size, struct keys that are ints or None, bigdecimal, and
-faults whose code is not an int; we refuse those. We also refuse DTDs and
-bound nesting depth."""
+faults whose code is not an int; we refuse those. We also refuse DTDs,
+bound nesting depth, and refuse a call whose root element is not
+<methodCall>. Text that XML 1.0 cannot carry, which dumps() writes as it
+is (and loads() then refuses), we write mapped by xml_safe()."""
 import json
 import math
 import os
@@ -108,11 +110,26 @@ def py_response(data):
     return ("value", tag(value))
 
 
+def root_name(data):
+    """The root element's name after any prefix, or None."""
+    import xml.parsers.expat
+    names = []
+    p = xml.parsers.expat.ParserCreate()
+    p.StartElementHandler = lambda name, attrs: names.append(name)
+    try:
+        p.Parse(data, True)
+    except xml.parsers.expat.ExpatError:
+        pass
+    return names[0].split(":")[-1] if names else None
+
+
 def py_call(data):
     try:
         params, method = xc.loads(data)
     except Exception as exc:
         return ("error", repr(exc))
+    if root_name(data) != "methodCall":
+        return ("error", "the root element is not methodCall")
     if not method:
         return ("error", "no method name")  # Supervisor answers 400
     why = deviation(list(params))
@@ -182,7 +199,35 @@ def show(bad):
 TEXT_POOL = ("abc", " ", "  lead", "trail  ", "\n", "\t", "&", "<", ">",
              "&amp;", "]]>", "é", "ß", "日本", "😀", "'", '"', "\u00a0",
              "\u2028", "x" * 40, "0", "-1", "_")
-CONTROL_POOL = ("\x01", "\x08", "\x0b", "\x0c", "\x1f", "\r", "\x7f")
+CONTROL_POOL = ("\x01", "\x08", "\x0b", "\x0c", "\x1f", "\r", "\x7f",
+                "\x00", "\x1b[31m", "\ufffe", "\uffff", "\x85")
+
+
+def xml_safe(text):
+    """What our encoder writes for text (xmlrpc.c, xr_add_escaped): C0
+    controls but tab, newline and carriage return as their control
+    pictures (U+2400 + c), U+FFFE and U+FFFF as U+FFFD."""
+    out = []
+    for ch in text:
+        c = ord(ch)
+        if c < 0x20 and ch not in "\t\n\r":
+            out.append(chr(0x2400 + c))
+        elif c in (0xfffe, 0xffff):
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def safe_value(v):
+    """v with every string and struct key mapped by xml_safe()."""
+    if isinstance(v, str):
+        return xml_safe(v)
+    if isinstance(v, list):
+        return [safe_value(x) for x in v]
+    if isinstance(v, dict):
+        return {xml_safe(k): safe_value(x) for k, x in v.items()}
+    return v
 
 
 def rand_text(rng, control=False):
@@ -228,7 +273,9 @@ def rand_value(rng, depth=0, control=False):
     n = rng.randrange(0, 5)
     if kind == "array":
         return [rand_value(rng, depth + 1, control) for _ in range(n)]
-    return {rand_text(rng, control): rand_value(rng, depth + 1, control) for _ in range(n)}
+    # Names are C strings in our codec: no NUL.
+    return {rand_text(rng, control).replace("\x00", ""):
+            rand_value(rng, depth + 1, control) for _ in range(n)}
 
 
 def tagged_for_tool(v):
@@ -253,12 +300,54 @@ def dumps_response(v):
 # -- encoding -----------------------------------------------------------------
 
 def test_encode_response_is_byte_identical():
+    """Byte for byte what dumps() writes, once text XML cannot carry is
+    mapped; and always a document loads() reads."""
     rng = random.Random(1)
     values = [rand_value(rng, control=True) for _ in range(3000)]
     replies = run_tool([{"op": "encode-response", "value": tagged_for_tool(v)}
                         for v in values])
+    mapped = 0
     for v, reply in zip(values, replies):
-        assert bytes.fromhex(reply["out"]) == dumps_response(v), repr(v)
+        out = bytes.fromhex(reply["out"])
+        assert out == dumps_response(safe_value(v)), repr(v)
+        xc.loads(out, use_builtin_types=True)
+        mapped += safe_value(v) != v
+    assert mapped > 300
+
+
+def bytes_safe(data):
+    """xml_safe() of bytes that need not be UTF-8: a well-formed sequence
+    is its character, any other byte alone is U+FFFD."""
+    out, i = [], 0
+    while i < len(data):
+        for n in (1, 2, 3, 4):
+            try:
+                out.append(data[i:i + n].decode("utf-8"))
+                break
+            except UnicodeDecodeError:
+                pass
+        else:
+            out.append("\ufffd")
+            n = 1
+        i += n
+    return xml_safe("".join(out))
+
+
+def test_encode_bytes_that_are_not_utf8():
+    """Bytes from a log are not always UTF-8: each byte that does not
+    begin a well-formed sequence is U+FFFD (where decode("replace")
+    would fold a cut-short sequence into one)."""
+    rng = random.Random(9)
+    cases = [b"\xff", b"a\x80b", b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
+             b"\xe2\x82", b"ok\xc3\xa9\xff\x1b[0m\x00", b"\xef\xbf\xbe\xef\xbf\xbf"]
+    cases += [bytes(rng.getrandbits(8) for _ in range(rng.randrange(40)))
+              for _ in range(2000)]
+    replies = run_tool([{"op": "encode-response",
+                         "value": ["string-bytes", c.hex()]} for c in cases])
+    for c, reply in zip(cases, replies):
+        out = bytes.fromhex(reply["out"])
+        assert out == dumps_response(bytes_safe(c)), c
+        xc.loads(out)
 
 
 def test_encode_supervisor_shapes():
@@ -284,7 +373,7 @@ def test_encode_call_is_byte_identical():
         params = [rand_value(rng, control=True) for _ in range(rng.randrange(0, 4))]
         reqs.append({"op": "encode-call", "method": method,
                      "params": [tagged_for_tool(p) for p in params]})
-        want.append(xc.dumps(tuple(params), methodname=method,
+        want.append(xc.dumps(tuple(safe_value(params)), methodname=method,
                              allow_none=True).encode())
     for reply, w in zip(run_tool(reqs), want):
         assert bytes.fromhex(reply["out"]) == w
@@ -292,10 +381,13 @@ def test_encode_call_is_byte_identical():
 
 @pytest.mark.parametrize("code,text", [
     (10, "BAD_NAME: foo"), (1, "UNKNOWN_METHOD"), (-32700, "<&>"),
-    (0, ""), (2**31 - 1, "é日本\x01"), (-2**31, "x\ny")])
+    (0, ""), (2**31 - 1, "é日本\x01"), (-2**31, "x\ny"), (10, "\x1b[1m\x07\ufffe")])
 def test_encode_fault_is_byte_identical(code, text):
     reply, = run_tool([{"op": "encode-fault", "code": code, "string": text}])
-    assert bytes.fromhex(reply["out"]) == xc.dumps(xc.Fault(code, text)).encode()
+    out = bytes.fromhex(reply["out"])
+    assert out == xc.dumps(xc.Fault(code, xml_safe(text))).encode()
+    with pytest.raises(xc.Fault):
+        xc.loads(out)
 
 
 def test_encode_big_int_as_i8_which_python_reads():
@@ -585,12 +677,20 @@ def test_dtd_is_refused_with_a_cause(op):
 
 
 def test_depth_limit():
-    ok = wrap("<value>" * 30 + "x" + "</value>" * 30)
-    deep = wrap("<value><array><data>" * 30 + "</data></array></value>" * 30)
+    # methodResponse, params, param, then 3 elements a level: 332 levels
+    # and the innermost <value> make 1000 elements, the limit.
+    ok = wrap("<value><array><data>" * 332 + "<value>x</value>" +
+              "</data></array></value>" * 332)
+    deep = wrap("<value><array><data>" * 333 + "<value>x</value>" +
+                "</data></array></value>" * 333)
     r_ok, r_deep = run_tool([{"op": "decode-response", "data": d.hex()}
                              for d in (ok, deep)])
-    assert r_ok == {"value": ["string", "x"]}
-    assert "nested deeper than 64" in r_deep["error"]
+    inner = r_ok["value"]
+    for _ in range(332):
+        assert inner[0] == "array" and len(inner[1]) == 1
+        inner = inner[1][0]
+    assert inner == ["string", "x"]
+    assert "nested deeper than 1000" in r_deep["error"]
 
 
 def test_node_limit():

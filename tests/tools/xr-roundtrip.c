@@ -7,7 +7,8 @@
  * Values travel as tagged JSON: ["nil"], ["boolean", true], ["int", 5],
  * ["double", "<16 hex digits of the IEEE bits>"], ["string", "text"],
  * ["base64", "<hex>"], ["datetime", "text"], ["array", [v, ...]],
- * ["struct", [["name", v], ...]]. Bytes in and out are hex.
+ * ["struct", [["name", v], ...]]. Bytes in and out are hex; so is a
+ * string of any bytes, not only UTF-8: ["string-bytes", "<hex>"].
  *
  * Requests:
  *	{"op": "encode-response", "value": v}	-> {"out": hex}
@@ -148,9 +149,12 @@ from_json(json_t *j)
 	if (strcmp(tag, "string") == 0)
 		return (xr_string_len(json_string_value(arg),
 		    json_string_length(arg)));
-	if (strcmp(tag, "base64") == 0) {
+	if (strcmp(tag, "base64") == 0 || strcmp(tag, "string-bytes") == 0) {
 		bytes = hex_decode(json_string_value(arg), &len);
-		v = xr_base64(bytes, len);
+		if (tag[0] == 'b')
+			v = xr_base64(bytes, len);
+		else
+			v = xr_string_len((char *)bytes, len);
 		free(bytes);
 		return (v);
 	}
@@ -279,7 +283,7 @@ main(void)
 	const char	*op;
 
 	while (getline(&line, &cap, stdin) != -1) {
-		if ((req = json_loads(line, 0, &err)) == NULL) {
+		if ((req = json_loads(line, JSON_ALLOW_NUL, &err)) == NULL) {
 			fprintf(stderr, "bad request: %s\n", err.text);
 			return (1);
 		}

@@ -728,7 +728,8 @@ static void
 test_fast_writer(void **state)
 {
 	static const char *strings[] = { "", "plain", "a<b>&c", "h\xc3\xa9llo",
-	    "bad \xff\xfe utf-8", "tab\tnew\nline", "\xe2\x98\x83" };
+	    "bad \xff\xfe utf-8", "tab\tnew\nline", "\xe2\x98\x83",
+	    "\x1b[1mbold\x1b[0m", "cr\r\x7f", "bell\a" };
 	static const long long ints[] = { 0, 1, -1, 2147483647LL,
 	    -2147483647LL - 1, 2147483648LL, -2147483649LL, 9223372036854775807LL,
 	    -9223372036854775807LL - 1 };

@@ -76,8 +76,8 @@ test_scalars_encode_like_dumps(void **state)
 	check_response(xr_nil(), RESP("<value><nil/></value>"));
 	check_response(xr_double(0.1),
 	    RESP("<value><double>0.1</double></value>\n"));
-	check_response(xr_string("a<b>&c\x01\r"),
-	    RESP("<value><string>a&lt;b&gt;&amp;c\x01\r</string></value>\n"));
+	check_response(xr_string("a<b>&c\t\n\r"),
+	    RESP("<value><string>a&lt;b&gt;&amp;c\t\n\r</string></value>\n"));
 	check_response(xr_datetime("20240101T12:00:00"),
 	    RESP("<value><dateTime.iso8601>20240101T12:00:00"
 	    "</dateTime.iso8601></value>\n"));
@@ -347,11 +347,38 @@ test_decode_limits(void **state)
 	char	*doc, *p;
 	int	 i;
 
-	doc = malloc(64 * 16 + 128);
+	doc = malloc(XR_MAX_DEPTH * 16 + 128);
 	p = doc + sprintf(doc, "<methodResponse><params><param>");
-	for (i = 0; i < 62; i++)
+	for (i = 0; i < XR_MAX_DEPTH - 2; i++)
 		p += sprintf(p, "<value>");
-	decode_error(doc, "nested deeper than 64");
+	decode_error(doc, "nested deeper than 1000");
+	free(doc);
+}
+
+/* At the limit a document still decodes: 1000 elements deep is legal. */
+static void
+test_decode_at_the_depth_limit(void **state)
+{
+	struct xr_value	*v, *inner;
+	char		*doc, *p;
+	int		 i, levels = (XR_MAX_DEPTH - 4) / 3;
+
+	doc = malloc(XR_MAX_DEPTH * 24 + 128);
+	p = doc + sprintf(doc, "<methodResponse><params><param>");
+	for (i = 0; i < levels; i++)
+		p += sprintf(p, "<value><array><data>");
+	p += sprintf(p, "<value>x</value>");
+	for (i = 0; i < levels; i++)
+		p += sprintf(p, "</data></array></value>");
+	sprintf(p, "</param></params></methodResponse>");
+	v = decode_ok(doc);
+	for (inner = v, i = 0; i < levels; i++) {
+		assert_int_equal(inner->type, XR_ARRAY);
+		assert_int_equal(inner->u.a.n, 1);
+		inner = inner->u.a.items[0];
+	}
+	assert_string_equal(inner->u.s.ptr, "x");
+	xr_free(v);
 	free(doc);
 }
 
@@ -383,6 +410,144 @@ test_parse_call(void **state)
 	assert_string_equal(cause, "no method name");
 	assert_null(call);
 	free(cause);
+
+	/* A prefix is ignored, as on every other tag. */
+	doc = "<x:methodCall xmlns:x='u'><methodName>x.y</methodName>"
+	    "</x:methodCall>";
+	assert_int_equal(xr_parse_call(doc, strlen(doc), &call, &cause), 0);
+	xr_call_free(call);
+}
+
+/*
+ * Python runs any document with a <methodName> in it as a call; a request
+ * whose root is not <methodCall> is refused here, whatever it holds.
+ */
+static void
+test_parse_call_needs_method_call_root(void **state)
+{
+	static const char	*docs[] = {
+		"<methodResponse><methodName>supervisor.getState</methodName>"
+		"<params/></methodResponse>",
+		"<foo><methodName>supervisor.getState</methodName></foo>",
+		"<methodCallx><methodName>x.y</methodName></methodCallx>",
+		"<params><methodCall><methodName>x.y</methodName></methodCall>"
+		"</params>",
+	};
+	struct xr_call		*call = NULL;
+	char			*cause = NULL;
+	size_t			 i;
+
+	for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+		assert_int_equal(xr_parse_call(docs[i], strlen(docs[i]), &call,
+		    &cause), -1);
+		assert_null(call);
+		assert_string_equal(cause, "the root element is not methodCall");
+		free(cause);
+		cause = NULL;
+	}
+}
+
+/* Encode a string alone and compare the text between the tags. */
+static void
+check_string(const char *s, size_t len, const char *want)
+{
+	struct evbuffer	*b = evbuffer_new();
+	const char	*open = "<value><string>", *close =
+			    "</string></value>\n";
+	size_t		 n;
+
+	xr_encode_string_len(b, s, len);
+	n = evbuffer_get_length(b);
+	assert_int_equal(n, strlen(open) + strlen(want) + strlen(close));
+	assert_memory_equal(evbuffer_pullup(b, -1), open, strlen(open));
+	assert_memory_equal((char *)evbuffer_pullup(b, -1) + strlen(open),
+	    want, strlen(want));
+	evbuffer_free(b);
+}
+
+/*
+ * XML 1.0 has no place for C0 controls but tab, newline and carriage
+ * return: the others go out as their control pictures, U+2400 + c.
+ */
+static void
+test_controls_become_pictures(void **state)
+{
+	char	in[32], want[32 * 3 + 1], *w = want;
+	int	c;
+
+	check_string("\x1b[31mred\x1b[0m", 12,
+	    "\xe2\x90\x9b[31mred\xe2\x90\x9b[0m");
+	check_string("a\0b", 3, "a\xe2\x90\x80" "b");
+	check_string("\t\n\r\x7f", 4, "\t\n\r\x7f");
+	for (c = 0; c < 32; c++) {
+		in[c] = (char)c;
+		if (c == '\t' || c == '\n' || c == '\r')
+			*w++ = (char)c;
+		else {
+			*w++ = (char)0xe2;
+			*w++ = (char)0x90;
+			*w++ = (char)(0x80 + c);
+		}
+	}
+	*w = '\0';
+	check_string(in, sizeof in, want);
+}
+
+/*
+ * U+FFFE and U+FFFF are not XML characters either; U+FFFD, U+FFFC and
+ * the C1 controls are, and pass.
+ */
+static void
+test_nonchars_become_replacement(void **state)
+{
+	check_string("\xef\xbf\xbe|\xef\xbf\xbf|\xef\xbf\xbd|\xef\xbf\xbc",
+	    15, "\xef\xbf\xbd|\xef\xbf\xbd|\xef\xbf\xbd|\xef\xbf\xbc");
+	check_string("\xc2\x80\xc2\x9b", 4, "\xc2\x80\xc2\x9b");
+	/* Cut short at the end: each byte alone is not UTF-8. */
+	check_string("ok\xe2\x82", 4, "ok\xef\xbf\xbd\xef\xbf\xbd");
+}
+
+/*
+ * Every place text goes out is mapped: member names, fault strings,
+ * method names; and whatever bytes go in, expat reads the result.
+ */
+static void
+test_mapped_everywhere_and_parses(void **state)
+{
+	struct evbuffer	*b = evbuffer_new();
+	struct xr_value	*st, *back = NULL, *params;
+	struct xr_call	*call = NULL;
+	char		*cause = NULL, *fs = NULL, all[256];
+	int		 fc, i;
+
+	for (i = 0; i < 256; i++)
+		all[i] = (char)i;
+	st = xr_struct();
+	xr_struct_set(st, "na\x01me", xr_string_len(all, sizeof all));
+	xr_encode_response(b, st);
+	assert_int_equal(xr_parse_response((char *)evbuffer_pullup(b, -1),
+	    evbuffer_get_length(b), &back, &fc, &fs, &cause), 0);
+	assert_non_null(xr_struct_get(back, "na\xe2\x90\x81me"));
+	xr_free(back);
+	xr_free(st);
+	evbuffer_drain(b, evbuffer_get_length(b));
+
+	xr_encode_fault(b, 10, "BAD_NAME: \x1b\xff");
+	assert_int_equal(xr_parse_response((char *)evbuffer_pullup(b, -1),
+	    evbuffer_get_length(b), &back, &fc, &fs, &cause), 1);
+	assert_string_equal(fs, "BAD_NAME: \xe2\x90\x9b\xef\xbf\xbd");
+	free(fs);
+	evbuffer_drain(b, evbuffer_get_length(b));
+
+	params = xr_array();
+	xr_array_append(params, xr_string_len(all, sizeof all));
+	xr_encode_call(b, "a\x02" "b", params);
+	assert_int_equal(xr_parse_call((char *)evbuffer_pullup(b, -1),
+	    evbuffer_get_length(b), &call, &cause), 0);
+	assert_string_equal(call->method, "a\xe2\x90\x82" "b");
+	xr_call_free(call);
+	xr_free(params);
+	evbuffer_free(b);
 }
 
 static void
@@ -429,15 +594,15 @@ test_empty_element_past_the_limit(void **state)
 	char	*doc, *p;
 	int	 i;
 
-	doc = malloc(2048);
+	doc = malloc(XR_MAX_DEPTH * 16 + 128);
 	p = doc + sprintf(doc, "<methodResponse><params><param>");
-	for (i = 0; i < 61; i++)
+	for (i = 0; i < XR_MAX_DEPTH - 3; i++)
 		p += sprintf(p, "<value>");
 	p += sprintf(p, "<array/><nil/>");
-	for (i = 0; i < 61; i++)
+	for (i = 0; i < XR_MAX_DEPTH - 3; i++)
 		p += sprintf(p, "</value>");
 	sprintf(p, "</param></params></methodResponse>");
-	decode_error(doc, "nested deeper than 64");
+	decode_error(doc, "nested deeper than 1000");
 	free(doc);
 }
 
@@ -485,6 +650,11 @@ main(void)
 		cmocka_unit_test(test_decode_refuses_dtd),
 		cmocka_unit_test(test_decode_limits),
 		cmocka_unit_test(test_parse_call),
+		cmocka_unit_test(test_parse_call_needs_method_call_root),
+		cmocka_unit_test(test_controls_become_pictures),
+		cmocka_unit_test(test_nonchars_become_replacement),
+		cmocka_unit_test(test_mapped_everywhere_and_parses),
+		cmocka_unit_test(test_decode_at_the_depth_limit),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_carriage_return_goes_out_raw),
 		cmocka_unit_test(test_empty_element_past_the_limit),
