@@ -13,7 +13,7 @@ static int
 config_diff_process_equal(const struct process_config *a,
     const struct process_config *b)
 {
-	return (config_table_equal(config_program_rows, config_program_nrows,
+	return (config_table_equal(config_process_rows, config_process_nrows,
 	    a, b));
 }
 

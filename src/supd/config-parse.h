@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "config.h"
 #include "config-table.h"
 #include "expand.h"
 
@@ -70,11 +71,24 @@ void	 config_servers(struct config_ctx *);
 void	 config_serverurl(struct config *);
 void	 config_free_servers(struct config *);
 void	 config_groups(struct config_ctx *);
-void	 config_group_free(struct group_config *);
 
-/* The option tables of processes and groups (config-program.c). */
-extern const struct config_row	config_program_rows[];
-extern const size_t		config_program_nrows;
+/* Shared by the program-like sections (config-program.c, config-fcgi.c). */
+void	 config_parse_init(struct config_parse *, struct config_ctx *,
+	     const struct ini_section *, int kind, struct expand_vars *,
+	     void *obj);
+int	 config_program_kind(const char *section);
+int	 config_program(struct config_ctx *, const struct ini_section *,
+	     const char *group_name, struct process_config ***, int *);
+struct group_config *config_group_new(struct config_ctx *,
+	     const struct ini_section *, enum group_kind, int *bad);
+void	 config_add_group(struct config *, struct group_config *);
+void	 config_group_free(struct group_config *);
+void	 config_fcgi_group(struct config_ctx *, const struct ini_section *);
+void	 config_process_free(struct process_config *);
+
+/* The option tables of processes (config-process.c) and groups. */
+extern const struct config_row	config_process_rows[];
+extern const size_t		config_process_nrows;
 extern const struct config_row	config_group_rows[];
 extern const size_t		config_group_nrows;
 

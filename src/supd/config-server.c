@@ -142,29 +142,16 @@ static const struct config_row config_server_supervisord[] = {
 #undef F
 #undef SD
 
-/* The [supervisord] section, with the command line's overrides on top. */
-void
-config_supervisord(struct config_ctx *ctx, const struct ini_section *sec)
+/*
+ * The command line wins over the file (Supervisor's priority 2). Problems
+ * are the command line's, reported at the config file.
+ */
+static void
+config_server_cmdline(struct config_ctx *ctx)
 {
 	struct config		*cf = ctx->cf;
 	const struct cmdline	*cmd = ctx->cmd;
-	struct expand_vars	 vars;
-	struct config_parse	 cp;
-	char			*s;
 
-	config_base_vars(ctx, &vars);
-	memset(&cp, 0, sizeof cp);
-	cp.ctx = ctx;
-	cp.sec = sec;
-	cp.kind = CONFIG_S_SUPERVISORD;
-	cp.vars = &vars;
-	cp.obj = cf;
-	config_table_parse(&cp, config_server_supervisord,
-	    sizeof config_server_supervisord /
-	    sizeof config_server_supervisord[0], CONFIG_PHASE_ALL);
-	expand_vars_free(&vars);
-
-	/* The command line wins over the file (Supervisor's priority 2). */
 	if (cmd->nodaemon != -1)
 		cf->nodaemon = cmd->nodaemon;
 	if (cmd->silent)
@@ -210,6 +197,15 @@ config_supervisord(struct config_ctx *ctx, const struct ini_section *sec)
 		cf->minprocs = cmd->minprocs;
 	if (cmd->strip_ansi)
 		cf->strip_ansi = 1;
+}
+
+/* Paths made absolute, and the daemon's user looked up. */
+static void
+config_server_finish(struct config_ctx *ctx, const struct ini_section *sec)
+{
+	struct config		*cf = ctx->cf;
+	const struct cmdline	*cmd = ctx->cmd;
+	char			*s;
 
 	if (cf->logfile != NULL && strcmp(cf->logfile, "syslog") != 0) {
 		s = cv_normalize_path(cf->logfile);
@@ -231,6 +227,29 @@ config_supervisord(struct config_ctx *ctx, const struct ini_section *sec)
 		}
 		config_at_none(ctx);
 	}
+}
+
+
+/* The [supervisord] section, with the command line's overrides on top. */
+void
+config_supervisord(struct config_ctx *ctx, const struct ini_section *sec)
+{
+	struct expand_vars	 vars;
+	struct config_parse	 cp;
+
+	config_base_vars(ctx, &vars);
+	memset(&cp, 0, sizeof cp);
+	cp.ctx = ctx;
+	cp.sec = sec;
+	cp.kind = CONFIG_S_SUPERVISORD;
+	cp.vars = &vars;
+	cp.obj = ctx->cf;
+	config_table_parse(&cp, config_server_supervisord,
+	    sizeof config_server_supervisord /
+	    sizeof config_server_supervisord[0], CONFIG_PHASE_ALL);
+	expand_vars_free(&vars);
+	config_server_cmdline(ctx);
+	config_server_finish(ctx, sec);
 }
 
 /* port=: "host:port", "*:port", ":port" or "port" (inet). */
@@ -344,28 +363,28 @@ static int
 config_server_check(struct config_ctx *ctx, const struct ini_section *sec,
     const struct server_config *sc)
 {
+	const char	*key = sc->family == SERVER_INET ? "port" : "file";
+	int		 bad = 0;
+
 	if ((sc->username == NULL) != (sc->password == NULL)) {
 		config_at(ctx, sec, sc->username == NULL ? "password" :
 		    "username");
 		config_error(ctx, "Section [%s] contains incomplete "
 		    "authentication: set both username and password, or "
 		    "neither", sec->name);
-		return (-1);
+		bad = -1;
 	}
+	if (ini_find_option(ctx->ini, sec, key) != NULL)
+		return (bad);
 	config_at(ctx, sec, NULL);
-	if (sc->family == SERVER_INET && sc->host == NULL &&
-	    ini_find_option(ctx->ini, sec, "port") == NULL) {
+	if (sc->family == SERVER_INET) {
 		config_error(ctx, "no port= value (expected e.g. "
 		    "port=127.0.0.1:9001)");
-		return (-1);
-	}
-	if (sc->family == SERVER_UNIX && sc->path == NULL &&
-	    ini_find_option(ctx->ini, sec, "file") == NULL) {
+	} else {
 		config_error(ctx, "no file= value (expected the socket path, "
 		    "e.g. file=/run/supervisor.sock)");
-		return (-1);
 	}
-	return (0);
+	return (-1);
 }
 
 /* One [inet_http_server] or [unix_http_server] section. */

@@ -69,8 +69,9 @@ struct config_type {
 	const char	*name;
 	size_t		 size;
 	int		 flags;		/* CONFIG_F_* implied by the type */
-	int		(*conv)(struct config_parse *, const struct config_row *,
-			    const char *value, char **cause);
+	int		(*conv)(struct config_parse *,
+			    const struct config_row *, const char *value,
+			    char **cause);
 	void		(*free)(const struct config_row *, void *obj);
 	void		(*copy)(const struct config_row *, void *dst,
 			    const void *src);
@@ -88,7 +89,7 @@ struct config_row {
 	const char		*def;		/* NULL: absent unless set */
 	size_t			 offset;
 	int			 flags;		/* CONFIG_F_* */
-	const char		*info;		/* getAllConfigInfo key or NULL */
+	const char		*info;		/* getAllConfigInfo key */
 	/* A default that depends on other values (killasgroup, TMPDIR). */
 	const char		*(*def_fn)(struct config_parse *);
 };

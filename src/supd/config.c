@@ -72,8 +72,8 @@ config_placeholder(const char *v)
 		q = p + 2;
 		if (!isupper((unsigned char)*q))
 			continue;
-		while (isupper((unsigned char)*q) || isdigit((unsigned char)*q) ||
-		    (*q == '_' && q[1] != '_'))
+		while (isupper((unsigned char)*q) ||
+		    isdigit((unsigned char)*q) || (*q == '_' && q[1] != '_'))
 			q++;
 		if (strncmp(q, "__", 2) == 0)
 			return (xstrndup(p, q + 2 - p));
@@ -460,9 +460,10 @@ config_read_includes(struct config_ctx *ctx)
 	    pat = strtok_r(NULL, " \t\r\n\f\v", &save)) {
 		full = cv_path_join(ctx->cf->here, pat);
 		if (glob(full, 0, NULL, &g) != 0 || g.gl_pathc == 0) {
-			/* Supervisor's words first: tests and tools grep them. */
+			/* Supervisor's words first: tools grep for them. */
 			config_lint(ctx->cf, xprintf("No file matches via "
-			    "include \"%s\" (%s [include] files)", full, where));
+			    "include \"%s\" (%s [include] files)", full,
+			    where));
 			globfree(&g);
 			free(full);
 			continue;

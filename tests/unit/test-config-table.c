@@ -171,8 +171,8 @@ test_errors(void **state)
 	test_one_error("s=%(ENV_NOPE)s\n", "t.conf:2: [program:x] s: ENV_NOPE "
 	    "is not set (export NOPE before starting supd, or set it in "
 	    "[supervisord] environment=)");
-	test_one_error("sig=BOGUS\n", "t.conf:2: [program:x] sig: value 'BOGUS' "
-	    "is not a valid signal name (expected e.g. TERM, HUP, INT, QUIT, "
+	test_one_error("sig=BOGUS\n", "t.conf:2: [program:x] sig: value "
+	    "'BOGUS' is not a valid signal name (expected e.g. TERM, HUP, INT, QUIT, "
 	    "KILL, USR1, USR2 or a number)");
 	test_one_error("oct=999\n", "t.conf:2: [program:x] oct: 999 can not be "
 	    "converted to an octal type (expected octal digits, e.g. 022)");
