@@ -527,6 +527,11 @@ config_lint_sections(struct config_ctx *ctx)
 			    "[eventlistener:x], [fcgi-program:x], "
 			    "[supervisord], [include])");
 		}
+		if ((ph = config_placeholder(sec->name)) != NULL) {
+			config_warn(ctx, "%s is a template placeholder: this "
+			    "file was not rendered from its template", ph);
+			free(ph);
+		}
 		for (j = 0; j < sec->noptions; j++) {
 			opt = &sec->options[j];
 			if (strcmp(opt->file, sec->file) == 0)

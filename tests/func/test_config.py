@@ -913,11 +913,17 @@ def test_unrendered_template_placeholder_that_loads_is_a_warning(sup):
         command=sleep 100
         startsecs=0
         directory=__BK_HOME__/api
+
+        [program:{{.app_code}}_api]
+        command=sleep 100
+        autostart=false
         """)
     sup.start()
     sup.wait_log("WARN %s:%d: [program:x] directory: __BK_HOME__ is a template "
                  "placeholder: this file was not rendered from its template"
                  % (conf, line_of(conf, "directory=")))
+    sup.wait_log("WARN %s:%d: [program:{{.app_code}}_api] {{.app_code}} is a "
+                 "template placeholder" % (conf, line_of(conf, "_api]")))
 
 
 @pytest.mark.supd_only

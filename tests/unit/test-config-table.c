@@ -252,6 +252,23 @@ test_table_info_order(void **state)
 	test_done(&env);
 }
 
+static void
+test_find(void **state)
+{
+	assert_ptr_equal(config_table_find(test_rows, NROWS, "i",
+	    CONFIG_S_PROGRAM), &test_rows[0]);
+	assert_null(config_table_find(test_rows, NROWS, "other",
+	    CONFIG_S_PROGRAM));
+	assert_non_null(config_table_find(test_rows, NROWS, "other",
+	    CONFIG_S_LISTENER));
+	assert_non_null(config_table_find(config_process_rows,
+	    config_process_nrows, "stopwaitsecs", CONFIG_S_FCGI));
+	assert_non_null(config_table_find(config_group_rows,
+	    config_group_nrows, "buffer_size", CONFIG_S_LISTENER));
+	assert_null(config_table_find(config_group_rows, config_group_nrows,
+	    "buffer_size", CONFIG_S_PROGRAM));
+}
+
 /* Load a real file; dir is a fresh temporary directory. */
 static struct config *
 test_load(const char *dir, const char *body)
@@ -388,6 +405,7 @@ main(void)
 		cmocka_unit_test(test_phases),
 		cmocka_unit_test(test_copy_equal),
 		cmocka_unit_test(test_table_info_order),
+		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_process_info_order),
 		cmocka_unit_test(test_process_defaults_and_copies),
 		cmocka_unit_test(test_group_equal),
