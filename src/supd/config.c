@@ -89,7 +89,8 @@ config_where(struct config_ctx *ctx)
 	char		*where, *prefix, *out;
 	int		 line = 0;
 
-	if (ctx->opt != NULL) {
+	/* [DEFAULT] values copied in by %(here)s have no file of their own. */
+	if (ctx->opt != NULL && ctx->opt->file != NULL) {
 		file = ctx->opt->file;
 		line = ctx->opt->line;
 	} else if (ctx->sec != NULL) {
@@ -534,7 +535,8 @@ config_lint_sections(struct config_ctx *ctx)
 		}
 		for (j = 0; j < sec->noptions; j++) {
 			opt = &sec->options[j];
-			if (strcmp(opt->file, sec->file) == 0)
+			if (opt->file == NULL ||
+			    strcmp(opt->file, sec->file) == 0)
 				continue;
 			ctx->opt = opt;
 			config_warn(ctx, "section defined again (first at "

@@ -949,3 +949,25 @@ def test_max_request_body_is_a_byte_size(sup):
     rc, out = sup.run_to_exit()
     assert rc == 2, out
     assert "[inet_http_server] max_request_body: 'lots' is not a byte size" in out
+
+
+def test_bad_default_value_copied_by_here_is_reported(sup):
+    # [DEFAULT] values holding %(here)s are copied into each section when
+    # there is an [include]; an error in one has no line of its own.
+    conf = sup.write("""
+        [DEFAULT]
+        startsecs=%(here)s
+
+        [include]
+        files=nomatch/*.conf
+
+        [program:x]
+        command=sleep 100
+        """)
+    rc, out = sup.run_to_exit()
+    assert rc == 2, out
+    if sup.is_supd:
+        assert ("%s:%d: [program:x] startsecs: '%s' is not an integer"
+                % (conf, line_of(conf, "[program:x]"), sup.dir)) in out, out
+    else:
+        assert "invalid literal for int() with base 10: '%s'" % sup.dir in out, out
