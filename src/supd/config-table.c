@@ -1,8 +1,9 @@
 /*
  * The engine behind option tables and the common value types. Sections
  * are read, defaulted, copied, compared and reported row by row; what is
- * particular to one option lives in its type (config-program.c and
- * config-server.c define the odd ones).
+ * particular to one option lives in its type (config-process.c,
+ * config-program.c, config-fcgi.c and config-server.c define the odd
+ * ones).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -24,8 +25,8 @@ config_table_conv_int(struct config_parse *cp, const struct config_row *row,
 	if (cv_int(value, &v, cause) != 0)
 		return (-1);
 	if (v < INT_MIN || v > INT_MAX) {
-		xasprintf(cause, "%lld is too large (expected at most %d)", v,
-		    INT_MAX);
+		xasprintf(cause, "%lld is out of range (expected %d to %d)", v,
+		    INT_MIN, INT_MAX);
 		return (-1);
 	}
 	*(int *)CONFIG_FIELD(cp->obj, row) = (int)v;

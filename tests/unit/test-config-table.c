@@ -155,7 +155,7 @@ test_errors(void **state)
 	test_one_error("i=ten\n", "t.conf:2: [program:x] i: 'ten' is not an "
 	    "integer (expected a whole number)");
 	test_one_error("i=9999999999\n", "t.conf:2: [program:x] i: 9999999999 "
-	    "is too large (expected at most 2147483647)");
+	    "is out of range (expected -2147483648 to 2147483647)");
 	test_one_error("b=maybe\n", "t.conf:2: [program:x] b: not a valid "
 	    "boolean value: 'maybe' (expected true/false, yes/no, on/off or "
 	    "1/0)");
