@@ -1020,6 +1020,14 @@ char *
 expand_format(const char *format, const struct expand_vars *vars,
     const char *what, char **cause)
 {
+	return (expand_format_key(format, vars, what, cause, NULL));
+}
+
+/* Like expand_format, also naming the missing variable; see expand.h. */
+char *
+expand_format_key(const char *format, const struct expand_vars *vars,
+    const char *what, char **cause, char **missing)
+{
 	struct expand_ctx	 x;
 	char			*result = NULL;
 	size_t			 start;
@@ -1042,9 +1050,11 @@ expand_format(const char *format, const struct expand_vars *vars,
 		if (expand_one(&x) != 0)
 			break;
 	}
-	if (x.pos < x.fmt.len || x.error != NULL || x.missing)
+	if (x.pos < x.fmt.len || x.error != NULL || x.missing) {
 		*cause = expand_message(&x, format, what == NULL ? "" : what);
-	else
+		if (missing != NULL && x.missing && x.error == NULL)
+			*missing = expand_encode(x.key.v, x.key.len);
+	} else
 		result = expand_encode(x.out.v, x.out.len);
 	free(x.fmt.v);
 	free(x.out.v);

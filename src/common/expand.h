@@ -55,5 +55,11 @@ const struct expand_var *expand_vars_find(const struct expand_vars *,
  */
 char	*expand_format(const char *format, const struct expand_vars *,
 	     const char *what, char **cause);
+/*
+ * The same; when the failure is a name that is not set, *missing (caller
+ * frees) is set to that name too, so a caller can say so more briefly.
+ */
+char	*expand_format_key(const char *format, const struct expand_vars *,
+	     const char *what, char **cause, char **missing);
 
 #endif

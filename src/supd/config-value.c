@@ -109,8 +109,7 @@ cv_int(const char *s, long long *out, char **cause)
 {
 	if (cv_parse_int(s, 10, out) == 0)
 		return (0);
-	xasprintf(cause, "invalid literal for int() with base 10: '%s' (expected "
-	    "a whole number)", s);
+	xasprintf(cause, "'%s' is not an integer (expected a whole number)", s);
 	return (-1);
 }
 
@@ -199,9 +198,9 @@ cv_byte_size(const char *s, int64_t *out, char **cause)
 	free(num);
 	free(lower);
 	if (!ok) {
-		xasprintf(cause, "invalid literal for int() in byte size '%s' "
-		    "(expected a number with an optional KB, MB or GB suffix, "
-		    "e.g. 50MB)", s);
+		xasprintf(cause, "'%s' is not a byte size (expected a whole "
+		    "number with an optional KB, MB or GB suffix, e.g. 50MB)",
+		    s);
 		return (-1);
 	}
 	*out = v * mult;

@@ -74,6 +74,7 @@ struct process_config {
 	char			*serverurl;	/* NULL: the daemon's own */
 	int			 process_num;
 	int			 numprocs;
+	int			 numprocs_start;
 };
 
 /* The socket of an [fcgi-program:x], bound by supd and given as fd 0. */
@@ -183,6 +184,9 @@ struct config {
 	int			  nwarnings;
 	char			**infos;
 	int			  ninfos;
+	/* supd's own warnings (also in warnings), for stderr at start. */
+	char			**lint;
+	int			  nlint;
 };
 
 /*
@@ -203,6 +207,13 @@ void		 config_group_ref(struct group_config *);
 void		 config_group_unref(struct group_config *);
 int		 config_group_equal(const struct group_config *,
 		     const struct group_config *);
+/*
+ * getAllConfigInfo: call cb with each key, type and value of a process's
+ * config, in Supervisor's order. inuse is reported as given.
+ */
+struct config_info;
+void		 config_process_info(const struct process_config *, int inuse,
+		     void (*cb)(const struct config_info *, void *), void *arg);
 /* The name supervisord gives an AUTO child log; creates the file. */
 char		*config_auto_logfile(const struct config *, const char *name,
 		     const char *channel, char **cause);

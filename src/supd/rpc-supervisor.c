@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config-table.h"
 #include "event.h"
 #include "group.h"
 #include "log.h"
@@ -487,59 +488,32 @@ rpc_supervisor_all_process_status(struct rpc_call *c, struct xr_value **argv,
 	rpc_supervisor_each_process(c, 192, rpc_supervisor_status_entry);
 }
 
-/* A config value Supervisor reports as "none" when unset. */
+/* One key of a getAllConfigInfo struct, as the config table gives it. */
 static void
-rpc_supervisor_member_none(struct evbuffer *b, const char *name,
-    const char *value)
+rpc_supervisor_config_member_cb(const struct config_info *ci, void *arg)
 {
-	rpc_supervisor_member_string(b, name, value != NULL ? value : "none");
-}
+	struct evbuffer	*b = arg;
+	int		 i;
 
-/* A channel's logfile as getAllConfigInfo gives it. */
-static const char *
-rpc_supervisor_config_logfile(const struct channel_config *ch)
-{
-	if (ch->kind == LOGFILE_NONE)
-		return ("none");
-	if (ch->logfile == NULL)
-		return ("auto");
-	return (ch->logfile);
-}
-
-static void
-rpc_supervisor_channel(struct evbuffer *b, const char *prefix,
-    const struct channel_config *ch, const char *which)
-{
-	char	key[64];
-
-	snprintf(key, sizeof key, "%s_%s", prefix, which);
-	xr_encode_member_begin(b, key);
-	if (strcmp(which, "capture_maxbytes") == 0)
-		xr_encode_int(b, ch->capture_maxbytes);
-	else if (strcmp(which, "events_enabled") == 0)
-		xr_encode_bool(b, ch->events_enabled);
-	else if (strcmp(which, "logfile") == 0)
-		xr_encode_string(b, rpc_supervisor_config_logfile(ch));
-	else if (strcmp(which, "logfile_backups") == 0)
-		xr_encode_int(b, ch->backups);
-	else if (strcmp(which, "logfile_maxbytes") == 0)
-		xr_encode_int(b, ch->maxbytes);
-	else
-		xr_encode_bool(b, ch->syslog);
-	xr_encode_member_end(b);
-}
-
-static void
-rpc_supervisor_channel_all(struct evbuffer *b, const char *prefix,
-    const struct channel_config *ch)
-{
-	static const char *const which[] = { "capture_maxbytes",
-	    "events_enabled", "logfile", "logfile_backups", "logfile_maxbytes",
-	    "syslog" };
-	size_t	i;
-
-	for (i = 0; i < sizeof which / sizeof which[0]; i++)
-		rpc_supervisor_channel(b, prefix, ch, which[i]);
+	switch (ci->type) {
+	case CONFIG_INFO_BOOL:
+		rpc_supervisor_member_bool(b, ci->key, ci->num != 0);
+		break;
+	case CONFIG_INFO_INT:
+		rpc_supervisor_member_int(b, ci->key, ci->num);
+		break;
+	case CONFIG_INFO_STRING:
+		rpc_supervisor_member_string(b, ci->key, ci->str);
+		break;
+	case CONFIG_INFO_INTS:
+		xr_encode_member_begin(b, ci->key);
+		xr_encode_array_begin(b);
+		for (i = 0; i < ci->nints; i++)
+			xr_encode_int(b, ci->ints[i]);
+		xr_encode_array_end(b);
+		xr_encode_member_end(b);
+		break;
+	}
 }
 
 /* One getAllConfigInfo struct, keys in Supervisor's order. */
@@ -547,38 +521,8 @@ static void
 rpc_supervisor_config_info(struct evbuffer *b, const struct group_config *gc,
     const struct process_config *pc, int inuse)
 {
-	int	i;
-
 	xr_encode_struct_begin(b);
-	rpc_supervisor_member_bool(b, "autostart", pc->autostart);
-	rpc_supervisor_member_none(b, "directory", pc->directory);
-	xr_encode_member_begin(b, "uid");
-	if (pc->user != NULL)
-		xr_encode_int(b, pc->uid);
-	else
-		xr_encode_string(b, "none");
-	xr_encode_member_end(b);
-	rpc_supervisor_member_string(b, "command", pc->command);
-	xr_encode_member_begin(b, "exitcodes");
-	xr_encode_array_begin(b);
-	for (i = 0; i < pc->nexitcodes; i++)
-		xr_encode_int(b, pc->exitcodes[i]);
-	xr_encode_array_end(b);
-	xr_encode_member_end(b);
-	rpc_supervisor_member_string(b, "group", gc->name);
-	rpc_supervisor_member_int(b, "group_prio", gc->priority);
-	rpc_supervisor_member_bool(b, "inuse", inuse);
-	rpc_supervisor_member_bool(b, "killasgroup", pc->killasgroup);
-	rpc_supervisor_member_string(b, "name", pc->name);
-	rpc_supervisor_member_int(b, "process_prio", pc->priority);
-	rpc_supervisor_member_bool(b, "redirect_stderr", pc->redirect_stderr);
-	rpc_supervisor_member_int(b, "startretries", pc->startretries);
-	rpc_supervisor_member_int(b, "startsecs", pc->startsecs);
-	rpc_supervisor_channel_all(b, "stdout", &pc->out);
-	rpc_supervisor_member_int(b, "stopsignal", pc->stopsignal);
-	rpc_supervisor_member_int(b, "stopwaitsecs", pc->stopwaitsecs);
-	rpc_supervisor_channel_all(b, "stderr", &pc->err);
-	rpc_supervisor_member_none(b, "serverurl", pc->serverurl);
+	config_process_info(pc, inuse, rpc_supervisor_config_member_cb, b);
 	xr_encode_struct_end(b);
 }
 

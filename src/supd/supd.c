@@ -319,8 +319,12 @@ supd_load_config(struct config **cfp)
 	char	**errors;
 	int	  nerrors, i;
 
-	if ((*cfp = config_load(&supd_cmdline, &errors, &nerrors)) != NULL)
+	if ((*cfp = config_load(&supd_cmdline, &errors, &nerrors)) != NULL) {
+		/* Mistakes Supervisor passes over: say so before detaching. */
+		for (i = 0; i < (*cfp)->nlint; i++)
+			fprintf(stderr, "Warning: %s\n", (*cfp)->lint[i]);
 		return;
+	}
 	for (i = 0; i < nerrors; i++)
 		fprintf(stderr, "Error: %s\n", errors[i]);
 	fprintf(stderr, "For help, use %s -h\n", supd_progname);

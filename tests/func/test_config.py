@@ -674,11 +674,17 @@ BAD_CONFIGS = [
     ("bad_boolean", "[program:x]\ncommand=sleep 1\nautostart=maybe\n", True,
      "not a valid boolean value: 'maybe'", "autostart=maybe", "autostart"),
     ("bad_integer", "[program:x]\ncommand=sleep 1\nstartsecs=abc\n", True,
-     "invalid literal for int() with base 10: 'abc'", "startsecs=abc", "startsecs"),
+     {"supervisord": "invalid literal for int() with base 10: 'abc'",
+      "supd": "startsecs: 'abc' is not an integer (expected a whole number)"},
+     "startsecs=abc", "startsecs"),
     ("bad_numprocs", "[program:x]\ncommand=sleep 1\nnumprocs=two\n", True,
-     "invalid literal for int() with base 10: 'two'", "numprocs=two", "numprocs"),
+     {"supervisord": "invalid literal for int() with base 10: 'two'",
+      "supd": "numprocs: 'two' is not an integer (expected a whole number)"},
+     "numprocs=two", "numprocs"),
     ("bad_priority", "[program:x]\ncommand=sleep 1\npriority=high\n", True,
-     "invalid literal for int() with base 10: 'high'", "priority=high", "priority"),
+     {"supervisord": "invalid literal for int() with base 10: 'high'",
+      "supd": "priority: 'high' is not an integer (expected a whole number)"},
+     "priority=high", "priority"),
     ("unknown_signal", "[program:x]\ncommand=sleep 1\nstopsignal=BOGUS\n", True,
      "value 'BOGUS' is not a valid signal name", "stopsignal=BOGUS", "stopsignal"),
     ("bad_exitcodes", "[program:x]\ncommand=sleep 1\nexitcodes=0,abc\n", True,
@@ -706,7 +712,9 @@ BAD_CONFIGS = [
     ("bad_umask", "[program:x]\ncommand=sleep 1\numask=999\n", True,
      "999 can not be converted to an octal type", "umask=999", "umask"),
     ("bad_byte_size", "[program:x]\ncommand=sleep 1\nstdout_logfile_maxbytes=lots\n", True,
-     "invalid literal for int()", "maxbytes=lots", "stdout_logfile_maxbytes"),
+     {"supervisord": "invalid literal for int()",
+      "supd": "stdout_logfile_maxbytes: 'lots' is not a byte size"},
+     "maxbytes=lots", "stdout_logfile_maxbytes"),
     ("logfile_directory_missing",
      "[program:x]\ncommand=sleep 1\nstdout_logfile=/nonexistent/dir/x.log\n", True,
      "The directory named as part of the path /nonexistent/dir/x.log does not exist",
@@ -724,7 +732,9 @@ BAD_CONFIGS = [
     ("childlogdir_missing", "[supervisord]\nchildlogdir=/nonexistent/supd-dir\n", True,
      "/nonexistent/supd-dir is not an existing directory", "childlogdir=/non", "childlogdir"),
     ("bad_minfds", "[supervisord]\nminfds=many\n", True,
-     "invalid literal for int() with base 10: 'many'", "minfds=", "minfds"),
+     {"supervisord": "invalid literal for int() with base 10: 'many'",
+      "supd": "[supervisord] minfds: 'many' is not an integer (expected a whole number)"},
+     "minfds=", "minfds"),
     ("bad_nodaemon", "[supervisord]\nnodaemon=perhaps\n", True,
      "not a valid boolean value: 'perhaps'", "nodaemon=", "nodaemon"),
     ("supervisord_unknown_user", "[supervisord]\nuser=nosuchuser_supd\n", True,
@@ -786,6 +796,9 @@ def test_bad_config_is_refused_before_anything_starts(sup, case):
     write_bad(sup, body, base)
     rc, out = sup.run_to_exit()
     assert rc == 2, out
+    if isinstance(message, dict):
+        # supd words some errors its own way; Supervisor's stay the judge.
+        message = message["supd" if sup.is_supd else "supervisord"]
     messages = message if isinstance(message, tuple) else (message,)
     assert any(m in out for m in messages), out
     assert not os.path.exists(sup.path("started"))
@@ -807,3 +820,154 @@ def test_bad_config_error_names_file_line_and_option(sup, case):
         assert "%s:%d" % (conf, lineno) in out, out
     if option is not None:
         assert option in out, out
+
+
+# -- mistakes Supervisor passes over, and plainer words ------------------------
+
+def line_of(path, text):
+    with open(path) as f:
+        return 1 + next(i for i, line in enumerate(f.read().split("\n")) if text in line)
+
+
+@pytest.mark.supd_only
+def test_unknown_section_type_is_a_warning_with_file_and_line(sup):
+    conf = sup.write("""
+        [program:ok]
+        command=sleep 100
+        startsecs=0
+
+        [programm:web]
+        command=sleep 100
+        """)
+    sup.start()
+    where = "%s:%d: [programm:web]" % (conf, line_of(conf, "[programm:web]"))
+    sup.wait_log("WARN " + where + " unknown section type, ignored")
+    assert "Warning: " + where + " unknown section type" in sup.output()
+    assert names(sup) == ["ok:ok"]
+
+
+@pytest.mark.supd_only
+def test_program_defined_in_two_files_is_a_warning(sup):
+    conf = write_include_tree(sup, "conf.d/*.conf")
+    again = sup.write("""
+        [program:main]
+        startsecs=1
+        """, base=False, name="etc/conf.d/c.conf")
+    sup.start(conf=conf)
+    where = "%s:%d: [program:main]" % (again, line_of(again, "startsecs"))
+    sup.wait_log("WARN %s section defined again (first at %s:%d)"
+                 % (where, conf, line_of(conf, "[program:main]")))
+    assert "Warning: " + where in sup.output()
+    # Supervisor's behaviour stays: the two are merged, later values win.
+    info = {i["name"]: i for i in sup.rpc.getAllConfigInfo()}
+    assert info["main"]["startsecs"] == 1
+
+
+@pytest.mark.supd_only
+def test_include_without_match_names_file_and_line(sup):
+    conf = write_include_tree(sup, "nomatch/*.conf conf.d/a.conf")
+    sup.start(conf=conf)
+    text = 'No file matches via include "%s" (%s:%d: [include] files)' % (
+        sup.path("etc", "nomatch", "*.conf"), conf, line_of(conf, "files ="))
+    sup.wait_log("WARN " + text)
+    assert "Warning: " + text in sup.output()
+
+
+def test_unset_env_variable_is_named_briefly(sup):
+    sup.write("""
+        [program:x]
+        command=echo %(ENV_SUPD_SURELY_UNSET)s
+        """)
+    rc, out = sup.run_to_exit()
+    assert rc == 2, out
+    if sup.is_supd:
+        assert ("[program:x] command: ENV_SUPD_SURELY_UNSET is not set "
+                "(export SUPD_SURELY_UNSET before starting supd") in out, out
+        assert "Available names" not in out
+        assert "ENV_PATH" not in out
+    else:
+        assert "contains names ('ENV_SUPD_SURELY_UNSET') which cannot be expanded" in out
+
+
+def test_unrendered_template_value_gets_a_hint(sup):
+    conf = sup.write("""
+        [program:x]
+        command=sleep 100
+        startsecs={{ .startsecs }}
+        """)
+    rc, out = sup.run_to_exit()
+    assert rc == 2, out
+    if sup.is_supd:
+        assert ("%s:%d: [program:x] startsecs: '{{ .startsecs }}' is not an "
+                "integer (expected a whole number) ({{ .startsecs }} is a template "
+                "placeholder: this file was not rendered from its template)"
+                % (conf, line_of(conf, "startsecs="))) in out, out
+    else:
+        assert "invalid literal for int() with base 10: '{{ .startsecs }}'" in out
+
+
+@pytest.mark.supd_only
+def test_unrendered_template_placeholder_that_loads_is_a_warning(sup):
+    conf = sup.write("""
+        [program:x]
+        command=sleep 100
+        startsecs=0
+        directory=__BK_HOME__/api
+
+        [program:{{.app_code}}_api]
+        command=sleep 100
+        autostart=false
+        """)
+    sup.start()
+    sup.wait_log("WARN %s:%d: [program:x] directory: __BK_HOME__ is a template "
+                 "placeholder: this file was not rendered from its template"
+                 % (conf, line_of(conf, "directory=")))
+    sup.wait_log("WARN %s:%d: [program:{{.app_code}}_api] {{.app_code}} is a "
+                 "template placeholder" % (conf, line_of(conf, "_api]")))
+
+
+@pytest.mark.supd_only
+def test_bad_integer_reads_as_the_readme_says(sup):
+    conf = sup.write("""
+        [program:api]
+        command=sleep 100
+        startsecs=ten
+        """)
+    rc, out = sup.run_to_exit()
+    assert rc == 2, out
+    assert ("Error: %s:%d: [program:api] startsecs: 'ten' is not an integer "
+            "(expected a whole number)\n" % (conf, line_of(conf, "startsecs="))) in out
+
+
+@pytest.mark.supd_only
+def test_max_request_body_is_a_byte_size(sup):
+    sup.write("""
+        [inet_http_server]
+        port=127.0.0.1:0
+        max_request_body=lots
+        """)
+    rc, out = sup.run_to_exit()
+    assert rc == 2, out
+    assert "[inet_http_server] max_request_body: 'lots' is not a byte size" in out
+
+
+def test_bad_default_value_copied_by_here_is_reported(sup):
+    # [DEFAULT] values holding %(here)s are copied into each section when
+    # there is an [include]; an error in one has no line of its own.
+    conf = sup.write("""
+        [DEFAULT]
+        startsecs=%(here)s
+
+        [include]
+        files=nomatch/*.conf
+
+        [program:x]
+        command=sleep 100
+        """)
+    rc, out = sup.run_to_exit()
+    assert rc == 2, out
+    if sup.is_supd:
+        assert ("%s:%d: [program:x] startsecs: '%s' is not an integer"
+                % (conf, line_of(conf, "[program:x]"), sup.dir)) in out, out
+    else:
+        assert "invalid literal for int() with base 10: '%s'" % sup.dir in out, out

@@ -31,7 +31,8 @@ test_int_python_rules(void **state)
 	free(why);
 	why = NULL;
 	assert_int_equal(cv_int("1.5", &v, &why), -1);
-	assert_non_null(strstr(why, "invalid literal for int() with base 10: '1.5'"));
+	assert_string_equal(why,
+	    "'1.5' is not an integer (expected a whole number)");
 	free(why);
 	why = NULL;
 	assert_int_equal(cv_int("", &v, &why), -1);
