@@ -1,0 +1,193 @@
+/*
+ * The registries' HTTP client: one connection per request, freed by libevent
+ * when the request completes, and an own timer that cuts the whole exchange
+ * (connect, send, answer) after the timeout, since evhttp's timeouts only
+ * bound each read or write and a registry dribbling bytes would dodge them.
+ */
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/time.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "registry-http.h"
+#include "xmalloc.h"
+
+struct registry_http {
+	struct evhttp_connection *evcon;
+	struct evhttp_request	*req;
+	struct event		*timer;
+	registry_http_cb	 cb;
+	void			*arg;
+	int			 timeout_ms;
+	const char		*error;		/* static text */
+};
+
+static const char *
+registry_http_error_text(enum evhttp_request_error e)
+{
+	switch (e) {
+	case EVREQ_HTTP_TIMEOUT:
+		return ("timed out");
+	case EVREQ_HTTP_EOF:
+		return ("connection closed");
+	case EVREQ_HTTP_INVALID_HEADER:
+		return ("invalid answer");
+	case EVREQ_HTTP_BUFFER_ERROR:
+		return ("connection failed");
+	case EVREQ_HTTP_REQUEST_CANCEL:
+		return ("cancelled");
+	case EVREQ_HTTP_DATA_TOO_LONG:
+		return ("answer too long");
+	}
+	return ("request failed");
+}
+
+static void
+registry_http_error_cb(enum evhttp_request_error e, void *arg)
+{
+	struct registry_http	*h = arg;
+
+	h->error = registry_http_error_text(e);
+}
+
+/* Free h and report; the connection is libevent's to free by now. */
+static void
+registry_http_finish(struct registry_http *h, int code, const char *body,
+    size_t len, const char *error)
+{
+	registry_http_cb	 cb = h->cb;
+	void			*arg = h->arg;
+
+	event_free(h->timer);
+	free(h);
+	cb(code, body, len, error, arg);
+}
+
+static void
+registry_http_done_cb(struct evhttp_request *req, void *arg)
+{
+	struct registry_http	*h = arg;
+	struct evbuffer		*in;
+	char			*body;
+	size_t			 len;
+	int			 code;
+
+	code = req == NULL ? 0 : evhttp_request_get_response_code(req);
+	if (code == 0) {
+		registry_http_finish(h, 0, NULL, 0,
+		    h->error != NULL ? h->error : "connection failed");
+		return;
+	}
+	in = evhttp_request_get_input_buffer(req);
+	len = evbuffer_get_length(in);
+	body = xmalloc(len + 1);
+	evbuffer_remove(in, body, len);
+	body[len] = '\0';
+	registry_http_finish(h, code, body, len, NULL);
+	free(body);
+}
+
+/*
+ * The whole exchange took too long, or sending failed at once. Freeing the
+ * connection drops its request without calling registry_http_done_cb.
+ */
+static void
+registry_http_timer_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct registry_http	*h = arg;
+	char			 error[64];
+
+	if (h->evcon == NULL) {
+		registry_http_finish(h, 0, NULL, 0, "cannot send request");
+		return;
+	}
+	evhttp_connection_free(h->evcon);
+	snprintf(error, sizeof error, "no answer after %d ms", h->timeout_ms);
+	registry_http_finish(h, 0, NULL, 0, error);
+}
+
+/* Send a request; see registry-http.h. */
+struct registry_http *
+registry_http_send(struct event_base *base, struct evdns_base *dns,
+    const char *host, int port, enum evhttp_cmd_type method, const char *path,
+    const struct evkeyvalq *headers, const char *body, int timeout_ms,
+    registry_http_cb cb, void *arg)
+{
+	struct registry_http	*h;
+	struct evkeyvalq	*out;
+	struct evkeyval		*kv;
+	struct timeval		 tv;
+	char			*hosthdr;
+
+	h = xcalloc(1, sizeof *h);
+	h->cb = cb;
+	h->arg = arg;
+	h->timeout_ms = timeout_ms;
+	h->timer = evtimer_new(base, registry_http_timer_cb, h);
+	tv.tv_sec = timeout_ms / 1000;
+	tv.tv_usec = (timeout_ms % 1000) * 1000;
+
+	h->evcon = evhttp_connection_base_new(base, dns, host, port);
+	if (h->evcon == NULL)
+		goto fail;
+	evhttp_connection_set_retries(h->evcon, 0);
+	/* Only a backstop: the timer above fires first. */
+	tv.tv_sec++;
+	evhttp_connection_set_timeout_tv(h->evcon, &tv);
+	tv.tv_sec--;
+
+	h->req = evhttp_request_new(registry_http_done_cb, h);
+	evhttp_request_set_error_cb(h->req, registry_http_error_cb);
+	out = evhttp_request_get_output_headers(h->req);
+	if (strchr(host, ':') != NULL)
+		hosthdr = xprintf("[%s]:%d", host, port);
+	else
+		hosthdr = xprintf("%s:%d", host, port);
+	evhttp_add_header(out, "Host", hosthdr);
+	free(hosthdr);
+	evhttp_add_header(out, "Accept", "application/json");
+	if (body != NULL) {
+		evhttp_add_header(out, "Content-Type", "application/json");
+		evbuffer_add(evhttp_request_get_output_buffer(h->req), body,
+		    strlen(body));
+	}
+	if (headers != NULL) {
+		TAILQ_FOREACH(kv, headers, next)
+			evhttp_add_header(out, kv->key, kv->value);
+	}
+	if (evhttp_make_request(h->evcon, h->req, method, path) != 0) {
+		/* The request is freed; the connection is still ours. */
+		evhttp_connection_free(h->evcon);
+		goto fail;
+	}
+	evhttp_connection_free_on_completion(h->evcon);
+	evtimer_add(h->timer, &tv);
+	return (h);
+
+fail:
+	/* Report from the loop, never from inside this call. */
+	h->evcon = NULL;
+	tv.tv_sec = tv.tv_usec = 0;
+	evtimer_add(h->timer, &tv);
+	return (h);
+}
+
+/* Drop a request without calling its callback. */
+void
+registry_http_cancel(struct registry_http *h)
+{
+	if (h == NULL)
+		return;
+	if (h->evcon != NULL)
+		evhttp_connection_free(h->evcon);
+	event_free(h->timer);
+	free(h);
+}
