@@ -1,6 +1,7 @@
 /*
- * The registries' HTTP client: one connection per request, freed by libevent
- * when the request completes, and an own timer that cuts the whole exchange
+ * The registries' HTTP client: one connection per request, freed on the loop
+ * turn after it completes (libevent may still touch it after calling us, and
+ * its free-on-completion misses failed connects), and an own timer that cuts the whole exchange
  * (connect, send, answer) after the timeout, since evhttp's timeouts only
  * bound each read or write and a registry dribbling bytes would dodge them.
  */
@@ -58,14 +59,25 @@ registry_http_error_cb(enum evhttp_request_error e, void *arg)
 	h->error = registry_http_error_text(e);
 }
 
-/* Free h and report; the connection is libevent's to free by now. */
+static void
+registry_http_free_cb(evutil_socket_t fd, short events, void *arg)
+{
+	evhttp_connection_free(arg);
+}
+
+/* Free h and report; the connection goes on the next loop turn. */
 static void
 registry_http_finish(struct registry_http *h, int code, const char *body,
     size_t len, const char *error)
 {
 	registry_http_cb	 cb = h->cb;
 	void			*arg = h->arg;
+	struct timeval		 tv = { 0, 0 };
 
+	if (h->evcon != NULL) {
+		event_base_once(evhttp_connection_get_base(h->evcon), -1,
+		    EV_TIMEOUT, registry_http_free_cb, h->evcon, &tv);
+	}
 	event_free(h->timer);
 	free(h);
 	cb(code, body, len, error, arg);
@@ -110,6 +122,7 @@ registry_http_timer_cb(evutil_socket_t fd, short events, void *arg)
 		return;
 	}
 	evhttp_connection_free(h->evcon);
+	h->evcon = NULL;
 	snprintf(error, sizeof error, "no answer after %d ms", h->timeout_ms);
 	registry_http_finish(h, 0, NULL, 0, error);
 }
@@ -154,6 +167,8 @@ registry_http_send(struct event_base *base, struct evdns_base *dns,
 	evhttp_add_header(out, "Host", hosthdr);
 	free(hosthdr);
 	evhttp_add_header(out, "Accept", "application/json");
+	/* Each request has its own connection. */
+	evhttp_add_header(out, "Connection", "close");
 	if (body != NULL) {
 		evhttp_add_header(out, "Content-Type", "application/json");
 		evbuffer_add(evhttp_request_get_output_buffer(h->req), body,
@@ -168,7 +183,6 @@ registry_http_send(struct event_base *base, struct evdns_base *dns,
 		evhttp_connection_free(h->evcon);
 		goto fail;
 	}
-	evhttp_connection_free_on_completion(h->evcon);
 	evtimer_add(h->timer, &tv);
 	return (h);
 

@@ -90,7 +90,10 @@ struct registry	*registry_consul_create(struct event_base *,
 		     const struct registry_consul_config *, char **cause);
 struct registry	*registry_etcd_create(struct event_base *,
 		     const struct registry_etcd_config *, char **cause);
-/* Free the client and its registrations at once, sending nothing more. */
+/*
+ * Free the client and its registrations at once, sending nothing more. One
+ * more turn of the loop frees the connections of the last answers.
+ */
 void		 registry_free(struct registry *);
 const char	*registry_name(struct registry *);	/* "consul", "etcd" */
 

@@ -334,6 +334,8 @@ main(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 	event_base_dispatch(drive_base);
+	/* One more turn frees the connections of the last answers. */
+	event_base_loop(drive_base, EVLOOP_NONBLOCK);
 	bufferevent_free(in);
 	event_base_free(drive_base);
 	printf("bye\n");
