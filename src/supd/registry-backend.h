@@ -66,7 +66,8 @@ struct registry_reg {
 
 	int			 removed;
 	int			 freeing;	/* on the next loop turn */
-	int			 busy;		/* reading an answer */
+	int			 busy;		/* calling the daemon back */
+	int			 rekick;	/* it asked for something */
 	void			*data;		/* the backend's */
 	TAILQ_ENTRY(registry_reg) entry;
 };

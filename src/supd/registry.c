@@ -422,6 +422,11 @@ registry_failed(struct registry_reg *reg, const char *error)
 		registry_done(reg, -1);
 }
 
+/*
+ * The answer, or the failure, of a registration's request. Callbacks to the
+ * daemon run from here with busy set: what they ask of this registration
+ * is held (rekick) and done once the answer is read.
+ */
 static void
 registry_answer_cb(int code, const char *body, size_t len, const char *error,
     void *arg)
@@ -432,27 +437,24 @@ registry_answer_cb(int code, const char *body, size_t len, const char *error,
 
 	reg->http = NULL;
 	reg->busy = 1;
-	if (code == 0) {
+	if (code == 0)
 		registry_failed(reg, error);
-		reg->busy = 0;
-		return;
-	}
-	if (r->backend->answer(reg, &reg->call, code, body, len,
+	else if (r->backend->answer(reg, &reg->call, code, body, len,
 	    &cause) != 0) {
-		msg = xprintf("%s %s: %s", reg->call.method == EVHTTP_REQ_GET ?
-		    "GET" : reg->call.method == EVHTTP_REQ_PUT ? "PUT" : "POST",
-		    reg->call.path, cause);
+		msg = xprintf("%s %s: %s", reg->call.method == EVHTTP_REQ_PUT ?
+		    "PUT" : "POST", reg->call.path, cause);
 		free(cause);
 		registry_failed(reg, msg);
 		free(msg);
-		reg->busy = 0;
-		return;
+	} else {
+		reg->attempt = 0;
+		reg->rekick = 1;
+		if (r->down)
+			registry_catch_up(r);
 	}
 	reg->busy = 0;
-	reg->attempt = 0;
-	if (r->down)
-		registry_catch_up(r);
-	registry_kick(reg);
+	if (reg->rekick)
+		registry_kick(reg);
 }
 
 static void
@@ -487,27 +489,42 @@ static void
 registry_kick(struct registry_reg *reg)
 {
 	struct registry	*r = reg->registry;
-	int		 refresh_ms = 0;
+	int		 refresh_ms, send;
 
-	if (reg->http != NULL || reg->backing_off || reg->busy ||
-	    reg->freeing)
+	if (reg->busy) {
+		reg->rekick = 1;
 		return;
-	free(reg->call.path);
-	free(reg->call.body);
-	memset(&reg->call, 0, sizeof reg->call);
-	reg->call.target = reg->desired;
-	if (r->backend->step(reg, &reg->call, &refresh_ms) != 0) {
+	}
+	do {
+		reg->rekick = 0;
+		if (reg->http != NULL || reg->backing_off || reg->freeing)
+			return;
+		free(reg->call.path);
+		free(reg->call.body);
+		memset(&reg->call, 0, sizeof reg->call);
+		reg->call.target = reg->desired;
+		refresh_ms = 0;
+		/* A backend may confirm a state, which calls the daemon. */
+		reg->busy = 1;
+		send = r->backend->step(reg, &reg->call, &refresh_ms);
+		reg->busy = 0;
+	} while (!send && reg->rekick);
+	if (send) {
 		evtimer_del(reg->timer);
 		registry_send(reg);
 		return;
 	}
 	if (reg->desired == REGISTRY_ABSENT) {
+		reg->busy = 1;
 		registry_done(reg, 0);
+		reg->busy = 0;
 		if (reg->removed && !reg->freeing) {
 			/* Callers up the stack may still hold it. */
 			reg->freeing = 1;
 			registry_schedule(reg, 0, 0);
 		}
+		if (reg->rekick)
+			registry_kick(reg);
 		return;
 	}
 	if (refresh_ms > 0 && !evtimer_pending(reg->timer, NULL))
