@@ -3,9 +3,10 @@
 Debian ships no Consul: PUT /v1/agent/service/register,
 PUT /v1/agent/service/deregister/:id and PUT /v1/agent/check/update/:id.
 
-    consul_double.py LOGFILE
+    consul_double.py LOGFILE [CERT KEY [CLIENT_CA]]
 
-listens on 127.0.0.1 on a free port, prints "port N" on stdout, and appends
+listens on 127.0.0.1 on a free port (over TLS with CERT and KEY, asking for
+a client certificate signed by CLIENT_CA when given), prints "port N" on stdout, and appends
 every request to LOGFILE as a JSON line {"t", "method", "path", "headers",
 "body"}. It answers as the agent does: 200 with an empty body, 404 "Unknown
 service ID" / "Unknown check ID" for what it does not hold, 400 for a bad
@@ -17,6 +18,7 @@ body. Control requests under /_double/ are not recorded:
     GET /_double/state  {"services": {id: definition}, "checks": {id: status}}
 """
 import json
+import ssl
 import sys
 import threading
 import time
@@ -140,6 +142,13 @@ def main():
     global LOG
     LOG = open(sys.argv[1], "a")
     server = Server(("127.0.0.1", 0), Handler)
+    if len(sys.argv) > 3:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+        if len(sys.argv) > 4:
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            ctx.load_verify_locations(sys.argv[4])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     print("port %d" % server.server_address[1], flush=True)
     server.serve_forever()
 

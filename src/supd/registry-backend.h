@@ -10,6 +10,7 @@
 
 struct registry_http;
 struct evdns_base;
+struct ssl_ctx_st;
 
 /* Where a registry listens. */
 struct registry_endpoint {
@@ -77,6 +78,7 @@ struct registry {
 	const struct registry_backend *backend;
 	struct event_base	*base;
 	struct evdns_base	*dns;		/* made for the first name */
+	struct ssl_ctx_st	*tls;		/* NULL: plain http */
 	struct registry_endpoint *endpoints;
 	size_t			 nendpoints;
 	size_t			 current;	/* tried first */
@@ -94,7 +96,7 @@ struct registry	*registry_create(struct event_base *,
 		     const struct registry_backend *);
 void		 registry_confirm(struct registry_reg *, enum registry_state);
 int		 registry_endpoints_parse(struct registry *, const char *list,
-		     int default_port, char **cause);
+		     int default_port, const char *scheme, char **cause);
 int		 registry_endpoint_parse(const char *, int default_port,
 		     char **scheme, char **host, int *port, char **cause);
 int		 registry_backoff_ms(int attempt, int min_ms, int max_ms,

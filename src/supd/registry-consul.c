@@ -4,7 +4,8 @@
  * the default TTL check supd itself passes and fails it and refreshes it
  * before the TTL runs out, so a killed supd leaves its services critical
  * (and registered again under the same ids when it comes back). With http
- * or tcp checks Consul finds a failing process on its own.
+ * or tcp checks Consul finds a failing process on its own. https goes
+ * through registry-tls.c.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -19,6 +20,7 @@
 
 #include "registry-backend.h"
 #include "registry-consul.h"
+#include "registry-tls.h"
 #include "xmalloc.h"
 
 enum registry_consul_kind {
@@ -232,8 +234,24 @@ static const struct registry_backend registry_consul_backend = {
 };
 
 /*
- * Create the Consul client. https needs a TLS client supd does not have
- * yet, so it is refused here rather than sending in clear.
+ * The scheme: the [consul] one, else the address's (CONSUL_HTTP_ADDR may be
+ * https://...), else http.
+ */
+static const char *
+registry_consul_scheme(const struct registry_consul_config *cfg,
+    const char *address)
+{
+	if (cfg->scheme != NULL)
+		return (cfg->scheme);
+	if (strncmp(address, "https://", 8) == 0)
+		return ("https");
+	return ("http");
+}
+
+/*
+ * Create the Consul client. With https the agent's certificate is verified
+ * against ca_file (or the system's CAs) and cert_file and key_file are
+ * presented when the agent asks for a client certificate.
  */
 struct registry *
 registry_consul_create(struct event_base *base,
@@ -241,30 +259,39 @@ registry_consul_create(struct event_base *base,
 {
 	struct registry		*r;
 	struct registry_consul	*c;
-	const char		*address, *token;
+	const char		*address, *token, *scheme;
+	char			*why;
 
-	if (cfg->scheme != NULL && strcmp(cfg->scheme, "http") != 0) {
-		xasprintf(cause, "consul: scheme %s is not supported, only "
-		    "http", cfg->scheme);
-		return (NULL);
-	}
 	if ((address = cfg->address) == NULL &&
 	    (address = getenv("CONSUL_HTTP_ADDR")) == NULL)
 		address = "127.0.0.1:8500";
 	if ((token = cfg->token) == NULL)
 		token = getenv("CONSUL_HTTP_TOKEN");
+	scheme = registry_consul_scheme(cfg, address);
+	if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+		xasprintf(cause, "consul: scheme %s is not supported, only "
+		    "http or https", scheme);
+		return (NULL);
+	}
 
 	r = registry_create(base, &registry_consul_backend);
 	c = xcalloc(1, sizeof *c);
 	c->token = token == NULL ? NULL : xstrdup(token);
 	r->data = c;
-	if (registry_endpoints_parse(r, address, 8500, cause) != 0 ||
-	    r->nendpoints != 1) {
-		if (r->nendpoints > 1)
-			xasprintf(cause, "consul: one address only: %s",
-			    address);
-		registry_free(r);
-		return (NULL);
+	if (registry_endpoints_parse(r, address, 8500, scheme, &why) != 0)
+		goto fail;
+	if (r->nendpoints != 1) {
+		why = xprintf("one address only: %s", address);
+		goto fail;
 	}
+	if (strcmp(scheme, "https") == 0 && (r->tls = registry_tls_create(
+	    cfg->ca_file, cfg->cert_file, cfg->key_file, &why)) == NULL)
+		goto fail;
 	return (r);
+
+fail:
+	xasprintf(cause, "consul: %s", why);
+	free(why);
+	registry_free(r);
+	return (NULL);
 }

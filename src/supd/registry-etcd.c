@@ -279,7 +279,8 @@ registry_etcd_create(struct event_base *base,
 
 	r = registry_create(base, &registry_etcd_backend);
 	if (registry_endpoints_parse(r, cfg->endpoints != NULL ?
-	    cfg->endpoints : "http://127.0.0.1:2379", 2379, &why) != 0) {
+	    cfg->endpoints : "http://127.0.0.1:2379", 2379, "http",
+	    &why) != 0) {
 		xasprintf(cause, "etcd: %s", why);
 		free(why);
 		registry_free(r);

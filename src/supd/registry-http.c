@@ -13,7 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -24,6 +33,7 @@
 struct registry_http {
 	struct evhttp_connection *evcon;
 	struct evhttp_request	*req;
+	struct bufferevent	*bev;		/* TLS only */
 	struct event		*timer;
 	registry_http_cb	 cb;
 	void			*arg;
@@ -83,6 +93,35 @@ registry_http_finish(struct registry_http *h, int code, const char *body,
 	cb(code, body, len, error, arg);
 }
 
+/* Report a failed exchange, with OpenSSL's reason if TLS failed. */
+static void
+registry_http_fail(struct registry_http *h)
+{
+	unsigned long	 e = 0, next;
+	char		 buf[256], *msg;
+
+	/*
+	 * libevent queues OpenSSL's error codes and also, for a failed
+	 * handshake, SSL_get_error's value (no library); keep the first code
+	 * that names a library.
+	 */
+	if (h->bev != NULL) {
+		while ((next = bufferevent_get_openssl_error(h->bev)) != 0) {
+			if (e == 0 && ERR_GET_LIB(next) != 0)
+				e = next;
+		}
+	}
+	if (e == 0) {
+		registry_http_finish(h, 0, NULL, 0,
+		    h->error != NULL ? h->error : "connection failed");
+		return;
+	}
+	ERR_error_string_n(e, buf, sizeof buf);
+	msg = xprintf("TLS: %s", buf);
+	registry_http_finish(h, 0, NULL, 0, msg);
+	free(msg);
+}
+
 static void
 registry_http_done_cb(struct evhttp_request *req, void *arg)
 {
@@ -94,8 +133,7 @@ registry_http_done_cb(struct evhttp_request *req, void *arg)
 
 	code = req == NULL ? 0 : evhttp_request_get_response_code(req);
 	if (code == 0) {
-		registry_http_finish(h, 0, NULL, 0,
-		    h->error != NULL ? h->error : "connection failed");
+		registry_http_fail(h);
 		return;
 	}
 	in = evhttp_request_get_input_buffer(req);
@@ -127,10 +165,48 @@ registry_http_timer_cb(evutil_socket_t fd, short events, void *arg)
 	registry_http_finish(h, 0, NULL, 0, error);
 }
 
+/*
+ * A TLS connection whose server certificate must name host (a DNS name or
+ * an IP address); the SSL is freed with the bufferevent.
+ */
+static struct evhttp_connection *
+registry_http_tls(struct registry_http *h, struct event_base *base,
+    struct evdns_base *dns, SSL_CTX *tls, const char *host, int port)
+{
+	X509_VERIFY_PARAM	*param;
+	struct in6_addr		 a;
+	SSL			*ssl;
+	int			 ip;
+
+	if ((ssl = SSL_new(tls)) == NULL)
+		return (NULL);
+	param = SSL_get0_param(ssl);
+	ip = inet_pton(AF_INET, host, &a) == 1 ||
+	    inet_pton(AF_INET6, host, &a) == 1;
+	if (ip)
+		X509_VERIFY_PARAM_set1_ip_asc(param, host);
+	else {
+		X509_VERIFY_PARAM_set1_host(param, host, 0);
+		SSL_set_tlsext_host_name(ssl, host);
+	}
+	h->bev = bufferevent_openssl_socket_new(base, -1, ssl,
+	    BUFFEREVENT_SSL_CONNECTING,
+	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	if (h->bev == NULL) {
+		SSL_free(ssl);
+		return (NULL);
+	}
+	/* Connection: close answers may end without close_notify. */
+	bufferevent_openssl_set_allow_dirty_shutdown(h->bev, 1);
+	return (evhttp_connection_base_bufferevent_new(base, dns, h->bev,
+	    host, port));
+}
+
 /* Send a request; see registry-http.h. */
 struct registry_http *
 registry_http_send(struct event_base *base, struct evdns_base *dns,
-    const char *host, int port, enum evhttp_cmd_type method, const char *path,
+    SSL_CTX *tls, const char *host, int port, enum evhttp_cmd_type method,
+    const char *path,
     const struct evkeyvalq *headers, const char *body, int timeout_ms,
     registry_http_cb cb, void *arg)
 {
@@ -148,9 +224,15 @@ registry_http_send(struct event_base *base, struct evdns_base *dns,
 	tv.tv_sec = timeout_ms / 1000;
 	tv.tv_usec = (timeout_ms % 1000) * 1000;
 
-	h->evcon = evhttp_connection_base_new(base, dns, host, port);
-	if (h->evcon == NULL)
+	if (tls != NULL)
+		h->evcon = registry_http_tls(h, base, dns, tls, host, port);
+	else
+		h->evcon = evhttp_connection_base_new(base, dns, host, port);
+	if (h->evcon == NULL) {
+		if (h->bev != NULL)
+			bufferevent_free(h->bev);
 		goto fail;
+	}
 	evhttp_connection_set_retries(h->evcon, 0);
 	/* Only a backstop: the timer above fires first. */
 	tv.tv_sec++;

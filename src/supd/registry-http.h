@@ -9,6 +9,7 @@
 struct event_base;
 struct evdns_base;
 struct registry_http;
+struct ssl_ctx_st;
 
 /*
  * Called once with the status and body, or with code 0 and error set when
@@ -18,11 +19,13 @@ typedef void (*registry_http_cb)(int code, const char *body, size_t len,
     const char *error, void *arg);
 
 /*
- * Send a request with a JSON body (or none) and the extra headers. dns may
- * be NULL when host is numeric.
+ * Send a request with a JSON body (or none) and the extra headers, over TLS
+ * when tls is not NULL (the certificate must match host). dns may be NULL
+ * when host is numeric.
  */
 struct registry_http *registry_http_send(struct event_base *,
-		     struct evdns_base *, const char *host, int port,
+		     struct evdns_base *, struct ssl_ctx_st *tls,
+		     const char *host, int port,
 		     enum evhttp_cmd_type, const char *path,
 		     const struct evkeyvalq *headers, const char *body,
 		     int timeout_ms, registry_http_cb, void *arg);

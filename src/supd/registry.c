@@ -27,6 +27,7 @@
 #include "log.h"
 #include "registry-backend.h"
 #include "registry-http.h"
+#include "registry-tls.h"
 #include "xmalloc.h"
 
 #ifndef nitems
@@ -116,6 +117,8 @@ registry_free(struct registry *r)
 	free(r->endpoints);
 	if (r->dns != NULL)
 		evdns_base_free(r->dns, 0);
+	if (r->tls != NULL)
+		registry_tls_free(r->tls);
 	free(r);
 }
 
@@ -226,12 +229,12 @@ bad:
 }
 
 /*
- * Read a comma-separated list of endpoints into the client, refusing any
- * scheme but http.
+ * Read a comma-separated list of endpoints into the client; a scheme given
+ * in an endpoint must be the client's.
  */
 int
 registry_endpoints_parse(struct registry *r, const char *list,
-    int default_port, char **cause)
+    int default_port, const char *want, char **cause)
 {
 	char	*copy, *next, *item, *scheme, *host;
 	int	 port;
@@ -243,9 +246,9 @@ registry_endpoints_parse(struct registry *r, const char *list,
 		if (registry_endpoint_parse(item, default_port, &scheme, &host,
 		    &port, cause) != 0)
 			goto fail;
-		if (scheme != NULL && strcmp(scheme, "http") != 0) {
+		if (scheme != NULL && strcmp(scheme, want) != 0) {
 			xasprintf(cause, "%s: scheme %s is not supported, "
-			    "only http", item, scheme);
+			    "only %s", item, scheme, want);
 			free(scheme);
 			free(host);
 			goto fail;
@@ -474,7 +477,8 @@ registry_send(struct registry_reg *reg)
 	TAILQ_INIT(&headers);
 	if (r->backend->headers != NULL)
 		r->backend->headers(r, &headers);
-	reg->http = registry_http_send(r->base, r->dns, ep->host, ep->port,
+	reg->http = registry_http_send(r->base, r->dns, r->tls, ep->host,
+	    ep->port,
 	    reg->call.method, reg->call.path, &headers, reg->call.body,
 	    r->timeout_ms, registry_answer_cb, reg);
 	evhttp_clear_headers(&headers);

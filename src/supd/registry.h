@@ -33,10 +33,10 @@ enum registry_check {
 /* The [consul] section; NULL strings take the defaults. */
 struct registry_consul_config {
 	const char	*address;	/* CONSUL_HTTP_ADDR or 127.0.0.1:8500 */
-	const char	*scheme;	/* http; https is refused for now */
+	const char	*scheme;	/* http or https; default: address's */
 	const char	*token;		/* CONSUL_HTTP_TOKEN or none */
-	const char	*ca_file;
-	const char	*cert_file;
+	const char	*ca_file;	/* NULL: the system's CAs */
+	const char	*cert_file;	/* client certificate, with key_file */
 	const char	*key_file;
 };
 
@@ -84,7 +84,8 @@ typedef void (*registry_done_cb)(struct registry_reg *, int, void *arg);
 
 /*
  * Create a client for Consul's agent or for etcd. Returns NULL and *cause
- * (caller frees) for a bad address or an unsupported scheme.
+ * (caller frees) for a bad address, an unsupported scheme (etcd: only http)
+ * or TLS files that cannot be loaded.
  */
 struct registry	*registry_consul_create(struct event_base *,
 		     const struct registry_consul_config *, char **cause);

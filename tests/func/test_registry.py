@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -139,18 +140,24 @@ def drivers(tmp_path):
 # --- Consul, against the double -------------------------------------------
 
 class Double:
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, *tls, client=None):
+        self.ctx = None
+        if client is not None:
+            # The control requests go over TLS too, with a client certificate.
+            self.ctx = ssl.create_default_context(cafile=client[2])
+            self.ctx.load_cert_chain(client[0], client[1])
         self.log = str(tmp_path / "consul.jsonl")
-        self.proc = subprocess.Popen([sys.executable, DOUBLE, self.log],
+        self.proc = subprocess.Popen([sys.executable, DOUBLE, self.log, *tls],
                                      stdout=subprocess.PIPE, text=True)
         self.port = int(self.proc.stdout.readline().split()[1])
         self.address = "127.0.0.1:%d" % self.port
 
     def control(self, path, body=b"", method="PUT"):
-        req = urllib.request.Request("http://%s%s" % (self.address, path),
+        scheme = "https" if self.ctx else "http"
+        req = urllib.request.Request("%s://%s%s" % (scheme, self.address, path),
                                      data=body if method == "PUT" else None,
                                      method=method)
-        with urllib.request.urlopen(req, timeout=10) as r:
+        with urllib.request.urlopen(req, timeout=10, context=self.ctx) as r:
             return r.read()
 
     def mode(self, mode):
@@ -349,14 +356,86 @@ def test_consul_agent_lost_state_is_caught_up(consul, drivers):
     assert len(consul.requests("/v1/agent/service/register")) == 2
 
 
-def test_consul_https_refused(drivers, tmp_path):
-    p = subprocess.run([DRIVE, "consul", "127.0.0.1:8501", "", "https"],
-                       capture_output=True, text=True, timeout=10)
-    assert p.returncode == 1
-    assert "scheme https is not supported" in p.stdout
-    p = subprocess.run([DRIVE, "consul", "https://127.0.0.1:8501"],
-                       capture_output=True, text=True, timeout=10)
-    assert "scheme https is not supported" in p.stdout
+def openssl(*args):
+    subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    """A CA, a server certificate for IP 127.0.0.1 and a client certificate,
+    made with the openssl CLI; and a second CA that signed nothing here."""
+    d = tmp_path_factory.mktemp("pki")
+    p = {k: str(d / k) for k in ("ca.pem", "ca.key", "srv.pem", "srv.key", "srv.csr",
+                                  "cli.pem", "cli.key", "cli.csr", "ext",
+                                  "other.pem", "other.key")}
+    for ca in ("ca", "other"):
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-keyout", p[ca + ".key"], "-out", p[ca + ".pem"], "-subj", "/CN=" + ca)
+    with open(p["ext"], "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    for who, extra in (("srv", ["-extfile", p["ext"]]), ("cli", [])):
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", p[who + ".key"],
+                "-out", p[who + ".csr"], "-subj", "/CN=" + who)
+        openssl("x509", "-req", "-in", p[who + ".csr"], "-CA", p["ca.pem"],
+                "-CAkey", p["ca.key"], "-CAcreateserial", "-days", "2",
+                "-out", p[who + ".pem"], *extra)
+    return p
+
+
+@pytest.fixture
+def consul_tls(tmp_path, pki):
+    d = Double(tmp_path, pki["srv.pem"], pki["srv.key"], pki["ca.pem"],
+               client=(pki["cli.pem"], pki["cli.key"], pki["ca.pem"]))
+    yield d
+    d.stop()
+
+
+def test_consul_https_with_client_certificate(consul_tls, pki, drivers):
+    d = drivers("-A", pki["ca.pem"], "-C", pki["cli.pem"], "-K", pki["cli.key"],
+                "consul", "https://" + consul_tls.address, "tok")
+    d.cmd(ADD_API)
+    d.cmd("up api_0")
+    d.wait_event("api_0", "passing")
+    reg = consul_tls.requests("/v1/agent/service/register")
+    assert len(reg) == 1 and reg[0]["headers"]["X-Consul-Token"] == "tok"
+    start = d.cmd("down api_0")
+    d.wait_line(lambda l: l.startswith("done api_0 0"), start=start)
+    assert consul_tls.state()["services"] == {}
+
+
+def test_consul_https_scheme_option(consul_tls, pki, drivers):
+    d = drivers("-A", pki["ca.pem"], "-C", pki["cli.pem"], "-K", pki["cli.key"],
+                "consul", consul_tls.address, "", "https")
+    d.cmd(ADD_API)
+    d.cmd("up api_0")
+    d.wait_event("api_0", "passing")
+
+
+def test_consul_https_verifies_the_agent(consul_tls, pki, drivers):
+    d = drivers("-b", "5000:5000", "-A", pki["other.pem"], "-C", pki["cli.pem"],
+                "-K", pki["cli.key"], "consul", "https://" + consul_tls.address)
+    d.cmd(ADD_API)
+    d.cmd("up api_0")
+    wait_until(lambda: d.errors("api_0"), what="a TLS error")
+    assert "certificate verify failed" in d.errors("api_0")[0]
+    assert consul_tls.requests() == []
+
+
+def test_consul_config_errors(pki):
+    def create(*args):
+        p = subprocess.run([DRIVE, *args], capture_output=True, text=True, timeout=10)
+        assert p.returncode == 1
+        return p.stdout
+    assert "scheme ftp is not supported" in create("consul", "127.0.0.1:8500", "", "ftp")
+    assert "scheme https is not supported, only http" in create(
+        "consul", "https://127.0.0.1:8500", "", "http")
+    assert "ca_file /nonexistent" in create("-A", "/nonexistent", "consul",
+                                            "https://127.0.0.1:8500")
+    assert "cert_file and key_file go together" in create(
+        "-C", pki["cli.pem"], "consul", "https://127.0.0.1:8500")
+    assert "bad address" in create("consul", "127.0.0.1:99999")
+    assert "etcd: https://127.0.0.1:2379: scheme https is not supported" in create(
+        "etcd", "https://127.0.0.1:2379")
 
 
 # --- etcd, a real one -------------------------------------------------------

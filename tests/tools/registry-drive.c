@@ -3,7 +3,8 @@
  * tests/func/test_registry.py, until the daemon is wired to them.
  *
  *   registry-drive [-v] [-t timeout_ms] [-b min_ms:max_ms]
- *       consul ADDRESS [TOKEN] | etcd ENDPOINTS
+ *       [-A ca_file] [-C cert_file] [-K key_file]
+ *       consul ADDRESS [TOKEN [SCHEME]] | etcd ENDPOINTS
  *
  * Commands, one a line:
  *   add P k=v ...	name, id, address, port, tags=a,b, meta=k=v,k2=v2,
@@ -279,11 +280,21 @@ main(int argc, char **argv)
 	struct registry_etcd_config	 etcd;
 	struct bufferevent		*in;
 	char				*cause = NULL, *colon;
+	char				*ca = NULL, *cert = NULL, *key = NULL;
 	int				 ch, timeout = 0, bmin = 0, bmax = 0;
 
 	log_set_stderr(1);
-	while ((ch = getopt(argc, argv, "b:t:v")) != -1) {
+	while ((ch = getopt(argc, argv, "A:b:C:K:t:v")) != -1) {
 		switch (ch) {
+		case 'A':
+			ca = optarg;
+			break;
+		case 'C':
+			cert = optarg;
+			break;
+		case 'K':
+			key = optarg;
+			break;
 		case 'b':
 			bmin = atoi(optarg);
 			colon = strchr(optarg, ':');
@@ -308,8 +319,11 @@ main(int argc, char **argv)
 	if (strcmp(argv[0], "consul") == 0) {
 		memset(&consul, 0, sizeof consul);
 		consul.address = argv[1];
-		consul.token = argc > 2 ? argv[2] : NULL;
+		consul.token = argc > 2 && *argv[2] != '\0' ? argv[2] : NULL;
 		consul.scheme = argc > 3 ? argv[3] : NULL;
+		consul.ca_file = ca;
+		consul.cert_file = cert;
+		consul.key_file = key;
 		drive_registry = registry_consul_create(drive_base, &consul,
 		    &cause);
 	} else {
