@@ -15,7 +15,8 @@ body. Control requests under /_double/ are not recorded:
     PUT /_double/forget forget every service and check
     PUT /_double/mode   body "ok", "fail" (answer 500) or "hang" (read the
                         request, never answer until the mode changes)
-    GET /_double/state  {"services": {id: definition}, "checks": {id: status}}
+    GET /_double/state  {"services": {id: definition}, "checks": {id: status},
+                        "max_open": most agent requests open at once}
 """
 import json
 import ssl
@@ -25,7 +26,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOCK = threading.Condition()
-STATE = {"mode": "ok", "services": {}, "checks": {}}
+STATE = {"mode": "ok", "services": {}, "checks": {}, "open": 0, "max_open": 0}
 LOG = None
 
 
@@ -60,7 +61,7 @@ class Handler(BaseHTTPRequestHandler):
         self.read_body()
         if self.path == "/_double/state":
             with LOCK:
-                state = {"services": STATE["services"], "checks": STATE["checks"]}
+                state = {k: STATE[k] for k in ("services", "checks", "max_open")}
                 self.answer(200, json.dumps(state))
             return
         record(self, "")
@@ -83,12 +84,17 @@ class Handler(BaseHTTPRequestHandler):
             return
         record(self, body)
         with LOCK:
-            while STATE["mode"] == "hang":
-                LOCK.wait()
-            if STATE["mode"] == "fail":
-                self.answer(500, "double told to fail")
-                return
-            self.agent(body)
+            STATE["open"] += 1
+            STATE["max_open"] = max(STATE["max_open"], STATE["open"])
+            try:
+                while STATE["mode"] == "hang":
+                    LOCK.wait()
+                if STATE["mode"] == "fail":
+                    self.answer(500, "double told to fail")
+                    return
+                self.agent(body)
+            finally:
+                STATE["open"] -= 1
 
     def agent(self, body):
         services, checks = STATE["services"], STATE["checks"]

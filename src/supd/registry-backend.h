@@ -71,6 +71,8 @@ struct registry_reg {
 	int			 rekick;	/* it asked for something */
 	void			*data;		/* the backend's */
 	TAILQ_ENTRY(registry_reg) entry;
+	int			 queued;	/* waits for a free slot */
+	TAILQ_ENTRY(registry_reg) qentry;
 };
 TAILQ_HEAD(registry_regs, registry_reg);
 
@@ -86,6 +88,9 @@ struct registry {
 	int			 backoff_min_ms;
 	int			 backoff_max_ms;
 	int			 down;		/* last request failed */
+	int			 inflight;	/* requests sent */
+	int			 max_inflight;
+	struct registry_regs	 queue;		/* waiting to send */
 	registry_event_cb	 event_cb;
 	void			*event_arg;
 	struct registry_regs	 regs;

@@ -35,6 +35,7 @@
 #endif
 
 static void	registry_kick(struct registry_reg *);
+static void	registry_pump(struct registry *);
 
 static const char *registry_state_names[] = {
 	"absent", "passing", "failing", "unknown"
@@ -61,7 +62,9 @@ registry_create(struct event_base *base, const struct registry_backend *be)
 	r->timeout_ms = REGISTRY_TIMEOUT_MS;
 	r->backoff_min_ms = REGISTRY_BACKOFF_MIN_MS;
 	r->backoff_max_ms = REGISTRY_BACKOFF_MAX_MS;
+	r->max_inflight = REGISTRY_INFLIGHT_MAX;
 	TAILQ_INIT(&r->regs);
+	TAILQ_INIT(&r->queue);
 	return (r);
 }
 
@@ -72,9 +75,14 @@ registry_reg_free(struct registry_reg *reg)
 	size_t			 i;
 
 	TAILQ_REMOVE(&reg->registry->regs, reg, entry);
+	if (reg->queued)
+		TAILQ_REMOVE(&reg->registry->queue, reg, qentry);
 	if (reg->registry->backend->reg_free != NULL)
 		reg->registry->backend->reg_free(reg);
-	registry_http_cancel(reg->http);
+	if (reg->http != NULL) {
+		registry_http_cancel(reg->http);
+		reg->registry->inflight--;
+	}
 	free(reg->call.path);
 	free(reg->call.body);
 	event_free(reg->timer);
@@ -134,6 +142,13 @@ void
 registry_set_timeout(struct registry *r, int ms)
 {
 	r->timeout_ms = ms > 0 ? ms : REGISTRY_TIMEOUT_MS;
+}
+
+/* Set how many requests may be open at once. */
+void
+registry_set_max_inflight(struct registry *r, int n)
+{
+	r->max_inflight = n > 0 ? n : REGISTRY_INFLIGHT_MAX;
 }
 
 /* Set the back-off range. */
@@ -426,6 +441,23 @@ registry_failed(struct registry_reg *reg, const char *error)
 }
 
 /*
+ * Give the free request slots to the registrations that wait for one, in
+ * order; one that has nothing left to send just leaves the queue.
+ */
+static void
+registry_pump(struct registry *r)
+{
+	struct registry_reg	*reg;
+
+	while (r->inflight < r->max_inflight &&
+	    (reg = TAILQ_FIRST(&r->queue)) != NULL) {
+		TAILQ_REMOVE(&r->queue, reg, qentry);
+		reg->queued = 0;
+		registry_kick(reg);
+	}
+}
+
+/*
  * The answer, or the failure, of a registration's request. Callbacks to the
  * daemon run from here with busy set: what they ask of this registration
  * is held (rekick) and done once the answer is read.
@@ -439,6 +471,7 @@ registry_answer_cb(int code, const char *body, size_t len, const char *error,
 	char			*cause = NULL, *msg;
 
 	reg->http = NULL;
+	r->inflight--;
 	reg->busy = 1;
 	if (code == 0)
 		registry_failed(reg, error);
@@ -458,6 +491,7 @@ registry_answer_cb(int code, const char *body, size_t len, const char *error,
 	reg->busy = 0;
 	if (reg->rekick)
 		registry_kick(reg);
+	registry_pump(r);
 }
 
 static void
@@ -478,9 +512,9 @@ registry_send(struct registry_reg *reg)
 	if (r->backend->headers != NULL)
 		r->backend->headers(r, &headers);
 	reg->http = registry_http_send(r->base, r->dns, r->tls, ep->host,
-	    ep->port,
-	    reg->call.method, reg->call.path, &headers, reg->call.body,
-	    r->timeout_ms, registry_answer_cb, reg);
+	    ep->port, reg->call.method, reg->call.path, &headers,
+	    reg->call.body, r->timeout_ms, registry_answer_cb, reg);
+	r->inflight++;
 	evhttp_clear_headers(&headers);
 }
 
@@ -513,7 +547,25 @@ registry_kick(struct registry_reg *reg)
 		send = r->backend->step(reg, &reg->call, &refresh_ms);
 		reg->busy = 0;
 	} while (!send && reg->rekick);
+	if (send && r->inflight >= r->max_inflight) {
+		/*
+		 * registry_pump kicks it again when a request ends. A stop
+		 * waits for a deregistration, so those go first.
+		 */
+		if (!reg->queued) {
+			if (reg->call.target == REGISTRY_ABSENT)
+				TAILQ_INSERT_HEAD(&r->queue, reg, qentry);
+			else
+				TAILQ_INSERT_TAIL(&r->queue, reg, qentry);
+			reg->queued = 1;
+		}
+		return;
+	}
 	if (send) {
+		if (reg->queued) {
+			TAILQ_REMOVE(&r->queue, reg, qentry);
+			reg->queued = 0;
+		}
 		evtimer_del(reg->timer);
 		registry_send(reg);
 		return;

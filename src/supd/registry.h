@@ -9,6 +9,7 @@ struct event_base;
 #define REGISTRY_TIMEOUT_MS	10000	/* a request is cut after this */
 #define REGISTRY_BACKOFF_MIN_MS	1000	/* first retry */
 #define REGISTRY_BACKOFF_MAX_MS	30000	/* back-off limit */
+#define REGISTRY_INFLIGHT_MAX	8	/* requests at once per registry */
 
 /*
  * What a registration should be (desired) or what the registry last said it
@@ -98,8 +99,12 @@ struct registry	*registry_etcd_create(struct event_base *,
 void		 registry_free(struct registry *);
 const char	*registry_name(struct registry *);	/* "consul", "etcd" */
 
-/* Tunables, for tests: the request timeout and the back-off range. */
+/*
+ * Tunables, for tests: the request timeout, the back-off range and how many
+ * requests a client has open at once.
+ */
 void		 registry_set_timeout(struct registry *, int ms);
+void		 registry_set_max_inflight(struct registry *, int);
 void		 registry_set_backoff(struct registry *, int min_ms,
 		     int max_ms);
 void		 registry_set_event_cb(struct registry *, registry_event_cb,

@@ -356,6 +356,42 @@ def test_consul_agent_lost_state_is_caught_up(consul, drivers):
     assert len(consul.requests("/v1/agent/service/register")) == 2
 
 
+def test_consul_requests_at_once_are_bounded(consul, drivers):
+    d = drivers("-t", "20000", "-n", "3", "consul", consul.address)
+    for i in range(10):
+        d.cmd("add p%d name=api id=api-h-p%d" % (i, i))
+    consul.mode("hang")
+    for i in range(10):
+        d.cmd("up p%d" % i)
+    wait_until(lambda: len(consul.requests()) >= 3, what="three requests")
+    time.sleep(0.5)  # and no fourth while they hang
+    assert len(consul.requests()) == 3
+    start = d.mark()
+    consul.mode("ok")
+    for i in range(10):
+        d.wait_event("p%d" % i, "passing", start=start)
+    assert consul.state()["max_open"] == 3
+    assert len(consul.state()["services"]) == 10
+
+
+def test_consul_deregistration_jumps_the_queue(consul, drivers):
+    d = drivers("-t", "3000", "-n", "1", "consul", consul.address)
+    d.cmd(ADD_API)
+    d.cmd("up api_0")
+    d.wait_event("api_0", "passing")
+    for i in range(3):
+        d.cmd("add p%d name=api id=api-h-p%d" % (i, i))
+    consul.mode("hang")
+    for i in range(3):
+        d.cmd("up p%d" % i)  # p0 is sent and hangs; p1 and p2 wait
+    start = d.cmd("down api_0")
+    consul.mode("ok")
+    d.wait_line(lambda l: l.startswith("done api_0 0"), start=start)
+    paths = [r["path"] for r in consul.requests()]
+    # p0's register, then the deregistration before p1's and p2's.
+    assert paths[2] == "/v1/agent/service/deregister/api-host1-api_0", paths
+
+
 def openssl(*args):
     subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
 

@@ -3,7 +3,7 @@
  * tests/func/test_registry.py, until the daemon is wired to them.
  *
  *   registry-drive [-v] [-t timeout_ms] [-b min_ms:max_ms]
- *       [-A ca_file] [-C cert_file] [-K key_file]
+ *       [-n max_inflight] [-A ca_file] [-C cert_file] [-K key_file]
  *       consul ADDRESS [TOKEN [SCHEME]] | etcd ENDPOINTS
  *
  * Commands, one a line:
@@ -282,9 +282,10 @@ main(int argc, char **argv)
 	char				*cause = NULL, *colon;
 	char				*ca = NULL, *cert = NULL, *key = NULL;
 	int				 ch, timeout = 0, bmin = 0, bmax = 0;
+	int				 inflight = 0;
 
 	log_set_stderr(1);
-	while ((ch = getopt(argc, argv, "A:b:C:K:t:v")) != -1) {
+	while ((ch = getopt(argc, argv, "A:b:C:K:n:t:v")) != -1) {
 		switch (ch) {
 		case 'A':
 			ca = optarg;
@@ -299,6 +300,9 @@ main(int argc, char **argv)
 			bmin = atoi(optarg);
 			colon = strchr(optarg, ':');
 			bmax = colon != NULL ? atoi(colon + 1) : bmin;
+			break;
+		case 'n':
+			inflight = atoi(optarg);
 			break;
 		case 't':
 			timeout = atoi(optarg);
@@ -338,6 +342,8 @@ main(int argc, char **argv)
 	}
 	if (timeout != 0)
 		registry_set_timeout(drive_registry, timeout);
+	if (inflight != 0)
+		registry_set_max_inflight(drive_registry, inflight);
 	if (bmin != 0)
 		registry_set_backoff(drive_registry, bmin, bmax);
 	registry_set_event_cb(drive_registry, drive_event_cb, NULL);
