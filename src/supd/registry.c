@@ -552,13 +552,15 @@ registry_kick(struct registry_reg *reg)
 		 * registry_pump kicks it again when a request ends. A stop
 		 * waits for a deregistration, so those go first.
 		 */
-		if (!reg->queued) {
-			if (reg->call.target == REGISTRY_ABSENT)
-				TAILQ_INSERT_HEAD(&r->queue, reg, qentry);
-			else
-				TAILQ_INSERT_TAIL(&r->queue, reg, qentry);
-			reg->queued = 1;
-		}
+		if (reg->queued && reg->call.target == REGISTRY_ABSENT)
+			TAILQ_REMOVE(&r->queue, reg, qentry);
+		else if (reg->queued)
+			return;
+		if (reg->call.target == REGISTRY_ABSENT)
+			TAILQ_INSERT_HEAD(&r->queue, reg, qentry);
+		else
+			TAILQ_INSERT_TAIL(&r->queue, reg, qentry);
+		reg->queued = 1;
 		return;
 	}
 	if (send) {

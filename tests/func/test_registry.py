@@ -384,6 +384,8 @@ def test_consul_deregistration_jumps_the_queue(consul, drivers):
     consul.mode("hang")
     for i in range(3):
         d.cmd("up p%d" % i)  # p0 is sent and hangs; p1 and p2 wait
+    d.cmd("up api_0 again")  # queued behind p1 and p2 as an update
+    d.cmd("fail api_0")
     start = d.cmd("down api_0")
     consul.mode("ok")
     d.wait_line(lambda l: l.startswith("done api_0 0"), start=start)
