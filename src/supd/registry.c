@@ -15,7 +15,6 @@
 #include <netinet/in.h>
 
 #include <ctype.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -632,8 +631,16 @@ registry_deregister(struct registry_reg *reg, registry_done_cb cb, void *arg)
 	tv.tv_usec = (ms % 1000) * 1000;
 	evtimer_add(reg->done_timer, &tv);
 	reg->ever_passing = 0;
-	if (reg->desired != REGISTRY_ABSENT)
+	if (reg->desired != REGISTRY_ABSENT) {
 		registry_set(reg, REGISTRY_ABSENT, NULL);
+		return;
+	}
+	/* A stop is waiting: try now rather than after the back-off. */
+	if (reg->backing_off) {
+		evtimer_del(reg->timer);
+		reg->backing_off = 0;
+	}
+	registry_kick(reg);
 }
 
 /* Deregister and free once confirmed. */

@@ -121,9 +121,11 @@ void		 registry_set(struct registry_reg *, enum registry_state,
 		     const char *why);
 /*
  * Want the process ABSENT before it is sent its stopsignal: cb is called
- * once, when the registry answers, when a request fails or after the
- * request timeout at most, and never from inside this call. Retries go on
- * in the background after a failure.
+ * once, when the registry answers (0), when a request fails or after the
+ * request timeout at most (-1), and never from inside this call; a callback
+ * still pending is called with -1 when another is set or the process is
+ * wanted PASSING or FAILING again. Retries go on in the background after a
+ * failure.
  */
 void		 registry_deregister(struct registry_reg *, registry_done_cb,
 		     void *arg);
