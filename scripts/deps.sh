@@ -3,8 +3,8 @@
 # Usage: scripts/deps.sh build|test|bench
 set -eu
 
-build="meson ninja-build pkg-config gcc libc6-dev libevent-dev libexpat1-dev libjansson-dev libedit-dev libhttp-parser-dev python3"
-test="$build libcmocka-dev python3 python3-pytest python3-pytest-xdist python3-pytest-timeout supervisor clang libclang-rt-14-dev valgrind prometheus"
+build="meson ninja-build pkg-config gcc libc6-dev libevent-dev libssl-dev libexpat1-dev libjansson-dev libedit-dev libhttp-parser-dev python3"
+test="$build libcmocka-dev python3 python3-pytest python3-pytest-xdist python3-pytest-timeout supervisor clang libclang-rt-14-dev valgrind prometheus etcd-server openssl"
 bench="$build supervisor python3 gnuplot-nox s6 runit"
 
 case "${1:-build}" in
