@@ -204,6 +204,49 @@ def test_deb(tmp_path):
     check_runs(root, tmp_path / "daemon")
 
 
+# Runs the maintainer scripts in a private mount namespace where /etc/
+# supervisor, /var/lib, /var/log and /usr/share are empty tmpfs: the config
+# is created only where none exists, and purge removes it only while it is
+# unchanged.
+MAINTAINER_SCRIPTS = r"""
+set -e
+mount --make-rprivate /
+for d in /etc/supervisor /var/lib /var/log /usr/share; do
+    mount -t tmpfs none $d
+done
+mkdir /usr/share/supd
+cp deploy/supervisord.conf /usr/share/supd/supervisord.conf
+conf=/etc/supervisor/supervisord.conf
+sh debian/supd.postinst configure
+cmp $conf deploy/supervisord.conf
+test -d /etc/supervisor/conf.d && test -d /var/log/supervisor
+sh debian/supd.postrm remove
+test -f $conf
+sh debian/supd.postrm purge
+test ! -e $conf && test ! -e /var/lib/supd
+sh debian/supd.postinst configure
+echo '; changed' >>$conf
+sh debian/supd.postrm purge
+grep -q changed $conf
+echo '; the admin s' >$conf
+sh debian/supd.postinst configure
+grep -q admin $conf && test ! -e /var/lib/supd
+echo ok
+"""
+
+
+def test_maintainer_scripts():
+    if os.getuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare(1) for a private mount namespace")
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("unshare -m is not permitted here: %s" % probe.stderr)
+    res = subprocess.run(["unshare", "-m", "sh", "-c", MAINTAINER_SCRIPTS],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0 and res.stdout.strip() == "ok", \
+        res.stdout + res.stderr
+
+
 def test_meson_install_supervisor_names(tmp_path):
     """meson install puts supd in sbin and supctl in bin, and with
     -Dsupervisor_names=true adds supervisord and supervisorctl links
