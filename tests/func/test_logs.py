@@ -76,7 +76,8 @@ def test_log_file_is_appended_to_across_restarts(sup):
     assert sup.read("again.out").startswith("from before\nrun\n")
 
 
-AUTO_RE = r"^%s-%s---%s-[A-Za-z0-9_]{6,}\.log$"
+# tempfile.mkstemp's shape: eight of [a-z0-9_], no template letters left.
+AUTO_RE = r"^%s-%s---%s-[a-z0-9_]{8}\.log$"
 
 
 def test_auto_logs_are_created_in_childlogdir(sup):
@@ -91,6 +92,8 @@ def test_auto_logs_are_created_in_childlogdir(sup):
         path = info["%s_logfile" % channel]
         assert os.path.dirname(path) == sup.path("logs")
         assert re.match(AUTO_RE % ("auto", channel, "supervisor"), os.path.basename(path)), path
+        assert "XX" not in os.path.basename(path)
+        assert os.stat(path).st_mode & 0o777 == 0o600
         assert wait_file(sup, path, text) == text + "\n"
     assert len(os.listdir(sup.path("logs"))) == 2
 
