@@ -7,6 +7,7 @@
  * daemon never stalls.
  */
 #include <sys/types.h>
+#include <sys/inotify.h>
 #include <sys/queue.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -88,6 +89,21 @@ struct logfile {
 	struct logfile		*ino_next;	/* same st_ino, other file */
 };
 static TAILQ_HEAD(, logfile) logfile_list = TAILQ_HEAD_INITIALIZER(logfile_list);
+
+/*
+ * A directory holding log files, watched with inotify so that a log file
+ * removed (or replaced by a rename) is noticed before the next write
+ * rather than up to a second later, with no system call on the write
+ * path. Watches stay until the directory goes (IN_IGNORED).
+ */
+struct logfile_dir {
+	int			 wd;
+	char			*path;
+};
+static int		 logfile_inotify = -1;
+static struct event	*logfile_inotify_ev;
+static struct hmap	 logfile_dir_by_path;
+static struct hmap	 logfile_dir_by_wd;
 static struct hmap	 logfile_by_path;	/* every spawn looks here */
 static struct hmap	 logfile_by_ino;	/* st_ino to a chain */
 static struct event_base *logfile_base;
@@ -109,10 +125,117 @@ struct logsyslog {
 static void	logfile_fault(struct logfile *, int, const struct iovec *, int);
 static void	logfile_retry(struct logfile *);
 
+static void	logfile_inotify_cb(evutil_socket_t, short, void *);
+
 void
 logfile_init(struct event_base *base)
 {
 	logfile_base = base;
+	if (base == NULL || logfile_inotify != -1)
+		return;
+	/* Without inotify the once-a-second check still catches removals. */
+	logfile_inotify = inotify_init1(IN_NONBLOCK|IN_CLOEXEC);
+	if (logfile_inotify == -1)
+		return;
+	logfile_inotify_ev = event_new(base, logfile_inotify,
+	    EV_READ|EV_PERSIST, logfile_inotify_cb, NULL);
+	event_add(logfile_inotify_ev, NULL);
+}
+
+/*
+ * Watch the directory of a regular log file for names being removed or
+ * replaced. One inotify_add_watch per directory, not per file or spawn.
+ */
+static void
+logfile_watch(const struct logfile *lf)
+{
+	struct logfile_dir	*d;
+	const char		*slash;
+	char			*dir;
+	int			 wd;
+
+	if (logfile_inotify == -1 || lf->special)
+		return;
+	if ((slash = strrchr(lf->path, '/')) == NULL)
+		return;
+	dir = slash == lf->path ? xstrdup("/") :
+	    xstrndup(lf->path, slash - lf->path);
+	if (hmap_get_str(&logfile_dir_by_path, dir) != NULL) {
+		free(dir);
+		return;
+	}
+	wd = inotify_add_watch(logfile_inotify, dir,
+	    IN_DELETE|IN_MOVED_TO|IN_ONLYDIR);
+	/* Another spelling of a watched directory (a symlink) has its wd. */
+	if (wd == -1 || hmap_get_int(&logfile_dir_by_wd, wd) != NULL) {
+		free(dir);
+		return;
+	}
+	d = xmalloc(sizeof *d);
+	d->wd = wd;
+	d->path = dir;
+	hmap_put_str(&logfile_dir_by_path, d->path, d);
+	hmap_put_int(&logfile_dir_by_wd, wd, d);
+}
+
+static void
+logfile_unwatch(struct logfile_dir *d)
+{
+	hmap_del_str(&logfile_dir_by_path, d->path);
+	hmap_del_int(&logfile_dir_by_wd, d->wd);
+	free(d->path);
+	free(d);
+}
+
+/*
+ * A name in a watched directory was removed or renamed over: if it is an
+ * open log, make its next write check st_nlink (and reopen), as the
+ * periodic check would. The file is not recreated here: like a removal
+ * noticed by the periodic check, it comes back with the next output.
+ */
+static void
+logfile_inotify_name(struct logfile_dir *d, const char *name)
+{
+	struct logfile	*lf;
+	char		*path;
+
+	if (strcmp(d->path, "/") == 0)
+		xasprintf(&path, "/%s", name);
+	else
+		xasprintf(&path, "%s/%s", d->path, name);
+	if ((lf = hmap_get_str(&logfile_by_path, path)) != NULL)
+		lf->checked = 0;
+	free(path);
+}
+
+static void
+logfile_inotify_cb(evutil_socket_t fd, short events, void *arg)
+{
+	char				 buf[4096]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event	*ev;
+	struct logfile_dir		*d;
+	struct logfile			*lf;
+	ssize_t				 n;
+	char				*p;
+
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		for (p = buf; p < buf + n; p += sizeof *ev + ev->len) {
+			ev = (const struct inotify_event *)p;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				TAILQ_FOREACH(lf, &logfile_list, entry)
+					lf->checked = 0;
+				continue;
+			}
+			d = hmap_get_int(&logfile_dir_by_wd, ev->wd);
+			if (d == NULL)
+				continue;
+			if (ev->mask & IN_IGNORED)
+				logfile_unwatch(d);
+			else if (ev->len != 0)
+				logfile_inotify_name(d, ev->name);
+		}
+	}
 }
 
 /* Seconds from the loop's cached clock: no system call per write. */
@@ -274,6 +397,7 @@ logfile_openfd(struct logfile *lf, int trunc)
 	lf->devnull = S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
 	lf->size = lf->special ? 0 : st.st_size;
 	lf->checked = logfile_now();
+	logfile_watch(lf);
 	return (0);
 }
 
@@ -752,9 +876,10 @@ again:
 }
 
 /*
- * About once a second of writing, look whether the file was removed
- * underneath (st_nlink 0) and recreate it; the same fstat resyncs the size
- * with anyone else appending to or truncating the file.
+ * About once a second of writing, and at the next write after inotify
+ * saw the name go, look whether the file was removed underneath
+ * (st_nlink 0) and recreate it; the same fstat resyncs the size with
+ * anyone else appending to or truncating the file.
  */
 static void
 logfile_check(struct logfile *lf)
