@@ -5,7 +5,7 @@ One program writes short lines (100 bytes unless --len), each its own
 write(2), like a program that flushes stdout after every line, into a log
 file of its own; --spin makes it do some work before each line, so that
 a reader that keeps up sees one line per wake-up. The figure is the daemon's CPU time
-(utime + stime of all its threads, from /proc) from startProcess until
+(of all its threads, from /proc/PID/task/*/schedstat) from startProcess until
 the log is complete, per GiB logged. The reference is the same writer
 piped into `cat >file`, charged cat's own CPU time (from wait4). Both
 write under /dev/shm so the disk does not enter into it. Runs alternate
@@ -87,10 +87,15 @@ def writer_argv(bins, size, args):
 
 
 def proc_cpu(pid):
-    """utime + stime in seconds, from /proc/PID/stat."""
-    with open('/proc/%d/stat' % pid) as f:
-        fields = f.read().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+    """CPU seconds of all the process's threads: sum_exec_runtime from
+    /proc/PID/task/*/schedstat, in nanoseconds where /proc/PID/stat's
+    utime + stime count clock ticks (too coarse for short runs)."""
+    try:
+        return bl.cpu_ns(pid) / 1e9
+    except OSError:
+        with open('/proc/%d/stat' % pid) as f:
+            fields = f.read().rsplit(')', 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
 
 
 def daemon_trial(cmd, tdir, bins, size, args):
