@@ -555,6 +555,31 @@ logfile_backlog_cut(struct logfile *lf, size_t n)
 }
 
 /*
+ * Make room for len more bytes after the backlog: move it to the front
+ * of its buffer only when the tail is used up, and grow by doubling, so
+ * a busy writer on a full disk costs a copy per 64 KiB, not per line.
+ */
+static void
+logfile_backlog_room(struct logfile *lf, size_t len)
+{
+	size_t	need = lf->held_len + len, size;
+
+	if (lf->held_off + need <= lf->held_size)
+		return;
+	if (lf->held_off != 0) {
+		memmove(lf->held, lf->held + lf->held_off, lf->held_len);
+		lf->held_off = 0;
+	}
+	if (need <= lf->held_size)
+		return;
+	size = lf->held_size == 0 ? 4096 : lf->held_size;
+	while (size < need)
+		size *= 2;
+	lf->held = xrealloc(lf->held, size);
+	lf->held_size = size;
+}
+
+/*
  * Keep bytes that could not be written. Past the bound the oldest go, up
  * to the end of a line when there is one, so what is kept starts a line
  * and the marker written before it later stands on a line of its own.
@@ -562,7 +587,7 @@ logfile_backlog_cut(struct logfile *lf, size_t n)
 static void
 logfile_backlog_add(struct logfile *lf, const struct iovec *iov, int iovcnt)
 {
-	const char	*nl;
+	const char	*start, *nl;
 	size_t		 len = 0, cut;
 	int		 i;
 
@@ -570,32 +595,26 @@ logfile_backlog_add(struct logfile *lf, const struct iovec *iov, int iovcnt)
 		len += iov[i].iov_len;
 	if (len == 0)
 		return;
-	if (lf->held_off != 0) {
-		memmove(lf->held, lf->held + lf->held_off, lf->held_len);
-		lf->held_off = 0;
-	}
-	if (lf->held_len + len > lf->held_size) {
-		lf->held_size = lf->held_len + len;
-		lf->held = xrealloc(lf->held, lf->held_size);
-	}
+	logfile_backlog_room(lf, len);
 	for (i = 0; i < iovcnt; i++) {
-		memcpy(lf->held + lf->held_len, iov[i].iov_base,
-		    iov[i].iov_len);
+		memcpy(lf->held + lf->held_off + lf->held_len,
+		    iov[i].iov_base, iov[i].iov_len);
 		lf->held_len += iov[i].iov_len;
 	}
 	if (lf->held_len <= LOGFILE_BACKLOG_MAX)
 		return;
 
+	start = lf->held + lf->held_off;
 	cut = lf->held_len - LOGFILE_BACKLOG_MAX;
-	nl = memchr(lf->held + cut, '\n', lf->held_len - cut);
-	if (nl != NULL && nl + 1 < lf->held + lf->held_len)
-		cut = nl + 1 - lf->held;
+	nl = memchr(start + cut, '\n', lf->held_len - cut);
+	if (nl != NULL && nl + 1 < start + lf->held_len)
+		cut = nl + 1 - start;
 	logfile_backlog_cut(lf, cut);
-	/* Give back what a burst made us take. */
-	if (lf->held_size > 2 * LOGFILE_BACKLOG_MAX) {
+	/* Give back what one large chunk made us take. */
+	if (lf->held_size > 4 * LOGFILE_BACKLOG_MAX) {
 		memmove(lf->held, lf->held + lf->held_off, lf->held_len);
 		lf->held_off = 0;
-		lf->held_size = lf->held_len;
+		lf->held_size = 2 * LOGFILE_BACKLOG_MAX;
 		lf->held = xrealloc(lf->held, lf->held_size);
 	}
 }
@@ -636,10 +655,7 @@ logfile_backlog_mark(struct logfile *lf)
 	    logfile_ends_midline(lf) ? "\n" : "",
 	    (unsigned long long)lf->unmarked);
 	if (lf->held_off < (size_t)n) {
-		if (lf->held_len + n > lf->held_size) {
-			lf->held_size = lf->held_len + n;
-			lf->held = xrealloc(lf->held, lf->held_size);
-		}
+		logfile_backlog_room(lf, n);
 		memmove(lf->held + n, lf->held + lf->held_off, lf->held_len);
 		lf->held_off = n;
 	}
