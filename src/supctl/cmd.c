@@ -373,71 +373,80 @@ cmd_confirm(struct cmd_ctx *ctx, const char *question)
 }
 
 /* Where serverurl was set, for hints. */
-static void
-cmd_hint_serverurl(struct cmd_ctx *ctx)
+static const char *
+cmd_hint_serverurl(struct cmd_ctx *ctx, char **buf)
 {
 	const struct cmd_origin	*o = &ctx->origin;
 
 	if (strcmp(o->serverurl, "-s") == 0)
-		fprintf(stderr, "supctl: serverurl came from -s\n");
-	else if (strcmp(o->serverurl, "config") == 0)
-		fprintf(stderr, "supctl: serverurl came from the "
-		    "[supervisorctl] section of %s\n", o->config);
-	else if (o->config != NULL)
-		fprintf(stderr, "supctl: serverurl is the default, as %s "
-		    "sets none in [supervisorctl]\n", o->config);
-	else
-		fprintf(stderr, "supctl: serverurl is the default, as no "
-		    "config file was found; use -c or -s\n");
+		return ("serverurl came from -s");
+	if (strcmp(o->serverurl, "config") == 0) {
+		xasprintf(buf, "serverurl came from the [supervisorctl] "
+		    "section of %s", o->config);
+	} else if (o->config != NULL) {
+		xasprintf(buf, "serverurl is the default, as %s sets none in "
+		    "[supervisorctl]", o->config);
+	} else {
+		return ("serverurl is the default, as no config file was "
+		    "found; use -c or -s");
+	}
+	return (*buf);
 }
 
-/* The daemon is not there: say which way and what to do. */
+/*
+ * The daemon is not there. supervisorctl's line ("<url> no such file",
+ * "<url> refused connection") followed, on the same line, by which way
+ * and what to do: one message, and scripts looking for theirs still
+ * find it at the start.
+ */
 static void
-cmd_hint_connect(struct cmd_ctx *ctx)
+cmd_report_connect(struct cmd_ctx *ctx)
 {
-	const char	*url = client_serverurl(ctx->client);
-	int		 unixsock = strncmp(url, "unix://", 7) == 0;
+	const char	*url = client_serverurl(ctx->client), *why;
+	char		*buf = NULL;
 
 	if (client_error(ctx->client) == CLIENT_ERR_NOENT) {
-		fprintf(stderr, "supctl: cannot connect to %s: the socket "
-		    "file does not exist, so the daemon is not running (or "
-		    "uses another socket); start it, or check serverurl\n",
-		    url);
-	} else if (unixsock) {
-		fprintf(stderr, "supctl: cannot connect to %s: connection "
-		    "refused; the socket file exists but no daemon listens on "
-		    "it (it may have died); start the daemon, or check "
-		    "serverurl\n", url);
+		cmd_output("%s no such file: the daemon is not running (or "
+		    "uses another socket); start it, or check serverurl (%s)",
+		    url, cmd_hint_serverurl(ctx, &buf));
 	} else {
-		fprintf(stderr, "supctl: cannot connect to %s: connection "
-		    "refused; no daemon listens there; start it, or check "
-		    "serverurl\n", url);
+		if (strncmp(url, "unix://", 7) == 0) {
+			why = "the socket file exists but no daemon listens on "
+			    "it (it may have died); start the daemon";
+		} else
+			why = "no daemon listens there; start it";
+		cmd_output("%s refused connection: %s, or check serverurl "
+		    "(%s)", url, why, cmd_hint_serverurl(ctx, &buf));
 	}
-	cmd_hint_serverurl(ctx);
+	free(buf);
 }
 
-/* Wrong or missing credentials: say so and where they come from. */
+/*
+ * Wrong or missing credentials: supervisorctl's "Server requires
+ * authentication" followed by what was sent and where it came from.
+ */
 static void
-cmd_hint_auth(struct cmd_ctx *ctx)
+cmd_report_auth(struct cmd_ctx *ctx)
 {
 	const struct cmd_origin	*o = &ctx->origin;
 
-	fprintf(stderr, "supctl: %s refused the request (HTTP 401): ",
-	    client_serverurl(ctx->client));
 	if (o->auth == NULL) {
-		fprintf(stderr, "it needs a username and password, and none "
-		    "were given; set username= and password= in the "
-		    "[supervisorctl] section of %s, or use -u and -p\n",
+		cmd_output("Server requires authentication: %s needs a "
+		    "username and password, and none were given; set "
+		    "username= and password= in the [supervisorctl] section "
+		    "of %s, or use -u and -p", client_serverurl(ctx->client),
 		    o->config != NULL ? o->config : "the config file");
 	} else if (strcmp(o->auth, "config") == 0) {
-		fprintf(stderr, "the username or password is wrong; they come "
-		    "from the [supervisorctl] section of %s and must match "
-		    "the daemon's [unix_http_server] or [inet_http_server]\n",
+		cmd_output("Server requires authentication: %s refused the "
+		    "username or password from the [supervisorctl] section of "
+		    "%s; they must match the daemon's [unix_http_server] or "
+		    "[inet_http_server]", client_serverurl(ctx->client),
 		    o->config);
 	} else {
-		fprintf(stderr, "the username or password given with -u/-p "
-		    "is wrong; it must match the daemon's [unix_http_server] "
-		    "or [inet_http_server]\n");
+		cmd_output("Server requires authentication: %s refused the "
+		    "username or password given with -u/-p; they must match "
+		    "the daemon's [unix_http_server] or [inet_http_server]",
+		    client_serverurl(ctx->client));
 	}
 }
 
@@ -478,13 +487,10 @@ cmd_upcheck(struct cmd_ctx *ctx)
 	}
 	switch (client_error(ctx->client)) {
 	case CLIENT_ERR_REFUSED:
-		cmd_output("%s refused connection",
-		    client_serverurl(ctx->client));
-		cmd_hint_connect(ctx);
+		cmd_report_connect(ctx);
 		return (CMD_INSUFFICIENT_PRIVS);
 	case CLIENT_ERR_NOENT:
-		cmd_output("%s no such file", client_serverurl(ctx->client));
-		cmd_hint_connect(ctx);
+		cmd_report_connect(ctx);
 		return (CMD_NOT_RUNNING);
 	default:
 		return (CMD_FAILED);
@@ -504,8 +510,12 @@ cmd_print_repr(const char *s)
 
 /*
  * What onecmd's exception handler does with a failure a command did not
- * handle. Python prints the exception with a file and line; we print the
- * same start and, for the daemon's absence, the same line upcheck does.
+ * handle. Python prints the exception's class and repr with a file and
+ * line ("error: <class 'xmlrpc.client.Fault'>, <Fault 92: '...'>: file:
+ * ... line: ..."); that is Python showing through, so print what it
+ * says: a fault as supervisorctl words the faults it does handle
+ * ("ERROR: CANT_REREAD: ..."), an HTTP error with its status, and for
+ * the daemon's absence the line upcheck prints.
  */
 static void
 cmd_report(struct cmd_ctx *ctx)
@@ -514,23 +524,16 @@ cmd_report(struct cmd_ctx *ctx)
 
 	switch (client_error(c)) {
 	case CLIENT_ERR_NONE:
-		printf("error: <class 'xmlrpc.client.Fault'>, <Fault %d: ",
-		    client_fault_code(c));
-		cmd_print_repr(client_fault_string(c));
-		printf(">\n");
+		cmd_output("ERROR: %s", client_fault_string(c));
 		break;
 	case CLIENT_ERR_NOENT:
-		cmd_output("%s no such file", client_serverurl(c));
-		cmd_hint_connect(ctx);
-		break;
 	case CLIENT_ERR_REFUSED:
-		cmd_output("%s refused connection", client_serverurl(c));
-		cmd_hint_connect(ctx);
+		cmd_report_connect(ctx);
 		break;
 	case CLIENT_ERR_HTTP:
-		cmd_output("error: <class 'xmlrpc.client.ProtocolError'>, "
-		    "<ProtocolError for 127.0.0.1/RPC2: %d %s>",
-		    client_http_status(c), client_http_reason(c));
+		cmd_output("error: %s answered HTTP %d %s",
+		    client_serverurl(c), client_http_status(c),
+		    client_http_reason(c) != NULL ? client_http_reason(c) : "");
 		break;
 	default:
 		cmd_output("error: %s", client_message(c));
@@ -597,8 +600,7 @@ cmd_run(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
 			return (CMD_GENERIC);
 		}
 		if (!ctx->interactive) {
-			cmd_output("Server requires authentication");
-			cmd_hint_auth(ctx);
+			cmd_report_auth(ctx);
 			return (CMD_GENERIC);
 		}
 		if (cmd_ask_auth(ctx) != 0)

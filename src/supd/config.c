@@ -17,6 +17,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -786,18 +787,32 @@ config_find_group(const struct config *cf, const char *name)
 
 /*
  * Name and create an AUTO child log the way supervisord does:
- * <childlogdir>/<name>-<channel>---<identifier>-<random>.log. Caller frees.
+ * <childlogdir>/<name>-<channel>---<identifier>-<random>.log, where the
+ * random part is Python's tempfile.mkstemp one: eight characters from
+ * [a-z0-9_] (mkstemps would give six of [A-Za-z0-9]), created with
+ * O_EXCL and mode 0600, retried on a name already taken. Caller frees.
  */
 char *
 config_auto_logfile(const struct config *cf, const char *name,
     const char *channel, char **cause)
 {
-	char	*path;
-	int	 fd;
+	static const char	 chars[] =
+	    "abcdefghijklmnopqrstuvwxyz0123456789_";
+	char			*path, *rnd;
+	int			 fd = -1, tries, i;
 
 	xasprintf(&path, "%s/%s-%s---%s-XXXXXXXX.log", cf->childlogdir, name,
 	    channel, cf->identifier);
-	if ((fd = mkstemps(path, 4)) == -1) {
+	rnd = path + strlen(path) - 12;
+	for (tries = 0; tries < 10000; tries++) {
+		for (i = 0; i < 8; i++)
+			rnd[i] = chars[arc4random_uniform(sizeof chars - 1)];
+		fd = open(path, O_RDWR|O_CREAT|O_EXCL|O_CLOEXEC|O_NOFOLLOW,
+		    0600);
+		if (fd != -1 || errno != EEXIST)
+			break;
+	}
+	if (fd == -1) {
 		xasprintf(cause, "cannot create an AUTO log file in %s: %s",
 		    cf->childlogdir, strerror(errno));
 		free(path);

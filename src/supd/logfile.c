@@ -3,9 +3,11 @@
  * chunk with the size tracked in memory; rotation follows Supervisor's
  * RotatingFileHandler; a file named by several programs is one shared
  * object whose writers emit whole lines; failed writes are kept in a
- * bounded backlog and retried from a timer so the daemon never stalls.
+ * small backlog of the newest output and retried from a timer so the
+ * daemon never stalls.
  */
 #include <sys/types.h>
+#include <sys/inotify.h>
 #include <sys/queue.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -30,23 +32,21 @@
 #include "logfile.h"
 #include "xmalloc.h"
 
-#define LOGFILE_BACKLOG_MAX	(1024 * 1024)	/* bytes kept while failing */
+/*
+ * Bytes kept while a file cannot be written: the newest output. Small on
+ * purpose: when a full disk gets a little room back, what is written
+ * first is the backlog, and a large one would fill the room again before
+ * anything fresh got there.
+ */
+#define LOGFILE_BACKLOG_MAX	(64 * 1024)
 #define LOGFILE_LINE_MAX	(64 * 1024)	/* longest held partial line */
 #define LOGFILE_RETRY_MIN	100		/* ms, first retry */
-#define LOGFILE_RETRY_MAX	4000		/* ms, back-off limit */
+#define LOGFILE_RETRY_MAX	1000		/* ms, back-off limit */
+#define LOGFILE_DROP_MARKER \
+	"[supd: %llu bytes dropped while the log could not be written]\n"
 #define LOGFILE_CHECK_SECS	1		/* removed-file check period */
 #define LOGFILE_SYSLOG_IDENT	"supervisord"
 #define LOGFILE_SPLICE_ROTATING	(128 * 1024)	/* Supervisor's read size */
-
-/* One piece of output that could not be written yet. */
-struct logfile_chunk {
-	TAILQ_ENTRY(logfile_chunk) entry;
-	size_t			 off;	/* already written */
-	size_t			 len;
-	int			 started; /* partly in the file */
-	char			 data[];
-};
-TAILQ_HEAD(logfile_chunks, logfile_chunk);
 
 struct logfile {
 	char			*path;		/* absolute, normalised */
@@ -67,9 +67,19 @@ struct logfile {
 	int			 refs;
 	int			 nwriters;
 
+	/*
+	 * While failing: the newest output not yet written is held[off,
+	 * off + len); its first marker bytes are a drop marker of ours, not
+	 * output. unmarked counts output dropped since the last marker,
+	 * dropped all output dropped in this episode.
+	 */
 	int			 failing;
-	struct logfile_chunks	 backlog;
-	size_t			 backlog_len;
+	char			*held;
+	size_t			 held_off;
+	size_t			 held_len;
+	size_t			 held_size;
+	size_t			 held_marker;
+	uint64_t		 unmarked;
 	uint64_t		 dropped;
 	int			 retry_ms;
 	struct event		*retry;
@@ -79,6 +89,21 @@ struct logfile {
 	struct logfile		*ino_next;	/* same st_ino, other file */
 };
 static TAILQ_HEAD(, logfile) logfile_list = TAILQ_HEAD_INITIALIZER(logfile_list);
+
+/*
+ * A directory holding log files, watched with inotify so that a log file
+ * removed (or replaced by a rename) is noticed before the next write
+ * rather than up to a second later, with no system call on the write
+ * path. Watches stay until the directory goes (IN_IGNORED).
+ */
+struct logfile_dir {
+	int			 wd;
+	char			*path;
+};
+static int		 logfile_inotify = -1;
+static struct event	*logfile_inotify_ev;
+static struct hmap	 logfile_dir_by_path;
+static struct hmap	 logfile_dir_by_wd;
 static struct hmap	 logfile_by_path;	/* every spawn looks here */
 static struct hmap	 logfile_by_ino;	/* st_ino to a chain */
 static struct event_base *logfile_base;
@@ -97,14 +122,120 @@ struct logsyslog {
 	size_t			 size;
 };
 
-static void	logfile_fault(struct logfile *, int, const struct iovec *, int,
-		    int);
+static void	logfile_fault(struct logfile *, int, const struct iovec *, int);
 static void	logfile_retry(struct logfile *);
+
+static void	logfile_inotify_cb(evutil_socket_t, short, void *);
 
 void
 logfile_init(struct event_base *base)
 {
 	logfile_base = base;
+	if (base == NULL || logfile_inotify != -1)
+		return;
+	/* Without inotify the once-a-second check still catches removals. */
+	logfile_inotify = inotify_init1(IN_NONBLOCK|IN_CLOEXEC);
+	if (logfile_inotify == -1)
+		return;
+	logfile_inotify_ev = event_new(base, logfile_inotify,
+	    EV_READ|EV_PERSIST, logfile_inotify_cb, NULL);
+	event_add(logfile_inotify_ev, NULL);
+}
+
+/*
+ * Watch the directory of a regular log file for names being removed or
+ * replaced. One inotify_add_watch per directory, not per file or spawn.
+ */
+static void
+logfile_watch(const struct logfile *lf)
+{
+	struct logfile_dir	*d;
+	const char		*slash;
+	char			*dir;
+	int			 wd;
+
+	if (logfile_inotify == -1 || lf->special)
+		return;
+	if ((slash = strrchr(lf->path, '/')) == NULL)
+		return;
+	dir = slash == lf->path ? xstrdup("/") :
+	    xstrndup(lf->path, slash - lf->path);
+	if (hmap_get_str(&logfile_dir_by_path, dir) != NULL) {
+		free(dir);
+		return;
+	}
+	wd = inotify_add_watch(logfile_inotify, dir,
+	    IN_DELETE|IN_MOVED_TO|IN_ONLYDIR);
+	/* Another spelling of a watched directory (a symlink) has its wd. */
+	if (wd == -1 || hmap_get_int(&logfile_dir_by_wd, wd) != NULL) {
+		free(dir);
+		return;
+	}
+	d = xmalloc(sizeof *d);
+	d->wd = wd;
+	d->path = dir;
+	hmap_put_str(&logfile_dir_by_path, d->path, d);
+	hmap_put_int(&logfile_dir_by_wd, wd, d);
+}
+
+static void
+logfile_unwatch(struct logfile_dir *d)
+{
+	hmap_del_str(&logfile_dir_by_path, d->path);
+	hmap_del_int(&logfile_dir_by_wd, d->wd);
+	free(d->path);
+	free(d);
+}
+
+/*
+ * A name in a watched directory was removed or renamed over: if it is an
+ * open log, make its next write check st_nlink (and reopen), as the
+ * periodic check would. The file is not recreated here: like a removal
+ * noticed by the periodic check, it comes back with the next output.
+ */
+static void
+logfile_inotify_name(struct logfile_dir *d, const char *name)
+{
+	struct logfile	*lf;
+	char		*path;
+
+	if (strcmp(d->path, "/") == 0)
+		xasprintf(&path, "/%s", name);
+	else
+		xasprintf(&path, "%s/%s", d->path, name);
+	if ((lf = hmap_get_str(&logfile_by_path, path)) != NULL)
+		lf->checked = 0;
+	free(path);
+}
+
+static void
+logfile_inotify_cb(evutil_socket_t fd, short events, void *arg)
+{
+	char				 buf[4096]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event	*ev;
+	struct logfile_dir		*d;
+	struct logfile			*lf;
+	ssize_t				 n;
+	char				*p;
+
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		for (p = buf; p < buf + n; p += sizeof *ev + ev->len) {
+			ev = (const struct inotify_event *)p;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				TAILQ_FOREACH(lf, &logfile_list, entry)
+					lf->checked = 0;
+				continue;
+			}
+			d = hmap_get_int(&logfile_dir_by_wd, ev->wd);
+			if (d == NULL)
+				continue;
+			if (ev->mask & IN_IGNORED)
+				logfile_unwatch(d);
+			else if (ev->len != 0)
+				logfile_inotify_name(d, ev->name);
+		}
+	}
 }
 
 /* Seconds from the loop's cached clock: no system call per write. */
@@ -266,6 +397,7 @@ logfile_openfd(struct logfile *lf, int trunc)
 	lf->devnull = S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
 	lf->size = lf->special ? 0 : st.st_size;
 	lf->checked = logfile_now();
+	logfile_watch(lf);
 	return (0);
 }
 
@@ -314,7 +446,6 @@ logfile_open(const char *path, int64_t maxbytes, int backups, char **cause)
 	lf->backups = backups > 0 ? backups : 0;
 	lf->retry_ms = LOGFILE_RETRY_MIN;
 	lf->refs = 1;
-	TAILQ_INIT(&lf->backlog);
 	if (logfile_openfd(lf, 0) == -1) {
 		if (cause != NULL)
 			xasprintf(cause, "%s: %s", path, strerror(errno));
@@ -348,13 +479,10 @@ logfile_ref(struct logfile *lf)
 static void
 logfile_backlog_clear(struct logfile *lf)
 {
-	struct logfile_chunk	*ch;
-
-	while ((ch = TAILQ_FIRST(&lf->backlog)) != NULL) {
-		TAILQ_REMOVE(&lf->backlog, ch, entry);
-		free(ch);
-	}
-	lf->backlog_len = 0;
+	free(lf->held);
+	lf->held = NULL;
+	lf->held_off = lf->held_len = lf->held_size = lf->held_marker = 0;
+	lf->unmarked = 0;
 }
 
 static int	logfile_backlog_drain(struct logfile *);
@@ -370,12 +498,12 @@ logfile_unref(struct logfile *lf)
 	logfile_unindex_ino(lf);
 	lf->listed = 0;
 
-	if (lf->backlog_len != 0 && lf->fd != -1)
+	if (lf->held_len != 0 && lf->fd != -1)
 		logfile_backlog_drain(lf);
-	if (lf->backlog_len != 0 || lf->dropped != 0) {
+	if (lf->held_len != 0 || lf->dropped != 0) {
 		log_warn("log file %s closed with %llu bytes not written",
 		    lf->path, (unsigned long long)
-		    (lf->backlog_len + lf->dropped));
+		    (lf->held_len - lf->held_marker + lf->dropped));
 	}
 	logfile_backlog_clear(lf);
 	if (lf->retry != NULL)
@@ -401,7 +529,7 @@ logfile_nwriters(const struct logfile *lf)
 size_t
 logfile_pending(const struct logfile *lf)
 {
-	return (lf->backlog_len);
+	return (lf->held_len - lf->held_marker);
 }
 
 uint64_t
@@ -411,55 +539,131 @@ logfile_dropped(const struct logfile *lf)
 }
 
 /*
- * Keep bytes that could not be written, as one chunk. Past the bound the
- * oldest chunks go first, whole, so what survives is the most recent
- * output; a chunk already partly in the file is kept so that no line is
- * cut in the middle, and a single chunk larger than the bound keeps only
- * its tail.
+ * Drop n bytes from the front of the backlog, counting those that were
+ * output (not a marker of ours).
  */
 static void
-logfile_backlog_add(struct logfile *lf, const struct iovec *iov, int iovcnt,
-    int started)
+logfile_backlog_cut(struct logfile *lf, size_t n)
 {
-	struct logfile_chunk	*ch;
-	size_t			 len = 0, skip;
-	int			 i;
+	size_t	marker = n < lf->held_marker ? n : lf->held_marker;
+
+	lf->held_marker -= marker;
+	lf->unmarked += n - marker;
+	lf->dropped += n - marker;
+	lf->held_off += n;
+	lf->held_len -= n;
+}
+
+/*
+ * Make room for len more bytes after the backlog: move it to the front
+ * of its buffer only when the tail is used up, and grow by doubling, so
+ * a busy writer on a full disk costs a copy per 64 KiB, not per line.
+ */
+static void
+logfile_backlog_room(struct logfile *lf, size_t len)
+{
+	size_t	need = lf->held_len + len, size;
+
+	if (lf->held_off + need <= lf->held_size)
+		return;
+	if (lf->held_off != 0) {
+		memmove(lf->held, lf->held + lf->held_off, lf->held_len);
+		lf->held_off = 0;
+	}
+	if (need <= lf->held_size)
+		return;
+	size = lf->held_size == 0 ? 4096 : lf->held_size;
+	while (size < need)
+		size *= 2;
+	lf->held = xrealloc(lf->held, size);
+	lf->held_size = size;
+}
+
+/*
+ * Keep bytes that could not be written. Past the bound the oldest go, up
+ * to the end of a line when there is one, so what is kept starts a line
+ * and the marker written before it later stands on a line of its own.
+ */
+static void
+logfile_backlog_add(struct logfile *lf, const struct iovec *iov, int iovcnt)
+{
+	const char	*start, *nl;
+	size_t		 len = 0, cut;
+	int		 i;
 
 	for (i = 0; i < iovcnt; i++)
 		len += iov[i].iov_len;
 	if (len == 0)
 		return;
-	skip = len > LOGFILE_BACKLOG_MAX ? len - LOGFILE_BACKLOG_MAX : 0;
-	lf->dropped += skip;
-	len -= skip;
-	while (lf->backlog_len + len > LOGFILE_BACKLOG_MAX) {
-		ch = TAILQ_FIRST(&lf->backlog);
-		if (ch != NULL && ch->started)
-			ch = TAILQ_NEXT(ch, entry);
-		if (ch == NULL)
-			break;
-		TAILQ_REMOVE(&lf->backlog, ch, entry);
-		lf->backlog_len -= ch->len - ch->off;
-		lf->dropped += ch->len - ch->off;
-		free(ch);
-	}
-
-	ch = xmalloc(sizeof *ch + len);
-	ch->off = 0;
-	ch->len = 0;
-	ch->started = started && skip == 0;
+	logfile_backlog_room(lf, len);
 	for (i = 0; i < iovcnt; i++) {
-		if (skip >= iov[i].iov_len) {
-			skip -= iov[i].iov_len;
-			continue;
-		}
-		memcpy(ch->data + ch->len, (char *)iov[i].iov_base + skip,
-		    iov[i].iov_len - skip);
-		ch->len += iov[i].iov_len - skip;
-		skip = 0;
+		memcpy(lf->held + lf->held_off + lf->held_len,
+		    iov[i].iov_base, iov[i].iov_len);
+		lf->held_len += iov[i].iov_len;
 	}
-	TAILQ_INSERT_TAIL(&lf->backlog, ch, entry);
-	lf->backlog_len += len;
+	if (lf->held_len <= LOGFILE_BACKLOG_MAX)
+		return;
+
+	start = lf->held + lf->held_off;
+	cut = lf->held_len - LOGFILE_BACKLOG_MAX;
+	nl = memchr(start + cut, '\n', lf->held_len - cut);
+	if (nl != NULL && nl + 1 < start + lf->held_len)
+		cut = nl + 1 - start;
+	logfile_backlog_cut(lf, cut);
+	/* Give back what one large chunk made us take. */
+	if (lf->held_size > 4 * LOGFILE_BACKLOG_MAX) {
+		memmove(lf->held, lf->held + lf->held_off, lf->held_len);
+		lf->held_off = 0;
+		lf->held_size = 2 * LOGFILE_BACKLOG_MAX;
+		lf->held = xrealloc(lf->held, lf->held_size);
+	}
+}
+
+/*
+ * Whether the file ends inside a line, so a marker needs a newline first.
+ * Our descriptor is write-only, so look through a new one; only after a
+ * drop, which is rare.
+ */
+static int
+logfile_ends_midline(const struct logfile *lf)
+{
+	struct stat	st;
+	char		c = '\n';
+	int		fd;
+
+	if (lf->special || lf->fd == -1 || fstat(lf->fd, &st) == -1 ||
+	    st.st_size == 0)
+		return (0);
+	if ((fd = open(lf->path, O_RDONLY|O_CLOEXEC|O_NOCTTY|O_NONBLOCK)) == -1)
+		return (0);
+	if (pread(fd, &c, 1, st.st_size - 1) != 1)
+		c = '\n';
+	close(fd);
+	return (c != '\n');
+}
+
+/* Put the marker for what was dropped in front of the backlog. */
+static void
+logfile_backlog_mark(struct logfile *lf)
+{
+	char	marker[128];
+	int	n;
+
+	if (lf->unmarked == 0)
+		return;
+	n = snprintf(marker, sizeof marker, "%s" LOGFILE_DROP_MARKER,
+	    logfile_ends_midline(lf) ? "\n" : "",
+	    (unsigned long long)lf->unmarked);
+	if (lf->held_off < (size_t)n) {
+		logfile_backlog_room(lf, n);
+		memmove(lf->held + n, lf->held + lf->held_off, lf->held_len);
+		lf->held_off = n;
+	}
+	lf->held_off -= n;
+	memcpy(lf->held + lf->held_off, marker, n);
+	lf->held_len += n;
+	lf->held_marker += n;
+	lf->unmarked = 0;
 }
 
 /* Back to O_APPEND before a write(2): logwriter_splice() turned it off. */
@@ -475,30 +679,33 @@ logfile_append(struct logfile *lf)
 	lf->noappend = 0;
 }
 
-/* Write the backlog in order; -1 with errno at the first failure. */
+/*
+ * Write the backlog, after a marker for what was dropped; -1 with errno
+ * at the first failure.
+ */
 static int
 logfile_backlog_drain(struct logfile *lf)
 {
-	struct logfile_chunk	*ch;
-	ssize_t			 n;
+	ssize_t	n;
+	size_t	marker;
 
 	logfile_append(lf);
-	while ((ch = TAILQ_FIRST(&lf->backlog)) != NULL) {
-		n = write(lf->fd, ch->data + ch->off, ch->len - ch->off);
+	logfile_backlog_mark(lf);
+	while (lf->held_len != 0) {
+		n = write(lf->fd, lf->held + lf->held_off, lf->held_len);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
 			return (-1);
 		}
 		lf->size += n;
-		lf->backlog_len -= n;
-		ch->off += n;
-		ch->started = 1;
-		if (ch->off == ch->len) {
-			TAILQ_REMOVE(&lf->backlog, ch, entry);
-			free(ch);
-		}
+		marker = (size_t)n < lf->held_marker ? (size_t)n :
+		    lf->held_marker;
+		lf->held_marker -= marker;
+		lf->held_off += n;
+		lf->held_len -= n;
 	}
+	logfile_backlog_clear(lf);
 	return (0);
 }
 
@@ -541,7 +748,7 @@ logfile_reopen(struct logfile *lf, int trunc)
 		lf->fd = -1;
 	}
 	if (logfile_openfd(lf, trunc) == -1) {
-		logfile_fault(lf, errno, NULL, 0, 0);
+		logfile_fault(lf, errno, NULL, 0);
 		return;
 	}
 	lf->rotate_at = lf->maxbytes;
@@ -589,7 +796,7 @@ logfile_rotate(struct logfile *lf)
 		free(dst);
 	}
 	if (logfile_openfd(lf, trunc) == -1) {
-		logfile_fault(lf, errno, NULL, 0, 0);
+		logfile_fault(lf, errno, NULL, 0);
 		return;
 	}
 	lf->rotate_at = trunc ? lf->maxbytes : lf->size + lf->maxbytes;
@@ -616,12 +823,12 @@ logfile_maybe_rotate(struct logfile *lf)
  */
 static void
 logfile_fault(struct logfile *lf, int error, const struct iovec *iov,
-    int iovcnt, int started)
+    int iovcnt)
 {
 	int	first = !lf->failing;
 
 	lf->failing = 1;
-	logfile_backlog_add(lf, iov, iovcnt, started);
+	logfile_backlog_add(lf, iov, iovcnt);
 	if (lf->fd != -1 && logfile_fd_broken(error)) {
 		if (error != EBADF)
 			close(lf->fd);
@@ -685,9 +892,10 @@ again:
 }
 
 /*
- * About once a second of writing, look whether the file was removed
- * underneath (st_nlink 0) and recreate it; the same fstat resyncs the size
- * with anyone else appending to or truncating the file.
+ * About once a second of writing, and at the next write after inotify
+ * saw the name go, look whether the file was removed underneath
+ * (st_nlink 0) and recreate it; the same fstat resyncs the size with
+ * anyone else appending to or truncating the file.
  */
 static void
 logfile_check(struct logfile *lf)
@@ -718,7 +926,6 @@ static void
 logfile_writev(struct logfile *lf, struct iovec *iov, int iovcnt)
 {
 	ssize_t	n;
-	int	started = 0;
 
 	if (lf->devnull)
 		return;
@@ -729,7 +936,7 @@ logfile_writev(struct logfile *lf, struct iovec *iov, int iovcnt)
 		    logfile_now() - lf->checked >= LOGFILE_CHECK_SECS)
 			logfile_retry(lf);
 		if (lf->failing) {
-			logfile_fault(lf, 0, iov, iovcnt, 0);
+			logfile_fault(lf, 0, iov, iovcnt);
 			return;
 		}
 	}
@@ -743,11 +950,10 @@ logfile_writev(struct logfile *lf, struct iovec *iov, int iovcnt)
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			logfile_fault(lf, errno, iov, iovcnt, started);
+			logfile_fault(lf, errno, iov, iovcnt);
 			return;
 		}
 		lf->size += n;
-		started = 1;
 		while (iovcnt > 0 && (size_t)n >= iov->iov_len) {
 			n -= iov->iov_len;
 			iov++;

@@ -34,7 +34,10 @@ void		 logfile_ref(struct logfile *);
 void		 logfile_unref(struct logfile *);
 const char	*logfile_path(const struct logfile *);
 int		 logfile_nwriters(const struct logfile *);
-/* Bytes waiting to be written after a failure, and bytes given up on. */
+/*
+ * Output waiting to be written after a failure, and output given up on
+ * since the failure began.
+ */
 size_t		 logfile_pending(const struct logfile *);
 uint64_t	 logfile_dropped(const struct logfile *);
 
@@ -42,7 +45,8 @@ uint64_t	 logfile_dropped(const struct logfile *);
  * Append len bytes as given (the main log, or a file with one writer).
  * Rotates once the file has reached maxbytes after the write, as
  * Supervisor's RotatingFileHandler does. Never blocks on a failed write:
- * the bytes are kept (bounded) and retried; the failure is logged once.
+ * the newest 64 KiB are kept and retried, older output is dropped and a
+ * marker line in the file says how much; the failure is logged once.
  */
 void		 logfile_write(struct logfile *, const void *, size_t);
 

@@ -17,6 +17,7 @@
 
 static char		*mainlog_name;
 static struct logfile	*mainlog_lf;
+static int		 mainlog_stdout;	/* also to stdout */
 
 static void
 mainlog_file_cb(enum log_level level, const char *line, size_t len,
@@ -89,6 +90,7 @@ mainlog_open(const char *path, int64_t maxbytes, int backups,
 		if (mainlog_lf == NULL)
 			return (-1);
 	}
+	mainlog_stdout = also_stdout;
 	if (also_stdout)
 		log_add_sink(mainlog_stdout_cb, NULL);
 	if (mainlog_lf != NULL)
@@ -107,6 +109,7 @@ mainlog_close(void)
 	log_remove_sink(mainlog_stdout_cb, NULL);
 	log_remove_sink(mainlog_file_cb, NULL);
 	log_remove_sink(mainlog_syslog_cb, NULL);
+	mainlog_stdout = 0;
 	if (mainlog_lf != NULL) {
 		logfile_unref(mainlog_lf);
 		mainlog_lf = NULL;
@@ -127,13 +130,24 @@ mainlog_file(void)
 	return (mainlog_lf);
 }
 
+/*
+ * clearLog. Supervisor removes the file and then, for each handler of its
+ * logger (stdout in the foreground, then the file), logs "reopening log
+ * file" and reopens that handler: stdout shows the line once per handler
+ * and the file's copies go into the removed file. Logging just before
+ * the removal puts them in the same place.
+ */
 int
 mainlog_clear(char **cause)
 {
+	int	i;
+
 	if (mainlog_lf == NULL) {
 		if (cause != NULL)
 			*cause = xstrdup("no main log file");
 		return (-1);
 	}
+	for (i = 0; i < 1 + mainlog_stdout; i++)
+		log_info("reopening log file");
 	return (logfile_remove(mainlog_lf, cause));
 }

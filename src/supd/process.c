@@ -681,6 +681,13 @@ process_write_stdin(struct process *p, const void *buf, size_t len)
 		    process_stdin_cb, p);
 	}
 	evbuffer_add(p->stdin_buf, buf, len);
+	/*
+	 * evbuffer_write() of an empty buffer returns -1 without setting
+	 * errno: an empty write (Supervisor answers true) would read a
+	 * stale one.
+	 */
+	if (evbuffer_get_length(p->stdin_buf) == 0)
+		return (0);
 	if (evbuffer_write(p->stdin_buf, p->stdin_fd) < 0 && errno != EAGAIN) {
 		evbuffer_drain(p->stdin_buf, evbuffer_get_length(p->stdin_buf));
 		errno = EPIPE;

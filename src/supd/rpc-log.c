@@ -206,7 +206,7 @@ rpc_log_read_main(struct rpc_call *c, struct xr_value **argv, int argc)
 
 /*
  * clearLog(): Supervisor removes the file, then logs "reopening log
- * file" (into the removed file) and reopens.
+ * file" (into the removed file) and reopens; mainlog_clear() does both.
  */
 static void
 rpc_log_clear_main(struct rpc_call *c, struct xr_value **argv, int argc)
@@ -218,7 +218,6 @@ rpc_log_clear_main(struct rpc_call *c, struct xr_value **argv, int argc)
 		rpc_fault(c, FAULT_NO_FILE, NULL);
 		return;
 	}
-	log_info("reopening log file");
 	if (mainlog_clear(&cause) != 0) {
 		free(cause);
 		rpc_fault(c, FAULT_FAILED, NULL);

@@ -571,6 +571,74 @@ def test_log_disk_full(sup, tmpfs):
     unaffected(sup, pid)
 
 
+COUNTED_LINES = """
+    #!/usr/bin/python3
+    import itertools, os, sys, time
+    fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o644)
+    for i in itertools.count():
+        sys.stdout.write("line %08d\\n" % i)
+        sys.stdout.flush()
+        if i % 20 == 0:
+            os.pwrite(fd, b"%08d\\n" % i, 0)
+        time.sleep(0.001)
+    """
+
+
+@pytest.mark.supd_only
+def test_log_disk_full_newest_output_comes_first(sup, tmpfs):
+    """When a full disk gets a little room back (less than supd held),
+    the newest lines reach the log within seconds: supd holds only the
+    newest 64 KiB and drops the oldest, with one marker line saying how
+    much, rather than filling the room with old output."""
+    lines = sup.script("counted.py", COUNTED_LINES)
+    write(sup, """
+        [program:chatty]
+        command=%s {dir}/counter
+        startsecs=0
+        stdout_logfile=%s/chatty.log
+        stdout_logfile_maxbytes=0
+        """ % (lines, tmpfs))
+    st = os.statvfs(tmpfs)
+    room = os.path.join(tmpfs, "room")
+    with open(room, "wb") as f:
+        f.write(b"\0" * (256 * 1024))
+    filler = os.path.join(tmpfs, "filler")
+    st = os.statvfs(tmpfs)
+    with open(filler, "wb") as f:
+        f.write(b"\0" * (st.f_bavail * st.f_frsize - 32 * 1024))
+    sup.start()
+    pid = steady_pid(sup)
+    log = os.path.join(tmpfs, "chatty.log")
+    sup.wait_log("cannot write log file %s: No space left on device" % log, timeout=30)
+
+    def counter():
+        with open(sup.path("counter")) as f:
+            return int(f.read().split()[0])
+    # Well past what supd holds (64 KiB is about 4700 of these lines).
+    start = counter()
+    wait_until(lambda: counter() > start + 10000, timeout=60,
+               what="the program to write on")
+    os.unlink(room)
+    newest = counter()
+    wait_until(lambda: b"line %08d\n" % newest in open(log, "rb").read(),
+               what="line %d in the log" % newest)
+    sup.wait_log("writing log file %s resumed" % log)
+    data = open(log, "rb").read()
+    marker = re.search(rb"\n?\[supd: (\d+) bytes dropped while the log could "
+                       rb"not be written\]\n", data)
+    assert marker, data[-2000:]
+    assert data.count(b"bytes dropped while") == 1
+    # Whole lines, in order, on both sides of the marker.
+    before = data[:marker.start()].split(b"\n")
+    after = data[marker.end():].split(b"\n")[:-1]
+    first = int(after[0].split()[1])
+    assert [int(x.split()[1]) for x in after] == list(range(first, first + len(after)))
+    assert before[0] == b"line 00000000"
+    last_before = int(before[-2].split()[1]) if len(before) > 1 else 0
+    assert first > last_before + 4000
+    unaffected(sup, pid)
+
+
 def test_log_directory_removed(sup):
     lines = sup.script("lines.py", LINES)
     os.mkdir(sup.path("logdir"))

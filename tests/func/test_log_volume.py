@@ -141,3 +141,38 @@ def test_busy_programs_sharing_a_file_never_split_a_line(sup):
         mine = [ln for ln in lines if ln.startswith(tag + "-")]
         assert "".join(mine) + "END\n" == expected(60000, tag)
     assert all(ln == "END\n" or len(ln) == 100 for ln in lines)
+
+
+# One line per write(2), as a program flushing after every line does.
+LINE_WRITER = r"""
+#!/usr/bin/python3
+import os, sys
+n, tag = int(sys.argv[1]), sys.argv[2].encode()
+for i in range(n):
+    os.write(1, tag + b"-%08d\n" % i)
+os.write(1, b"END\n")
+os.write(1, sys.stdin.readline().encode())
+"""
+
+
+def test_line_by_line_writer_every_line_in_order_and_later_lines_too(sup):
+    """supd reads a fast line-by-line writer in batches (from a timer);
+    every line still arrives, in order, and once the program goes quiet a
+    single later line arrives on its own."""
+    sup.script("lines.py", LINE_WRITER)
+    sup.write("""
+        [program:lines]
+        command=%(here)s/lines.py 200000 l
+        startsecs=0
+        autorestart=false
+        stdout_logfile={dir}/lines.log
+        stdout_logfile_maxbytes=0
+        """)
+    sup.start()
+    log = sup.path("lines.log")
+    want = "".join("l-%08d\n" % i for i in range(200000)) + "END\n"
+    wait_until(lambda: os.path.getsize(log) >= len(want), timeout=60,
+               what="all the lines")
+    assert read(log) == want
+    sup.rpc.sendProcessStdin("lines", "later\n")
+    wait_until(lambda: read(log) == want + "later\n", what="the later line")

@@ -76,7 +76,8 @@ def test_log_file_is_appended_to_across_restarts(sup):
     assert sup.read("again.out").startswith("from before\nrun\n")
 
 
-AUTO_RE = r"^%s-%s---%s-[A-Za-z0-9_]{6,}\.log$"
+# tempfile.mkstemp's shape: eight of [a-z0-9_], no template letters left.
+AUTO_RE = r"^%s-%s---%s-[a-z0-9_]{8}\.log$"
 
 
 def test_auto_logs_are_created_in_childlogdir(sup):
@@ -91,6 +92,8 @@ def test_auto_logs_are_created_in_childlogdir(sup):
         path = info["%s_logfile" % channel]
         assert os.path.dirname(path) == sup.path("logs")
         assert re.match(AUTO_RE % ("auto", channel, "supervisor"), os.path.basename(path)), path
+        assert "XX" not in os.path.basename(path)
+        assert os.stat(path).st_mode & 0o777 == 0o600
         assert wait_file(sup, path, text) == text + "\n"
     assert len(os.listdir(sup.path("logs"))) == 2
 
@@ -517,6 +520,38 @@ def test_ansi_codes_are_kept_by_default(sup):
         """)
     sup.start()
     assert wait_file(sup, "colour.out", "plain") == "\x1b[31mred\x1b[0m plain\n"
+
+
+# -- a log file removed underneath ------------------------------------------
+
+@pytest.mark.supd_only
+@pytest.mark.parametrize("how", ["unlink", "rename"])
+def test_output_after_removal_goes_to_a_new_file(sup, how):
+    """Supervisor writes on into the removed file; supd notices the name
+    going (inotify on the directory) before the next output, so nothing
+    written after the removal is lost, however soon it comes."""
+    sup.write("""
+        [program:cat]
+        command=cat
+        startsecs=0
+        stdout_logfile={dir}/logs/cat.log
+        """)
+    sup.start()
+    sup.wait_state("cat", "RUNNING")
+    log = sup.path("logs", "cat.log")
+    sup.rpc.sendProcessStdin("cat", "before\n")
+    wait_file(sup, log, "before\n")
+    for i in range(3):
+        if how == "unlink":
+            os.unlink(log)
+        else:
+            with open(log + ".new", "w") as f:
+                f.write("replaced\n")
+            os.rename(log + ".new", log)
+        sup.rpc.sendProcessStdin("cat", "after %d\n" % i)
+        want = ("" if how == "unlink" else "replaced\n") + "after %d\n" % i
+        wait_until(lambda: sup.read(log) == want,
+                   what="%r alone in the new file" % want)
 
 
 # -- reopening on SIGUSR2 ----------------------------------------------------

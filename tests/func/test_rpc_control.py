@@ -811,6 +811,20 @@ def test_send_process_stdin_unicode_is_utf8(sup):
                what="utf-8 bytes in cat.out")
 
 
+def test_send_process_stdin_empty_after_restart_is_true(sup):
+    """An empty string writes nothing and succeeds, also on a fresh spawn
+    after stop and start (supd once read a stale errno there)."""
+    sup.write(CAT)
+    sup.start()
+    sup.wait_state("cat", "RUNNING")
+    assert sup.rpc.sendProcessStdin("cat", "") is True
+    assert sup.rpc.stopProcess("cat") is True
+    assert sup.rpc.startProcess("cat") is True
+    assert sup.rpc.sendProcessStdin("cat", "") is True
+    assert sup.rpc.sendProcessStdin("cat", "after\n") is True
+    wait_output(sup, "cat", "after\n")
+
+
 def test_send_process_stdin_not_running(shared):
     assert fault_of(shared.rpc.sendProcessStdin, "cat", "x") == (70, "NOT_RUNNING: cat")
 

@@ -207,6 +207,20 @@ def test_clear_log_empties_and_reopens(sup):
     assert sup.rpc.readLog(0, 0) == file_text(sup.logfile)
 
 
+def test_clear_log_says_reopening_once_per_handler(sup):
+    """Supervisor removes the file, then each of its main log's handlers
+    logs "reopening log file" at INFO before reopening: in the
+    foreground that is stdout's and the file's, so stdout shows the line
+    twice and both copies of the file's go into the removed file."""
+    sup.write("")
+    sup.start()
+    assert sup.rpc.clearLog() is True
+    wait_until(lambda: sup.output().count(" INFO reopening log file\n") == 2,
+               what="two reopening lines on stdout")
+    sup.rpc.getState()
+    assert "reopening log file" not in file_text(sup.logfile)
+
+
 def test_clear_log_missing_file_is_bare_no_file(sup):
     sup.write("")
     sup.start()

@@ -701,8 +701,8 @@ test_fault_devfull(void **state)
 		logfile_write(lf, chunk, 65536);
 		total += 65536;
 	}
-	assert_int_equal(logfile_pending(lf), 1024 * 1024);
-	assert_int_equal(logfile_dropped(lf), total - 1024 * 1024);
+	assert_int_equal(logfile_pending(lf), 64 * 1024);
+	assert_int_equal(logfile_dropped(lf), total - 64 * 1024);
 
 	/* A retry fails quietly. */
 	run_until(&ninfo, 300);
@@ -804,16 +804,20 @@ test_fault_enospc(void **state)
 	assert_int_equal(nwarn, 1);
 }
 
-/* Past the backlog bound the oldest whole chunks go and are counted. */
+/*
+ * Past the backlog bound the oldest output goes, up to a line end, and is
+ * counted; on resuming one marker line says how much, on a line of its
+ * own after the line the full disk cut, and the newest lines follow whole.
+ */
 static void
 test_fault_drop(void **state)
 {
 	struct logfile	*lf;
-	char		 line[1000], *got, *p, *nl, filler[PATH_MAX];
-	char		 path[PATH_MAX];
+	char		 line[1000], *got, *p, *nl, *m, filler[PATH_MAX];
+	char		 path[PATH_MAX], marker[128];
 	size_t		 len;
 	uint64_t	 dropped;
-	int		 i, k, expect = 0, gap = 0;
+	int		 i, k, expect, mlen;
 
 	if (mount_small("4m") == -1)
 		skip();
@@ -830,9 +834,12 @@ test_fault_drop(void **state)
 		logfile_write(lf, line, sizeof line);
 	}
 	assert_int_equal(nwarn, 1);
+	assert_non_null(strstr(lastwarn, "keeping up to 64 KiB"));
 	dropped = logfile_dropped(lf);
-	assert_true(dropped >= 900 * sizeof line);
-	assert_true(logfile_pending(lf) <= 1024 * 1024);
+	assert_true(dropped >= 1900 * sizeof line);
+	assert_true(logfile_pending(lf) <= 64 * 1024);
+	assert_true(logfile_pending(lf) > 60 * 1024);
+	assert_int_equal(logfile_pending(lf) % sizeof line, 0);
 
 	assert_int_equal(unlink(filler), 0);
 	run_until(&ninfo, 5000);
@@ -841,24 +848,34 @@ test_fault_drop(void **state)
 	    (unsigned long long)dropped);
 	assert_non_null(strstr(lastinfo, line));
 
-	/* Whole lines, ascending, one gap, ending with the last line. */
+	/* Lines 0 to 7, the start of 8, the marker, then the newest lines. */
 	got = slurp(path, &len);
-	assert_int_equal(len + dropped, 2000 * sizeof line);
-	for (p = got; p < got + len; p = nl + 1) {
+	mlen = snprintf(marker, sizeof marker, "\n[supd: %llu bytes dropped "
+	    "while the log could not be written]\n",
+	    (unsigned long long)dropped);
+	m = memmem(got, len, marker, mlen);
+	assert_non_null(m);
+	assert_int_equal(len + dropped, 2000 * sizeof line + mlen);
+	for (p = got, expect = 0; p < m; p = nl + 1, expect++) {
+		nl = memchr(p, '\n', m - p);
+		if (nl == NULL)
+			break;
+		assert_int_equal(nl + 1 - p, sizeof line);
+		assert_int_equal(atoi(p), expect);
+	}
+	assert_int_equal(expect, 8);
+	assert_int_equal(atoi(p), 8);
+	expect = -1;
+	for (p = m + mlen; p < got + len; p = nl + 1) {
 		nl = memchr(p, '\n', got + len - p);
 		assert_non_null(nl);
 		assert_int_equal(nl + 1 - p, sizeof line);
 		k = atoi(p);
-		if (k != expect) {
-			assert_int_equal(gap, 0);
-			assert_true(expect >= 9);
-			assert_true(k > expect);
-			gap = 1;
-		}
+		if (expect != -1)
+			assert_int_equal(k, expect);
 		expect = k + 1;
 	}
 	assert_int_equal(expect, 2000);
-	assert_int_equal(gap, 1);
 	free(got);
 	logfile_unref(lf);
 }
