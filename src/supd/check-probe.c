@@ -1,8 +1,8 @@
 /*
- * Active probes: one attempt of a tcp:, unix:, http: or exec: check, cut
- * at its timeout. Each kind lives in its own file (check-tcp.c,
- * check-http.c, check-exec.c) and calls check_probe_finish() once; this
- * file owns the probe, its deadline and the single call of done.
+ * An active probe's life: its deadline, the single call of done, and its
+ * end. Each kind (check-tcp.c, check-http.c, check-exec.c) calls
+ * check_probe_finish() once; check-start.c picks the kind. This file knows
+ * no kind: a probe carries its kind's stop function.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +13,8 @@
 #include "check-probe.h"
 #include "xmalloc.h"
 
+static void	check_probe_stop_kind(struct check_probe *);
+
 static void
 check_probe_timeout_cb(evutil_socket_t fd, short events, void *arg)
 {
@@ -22,9 +24,8 @@ check_probe_timeout_cb(evutil_socket_t fd, short events, void *arg)
 }
 
 struct check_probe *
-check_probe_start(struct event_base *base, const struct check_spec *spec,
-    double timeout, check_spawn_fn spawn, void *spawn_arg,
-    check_done_fn done, void *arg)
+check_probe_new(struct event_base *base, const struct check_spec *spec,
+    double timeout, void (*stop)(struct check_probe *))
 {
 	struct check_probe	*cp;
 	struct timeval		 tv;
@@ -33,33 +34,13 @@ check_probe_start(struct event_base *base, const struct check_spec *spec,
 	cp->base = base;
 	cp->spec = spec;
 	cp->timeout = timeout;
-	cp->done = done;
-	cp->arg = arg;
-	cp->spawn = spawn;
-	cp->spawn_arg = spawn_arg;
+	cp->stop = stop;
 	cp->fd = -1;
 	cp->pid = -1;
 	cp->timer = evtimer_new(base, check_probe_timeout_cb, cp);
 	tv.tv_sec = (time_t)timeout;
 	tv.tv_usec = (suseconds_t)((timeout - (double)tv.tv_sec) * 1e6);
 	evtimer_add(cp->timer, &tv);
-
-	switch (spec->kind) {
-	case CHECK_TCP:
-	case CHECK_UNIX:
-		check_tcp_start(cp);
-		break;
-	case CHECK_HTTP:
-		check_http_start(cp);
-		break;
-	case CHECK_EXEC:
-		check_exec_start(cp);
-		break;
-	default:
-		check_probe_finish(cp, 0, "%s checks are not probed",
-		    check_kind_name(spec->kind));
-		break;
-	}
 	return (cp);
 }
 
@@ -103,23 +84,11 @@ check_probe_finish(struct check_probe *cp, int ok, const char *fmt, ...)
 }
 
 /* Release what the kind holds: connection, descriptor, child. */
-void
+static void
 check_probe_stop_kind(struct check_probe *cp)
 {
-	switch (cp->spec->kind) {
-	case CHECK_TCP:
-	case CHECK_UNIX:
-		check_tcp_stop(cp);
-		break;
-	case CHECK_HTTP:
-		check_http_stop(cp);
-		break;
-	case CHECK_EXEC:
-		check_exec_stop(cp);
-		break;
-	default:
-		break;
-	}
+	if (cp->stop != NULL)
+		cp->stop(cp);
 }
 
 void
@@ -150,9 +119,3 @@ check_probe_ignore(int ok, const char *result, void *arg)
 {
 }
 
-void
-check_free_all(void)
-{
-	check_dns_free();
-	check_exec_free_all();
-}

@@ -17,6 +17,7 @@ struct check_probe {
 	void			*arg;
 	check_spawn_fn		 spawn;
 	void			*spawn_arg;
+	void			(*stop)(struct check_probe *);
 	struct event		*timer;
 	int			 finished;
 	int			 ok;
@@ -46,7 +47,10 @@ struct evdns_base *check_dns_base(struct event_base *);
 void	check_dns_free(void);
 void	check_exec_free_all(void);
 
-void	check_probe_stop_kind(struct check_probe *);
+/* A probe with its deadline armed; check_probe_start fills the rest. */
+struct check_probe *check_probe_new(struct event_base *,
+	    const struct check_spec *, double timeout,
+	    void (*stop)(struct check_probe *));
 void	check_probe_free(struct check_probe *);
 void	check_probe_ignore(int, const char *, void *);
 
