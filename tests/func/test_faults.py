@@ -8,6 +8,7 @@ answering, the other programs keep running with the same pid, an error
 is logged once rather than per write, and what was already written stays
 written. Assertions on what only supd does (retrying a full disk,
 reopening a removed log, pausing accept) are marked."""
+import errno
 import os
 import re
 import resource
@@ -677,6 +678,18 @@ def test_log_directory_removed(sup):
 
 
 @pytest.mark.supd_only
+def remove_tree(path):
+    """rm -rf path; True once it is gone."""
+    try:
+        shutil.rmtree(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        if exc.errno != errno.ENOTEMPTY:
+            raise
+    return not os.path.exists(path)
+
+
 def test_log_directory_coming_back_resumes_the_same_log(sup):
     """supd notices the removed file, keeps what it could not write and
     retries; once the directory is back it writes the backlog into a new
@@ -697,7 +710,9 @@ def test_log_directory_coming_back_resumes_the_same_log(sup):
     log = sup.path("logdir", "chatty.log")
     wait_until(lambda: os.path.exists(log) and os.path.getsize(log) > 1000,
                what="output in the log")
-    shutil.rmtree(sup.path("logdir"))
+    # supd reopens a removed log at once, so rm -rf can find the file back
+    # in the directory it is emptying: remove until the directory is gone.
+    wait_until(lambda: remove_tree(sup.path("logdir")), what="logdir removed")
     sup.wait_log("cannot write log file %s: No such file or directory" % log, timeout=20)
     unaffected(sup, pid)
     os.mkdir(sup.path("logdir"))
