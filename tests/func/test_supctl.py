@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import BUILD, Daemon, TIMEOUT_SCALE, wait_until
+from conftest import BUILD, TIMEOUT_SCALE, shared_daemon, wait_until
 
 SUPCTL = os.path.join(BUILD, "supctl")
 
@@ -135,16 +135,14 @@ def settle(d):
                what="echoer output")
 
 
-@pytest.fixture(scope="module")
-def shared(request, tmp_path_factory):
-    """One daemon for the commands that change nothing."""
-    d = Daemon(request.config.getoption("--daemon"),
-               tmp_path_factory.mktemp("supctl"))
+def _start_shared(d):
     d.write(PROGRAMS)
     d.start()
     settle(d)
-    yield d
-    d.stop()
+
+
+# One daemon for the commands that change nothing.
+shared = shared_daemon("supctl", _start_shared)
 
 
 @pytest.fixture
