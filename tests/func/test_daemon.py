@@ -340,6 +340,22 @@ def test_pidfile_is_written_and_removed(sup):
     assert not os.path.exists(sup.sock)
 
 
+@pytest.mark.expect_crit(r"^could not write pidfile .*/logs$")
+def test_unwritable_pidfile_is_critical_not_fatal(sup):
+    """Supervisor logs a pidfile it cannot write (here: a directory) as
+    CRIT and carries on."""
+    sup.write(SLEEPER)
+    with open(sup.conf) as f:
+        text = f.read()
+    with open(sup.conf, "w") as f:
+        f.write(text.replace("pidfile=%s/supervisord.pid" % sup.dir,
+                             "pidfile=%s/logs" % sup.dir, 1))
+    sup.start()
+    sup.wait_log("CRIT could not write pidfile %s\n" % sup.path("logs"))
+    sup.wait_state("sleeper", "RUNNING")
+    assert os.path.isdir(sup.path("logs"))
+
+
 def test_second_instance_on_the_same_socket_is_refused(sup):
     sup.write(SLEEPER)
     sup.start()

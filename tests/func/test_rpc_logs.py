@@ -386,7 +386,10 @@ def test_clear_all_process_logs(sup):
         priority=30
         """))
     sup.start()
+    # Both of p's logs: stderr comes through its own pipe and may be logged
+    # after stdout; arriving after the clear, it would be left in the log.
     wait_until(lambda: sup.rpc.readProcessStdoutLog("p", 0, 0) == "0123456789"
+               and sup.rpc.readProcessStderrLog("p", 0, 0) == "abcdefghij"
                and sup.rpc.readProcessStdoutLog("q", 0, 0) == "qqq",
                what="output in logs")
     results = sup.rpc.clearAllProcessLogs()
