@@ -275,6 +275,10 @@ def test_invalid_utf8_output_read_over_the_api(sup):
         assert sup.rpc.readProcessStdoutLog("latin", 0, 0) == "caf\ufffd \ufffd\ufffd ok\n"
         assert sup.rpc.tailProcessStdoutLog("latin", 0, 100)[0] == "caf\ufffd \ufffd\ufffd ok\n"
     else:
+        # ... and logs the exception as CRIT (supervisor/xmlrpc.py).
+        sup.expect_crit.append(r"^Handling XML-RPC request with data .*"
+                               r"supervisor\.readProcessStdoutLog.* raised an "
+                               r"unexpected exception: Traceback")
         with pytest.raises(xmlrpc.client.ProtocolError):
             sup.rpc.readProcessStdoutLog("latin", 0, 0)
     with open(sup.path("latin.log"), "rb") as f:

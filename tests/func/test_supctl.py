@@ -20,13 +20,17 @@ from conftest import BUILD, TIMEOUT_SCALE, shared_daemon, wait_until
 
 SUPCTL = os.path.join(BUILD, "supctl")
 
+# failer fails a while after it starts: had it failed at once (false),
+# whether supervisord saw it RUNNING (startsecs=0) or found it already dead
+# when it reaps right after the spawn (a spawn error) would be a race, and
+# the two clients' runs could differ.
 PROGRAMS = """
 [program:sleeper]
 command=sleep 1000
 startsecs=0
 
 [program:failer]
-command=false
+command=sh -c 'sleep 5; exit 1'
 autostart=false
 autorestart=false
 startsecs=0
