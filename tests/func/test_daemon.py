@@ -16,7 +16,7 @@ import textwrap
 import pytest
 
 import conftest
-from conftest import Daemon, cmdline, wait_until, wait_exec, pid_alive, descendants_of, reap_orphans
+from conftest import Daemon, check_daemon, cmdline, descendants_of, pid_alive, reap_orphans, wait_exec, wait_until
 
 
 def raw_launch(sup, args, cwd=None, env=None, track=True):
@@ -323,7 +323,10 @@ def test_user_option_drops_privileges(daemon_kind):
         assert os.stat(d.logfile).st_uid == 65534
     finally:
         d.stop()
-        shutil.rmtree(public, ignore_errors=True)
+        try:
+            check_daemon(d)
+        finally:
+            shutil.rmtree(public, ignore_errors=True)
 
 
 # -- pidfile and second instances -------------------------------------------

@@ -23,7 +23,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import Daemon, cmdline, descendants_of, pid_alive, wait_until
+from conftest import Daemon, check_daemon, cmdline, descendants_of, pid_alive, wait_until
 
 STEADY = """
 [program:steady]
@@ -402,7 +402,10 @@ def test_fork_failing_over_nproc_limit(daemon_kind):
         unaffected(sup, pid)
     finally:
         sup.stop()
-        shutil.rmtree(public, ignore_errors=True)
+        try:
+            check_daemon(sup)
+        finally:
+            shutil.rmtree(public, ignore_errors=True)
 
 
 def test_exec_failing_is_fatal_and_others_unaffected(sup):
