@@ -91,19 +91,45 @@ def wait_until(predicate, timeout=10.0, interval=0.02, what="condition"):
         time.sleep(interval)
 
 
-def proc_state(pid):
-    """Return the /proc state letter of pid, or None if it does not exist."""
+def proc_stat(pid):
+    """(state letter, start time) of pid from /proc, or None if it does not
+    exist.  The start time (clock ticks after boot) tells a process from a
+    later one that got the same pid."""
     try:
         with open("/proc/%d/stat" % pid) as f:
             data = f.read()
     except (FileNotFoundError, ProcessLookupError):
         return None
-    return data[data.rindex(")") + 2]
+    fields = data[data.rindex(")") + 2:].split()
+    return fields[0], int(fields[19])
+
+
+def proc_state(pid):
+    """Return the /proc state letter of pid, or None if it does not exist."""
+    stat = proc_stat(pid)
+    return stat and stat[0]
+
+
+# pid -> start time of the process the running test first saw with that pid.
+# pid_max is 32768 here and several suites may run at once, so a pid is soon
+# used again: a process with another start time is not the one the test
+# knows.  Forgotten after each test (forget_pids).
+_pid_starts = {}
 
 
 def pid_alive(pid):
-    state = proc_state(pid)
-    return state is not None and state not in ("Z", "X")
+    """Whether the process the test knows as pid lives (and is no zombie)."""
+    stat = proc_stat(pid)
+    if stat is None or stat[0] in ("Z", "X"):
+        return False
+    return _pid_starts.setdefault(pid, stat[1]) == stat[1]
+
+
+@pytest.fixture(autouse=True)
+def forget_pids():
+    _pid_starts.clear()
+    yield
+    _pid_starts.clear()
 
 
 def children_of(pid):
@@ -395,6 +421,9 @@ class Daemon:
                 except AssertionError:
                     pass
         left = descendants_of(self.proc.pid) if self.proc.poll() is None else []
+        # What is left is killed below, but only if it is the same process:
+        # its pid may have been given to another by then.
+        left = [(pid, proc_stat(pid)) for pid in left]
         if self.proc.poll() is None:
             try:
                 self.proxy(timeout=5).supervisor.shutdown()
@@ -408,8 +437,9 @@ class Daemon:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        for pid in left:
-            if pid_alive(pid):
+        for pid, stat in left:
+            now = proc_stat(pid)
+            if stat and now and now[1] == stat[1] and now[0] not in ("Z", "X"):
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
