@@ -202,6 +202,25 @@ def reap_orphans():
                 pass
 
 
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on, for a daemon to
+    bind.  Not one the kernel hands out (bind to port 0, or the local end
+    of any connection): it could hand it out again before the daemon binds
+    it.  A random one below that range (ip_local_port_range starts at
+    32768), so that suites running side by side do not pick the same."""
+    import random
+    while True:
+        port = random.randrange(20000, 32768)
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            s.close()
+        return port
+
+
 class TimeoutTransport(SupervisorTransport):
     """supervisor's own transport (unix or http serverurl, basic auth,
     persistent connection) with a socket timeout, so a wedged daemon fails

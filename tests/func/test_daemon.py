@@ -16,7 +16,7 @@ import textwrap
 import pytest
 
 import conftest
-from conftest import Daemon, check_daemon, cmdline, descendants_of, pid_alive, reap_orphans, wait_exec, wait_until
+from conftest import Daemon, check_daemon, free_port, cmdline, descendants_of, pid_alive, reap_orphans, wait_exec, wait_until
 
 
 def raw_launch(sup, args, cwd=None, env=None, track=True):
@@ -376,10 +376,7 @@ def test_second_instance_on_the_same_socket_is_refused(sup):
 
 
 def test_second_instance_on_the_same_inet_port_is_refused(sup):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
+    port = free_port()
     sup.write(conf("""
         [inet_http_server]
         port=127.0.0.1:%d

@@ -12,7 +12,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import shared_daemon, wait_until
+from conftest import shared_daemon, wait_until, free_port
 
 HEADER_TAIL = """
 [supervisord]
@@ -24,14 +24,6 @@ childlogdir={dir}/logs
 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 
 """
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def section(name, options):

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import BUILD, TIMEOUT_SCALE, shared_daemon, wait_until
+from conftest import BUILD, TIMEOUT_SCALE, shared_daemon, wait_until, free_port
 
 SUPCTL = os.path.join(BUILD, "supctl")
 
@@ -693,14 +693,6 @@ def test_refused_unix_socket(sup, args):
     if args != ["shutdown"]:
         assert "connection refused" in r.stderr
         assert "no daemon listens" in r.stderr
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 @pytest.mark.parametrize("args", [["status"], ["pid", "x"], ["shutdown"]])
