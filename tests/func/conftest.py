@@ -132,9 +132,9 @@ def forget_pids():
     _pid_starts.clear()
 
 
-def children_of(pid):
-    """Direct children of pid (from /proc)."""
-    out = []
+def _children_map():
+    """{ppid: [pid, ...]} of every process, from one pass over /proc."""
+    kids = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -144,17 +144,24 @@ def children_of(pid):
         except OSError:
             continue
         fields = data[data.rindex(")") + 2:].split()
-        if int(fields[1]) == pid:
-            out.append(int(entry))
-    return out
+        kids.setdefault(int(fields[1]), []).append(int(entry))
+    return kids
+
+
+def children_of(pid):
+    """Direct children of pid (from /proc)."""
+    return _children_map().get(pid, [])
 
 
 def descendants_of(pid):
+    """Every descendant of pid, from one pass over /proc (a daemon with a
+    thousand children is one pass, not a thousand)."""
+    kids = _children_map()
     out, todo = [], [pid]
     while todo:
-        kids = children_of(todo.pop())
-        out.extend(kids)
-        todo.extend(kids)
+        found = kids.get(todo.pop(), [])
+        out.extend(found)
+        todo.extend(found)
     return out
 
 
