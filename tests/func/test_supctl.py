@@ -406,7 +406,7 @@ def follow(d, program, *args, until, timeout=10):
                          cwd=d.dir)
     out = b""
     os.set_blocking(p.stdout.fileno(), False)
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * TIMEOUT_SCALE
     while until.encode() not in out and time.monotonic() < deadline:
         time.sleep(0.05)
         try:
