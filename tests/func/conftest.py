@@ -6,10 +6,14 @@ A test asks for the `sup` fixture, writes a config with `sup.write(body)`,
 starts the daemon with `sup.start()`, then uses `sup.rpc` (the `supervisor`
 namespace), `sup.system`, `sup.ctl(...)` (supervisorctl), `sup.supctl(...)`.
 Teardown shuts the daemon down, kills anything it left behind, and fails the
-test if the daemon printed sanitizer reports.
+test if the daemon printed sanitizer reports or logged a CRIT line that is
+neither known to be benign (BENIGN_CRIT) nor expected by the test
+(@pytest.mark.expect_crit).  Modules share a daemon between the tests that
+change nothing with shared_daemon().
 """
 import ctypes
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -44,6 +48,9 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes several seconds")
     config.addinivalue_line("markers", "memory: measures the daemon's memory, "
                             "which needs a build without sanitizers")
+    config.addinivalue_line("markers", "expect_crit(*patterns): the daemon logs CRIT "
+                            "lines matching these regular expressions (any CRIT "
+                            "line without patterns); see check_daemon")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -84,24 +91,50 @@ def wait_until(predicate, timeout=10.0, interval=0.02, what="condition"):
         time.sleep(interval)
 
 
-def proc_state(pid):
-    """Return the /proc state letter of pid, or None if it does not exist."""
+def proc_stat(pid):
+    """(state letter, start time) of pid from /proc, or None if it does not
+    exist.  The start time (clock ticks after boot) tells a process from a
+    later one that got the same pid."""
     try:
         with open("/proc/%d/stat" % pid) as f:
             data = f.read()
     except (FileNotFoundError, ProcessLookupError):
         return None
-    return data[data.rindex(")") + 2]
+    fields = data[data.rindex(")") + 2:].split()
+    return fields[0], int(fields[19])
+
+
+def proc_state(pid):
+    """Return the /proc state letter of pid, or None if it does not exist."""
+    stat = proc_stat(pid)
+    return stat and stat[0]
+
+
+# pid -> start time of the process the running test first saw with that pid.
+# pid_max is 32768 here and several suites may run at once, so a pid is soon
+# used again: a process with another start time is not the one the test
+# knows.  Forgotten after each test (forget_pids).
+_pid_starts = {}
 
 
 def pid_alive(pid):
-    state = proc_state(pid)
-    return state is not None and state not in ("Z", "X")
+    """Whether the process the test knows as pid lives (and is no zombie)."""
+    stat = proc_stat(pid)
+    if stat is None or stat[0] in ("Z", "X"):
+        return False
+    return _pid_starts.setdefault(pid, stat[1]) == stat[1]
 
 
-def children_of(pid):
-    """Direct children of pid (from /proc)."""
-    out = []
+@pytest.fixture(autouse=True)
+def forget_pids():
+    _pid_starts.clear()
+    yield
+    _pid_starts.clear()
+
+
+def _children_map():
+    """{ppid: [pid, ...]} of every process, from one pass over /proc."""
+    kids = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -111,17 +144,24 @@ def children_of(pid):
         except OSError:
             continue
         fields = data[data.rindex(")") + 2:].split()
-        if int(fields[1]) == pid:
-            out.append(int(entry))
-    return out
+        kids.setdefault(int(fields[1]), []).append(int(entry))
+    return kids
+
+
+def children_of(pid):
+    """Direct children of pid (from /proc)."""
+    return _children_map().get(pid, [])
 
 
 def descendants_of(pid):
+    """Every descendant of pid, from one pass over /proc (a daemon with a
+    thousand children is one pass, not a thousand)."""
+    kids = _children_map()
     out, todo = [], [pid]
     while todo:
-        kids = children_of(todo.pop())
-        out.extend(kids)
-        todo.extend(kids)
+        found = kids.get(todo.pop(), [])
+        out.extend(found)
+        todo.extend(found)
     return out
 
 
@@ -167,6 +207,25 @@ def reap_orphans():
                 os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
                 pass
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on, for a daemon to
+    bind.  Not one the kernel hands out (bind to port 0, or the local end
+    of any connection): it could hand it out again before the daemon binds
+    it.  A random one below that range (ip_local_port_range starts at
+    32768), so that suites running side by side do not pick the same."""
+    import random
+    while True:
+        port = random.randrange(20000, 32768)
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            s.close()
+        return port
 
 
 class TimeoutTransport(SupervisorTransport):
@@ -250,6 +309,9 @@ class Daemon:
         self.logfile = os.path.join(self.dir, "supervisord.log")
         self.out_path = os.path.join(self.dir, "daemon.out")
         self.proc = None
+        # Regular expressions for the CRIT lines this test expects (see
+        # check_daemon); the expect_crit marker adds to them.
+        self.expect_crit = []
         os.makedirs(os.path.join(self.dir, "logs"), exist_ok=True)
 
     @property
@@ -385,6 +447,9 @@ class Daemon:
                 except AssertionError:
                     pass
         left = descendants_of(self.proc.pid) if self.proc.poll() is None else []
+        # What is left is killed below, but only if it is the same process:
+        # its pid may have been given to another by then.
+        left = [(pid, proc_stat(pid)) for pid in left]
         if self.proc.poll() is None:
             try:
                 self.proxy(timeout=5).supervisor.shutdown()
@@ -398,8 +463,9 @@ class Daemon:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        for pid in left:
-            if pid_alive(pid):
+        for pid, stat in left:
+            now = proc_stat(pid)
+            if stat and now and now[1] == stat[1] and now[0] not in ("Z", "X"):
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
@@ -467,19 +533,81 @@ class Daemon:
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
                      "runtime error:", "ERROR: UndefinedBehaviorSanitizer")
 
+# CRIT lines both daemons log in normal operation under the test configs.
+# They say nothing about the behaviour under test, so they never fail one;
+# any other CRIT line does unless the test expects it (expect_crit).
+BENIGN_CRIT = tuple(re.compile(p) for p in (
+    # The tests run as root and most configs have no [supervisord] user=:
+    # both daemons say so at startup (supervisor/options.py,
+    # parse_criticals; supd.c, supd_set_uid).
+    r"^Supervisor is running as root\.  Privileges were not dropped because "
+    r"no user is specified in the config file\.  If you intend to run as "
+    r"root, you can set user=root in the config file to avoid this message\.$",
+    # BASE_CONFIG's [unix_http_server] has no username, nor have most
+    # [inet_http_server] sections of the tests: both daemons say so for each
+    # server (supervisor/http.py, make_http_servers; http.c).
+    r"^Server '(unix|inet)_http_server' running without any HTTP "
+    r"authentication checking$",
+))
 
-@pytest.fixture
-def sup(daemon_kind, tmp_path):
-    d = Daemon(daemon_kind, tmp_path)
-    yield d
-    d.stop()
+# A line of the main log (and of the daemon's stdout, where -n echoes it):
+# "2026-12-06 07:51:06,450 CRIT message".
+CRIT_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} CRIT (.*)$", re.M)
+
+
+def crit_lines(d):
+    """The CRIT messages d logged, each once, in order: from its main log
+    (and the backups of it the tests' small logfile_maxbytes leave) and
+    from its stdout, which has them when the log goes elsewhere."""
+    texts = [d.output()]
+    for path in [d.logfile] + ["%s.%d" % (d.logfile, i) for i in range(1, 11)]:
+        try:
+            with open(path, "rb") as f:
+                texts.append(f.read().decode("utf-8", "replace"))
+        except OSError:
+            pass
+    seen = []
+    for text in texts:
+        for msg in CRIT_LINE.findall(text):
+            if msg not in seen:
+                seen.append(msg)
+    return seen
+
+
+def check_daemon(d, expect_crit=()):
+    """After d has stopped: fail on a sanitizer report in its output, and on
+    a CRIT line in its log that is neither benign (BENIGN_CRIT) nor matches
+    one of the regular expressions expect_crit or d.expect_crit."""
     out = d.output()
     for marker in SANITIZER_MARKERS:
         assert marker not in out, "sanitizer report from daemon:\n" + out
+    expected = [re.compile(p) for p in list(expect_crit) + list(d.expect_crit)]
+    unexpected = [msg for msg in crit_lines(d)
+                  if not any(p.search(msg) for p in BENIGN_CRIT + tuple(expected))]
+    assert not unexpected, ("daemon in %s logged CRIT (mark the test "
+                            "expect_crit if that is what it checks):\n%s"
+                            % (d.dir, "\n".join(unexpected)))
+
+
+def expected_crit(node):
+    """The patterns of the expect_crit markers on a test (or module);
+    a marker without patterns expects any CRIT line."""
+    patterns = []
+    for mark in node.iter_markers("expect_crit"):
+        patterns.extend(mark.args or [""])
+    return patterns
 
 
 @pytest.fixture
-def sup_factory(daemon_kind, tmp_path):
+def sup(daemon_kind, tmp_path, request):
+    d = Daemon(daemon_kind, tmp_path)
+    yield d
+    d.stop()
+    check_daemon(d, expected_crit(request.node))
+
+
+@pytest.fixture
+def sup_factory(daemon_kind, tmp_path, request):
     """For tests that need several daemons: sup_factory('a') -> Daemon."""
     made = []
 
@@ -492,6 +620,37 @@ def sup_factory(daemon_kind, tmp_path):
     yield make
     for d in made:
         d.stop()
-        out = d.output()
-        for marker in SANITIZER_MARKERS:
-            assert marker not in out, "sanitizer report from daemon:\n" + out
+    for d in made:
+        check_daemon(d, expected_crit(request.node))
+
+
+def stop_shared(d):
+    """Stop a shared daemon: its programs all at once first, which is
+    quicker than the group-by-group stop of a shutdown."""
+    if d.proc is not None and d.proc.poll() is None:
+        try:
+            d.proxy(timeout=30).supervisor.stopAllProcesses()
+        except Exception:
+            pass
+    d.stop()
+
+
+def shared_daemon(name, setup, expect_crit=()):
+    """A module-scoped fixture: one daemon, in a directory of its own named
+    after `name`, shared by the tests of a module that change nothing.
+    setup(d) writes its config, starts it and waits until it is ready.
+    Teardown stops it (stop_shared) and checks it as `sup` does; expect_crit
+    lists the CRIT lines it may log (see check_daemon).
+
+        shared = shared_daemon("info-shared", lambda d: (d.write(X), d.start()))
+    """
+    @pytest.fixture(scope="module")
+    def fixture(daemon_kind, tmp_path_factory):
+        d = Daemon(daemon_kind, tmp_path_factory.mktemp(name))
+        try:
+            setup(d)
+            yield d
+        finally:
+            stop_shared(d)
+        check_daemon(d, expect_crit)
+    return fixture

@@ -11,7 +11,7 @@ import tempfile
 
 import pytest
 
-from conftest import Daemon, wait_until, pid_alive, descendants_of
+from conftest import Daemon, check_daemon, wait_until, pid_alive, descendants_of
 
 REFERENCE = "/work/shared/reference/bklog"
 SUPPORT = os.path.join(REFERENCE, "support-files")
@@ -380,6 +380,7 @@ def test_api_and_grafana_daemons_side_by_side_stop_cleanly(sup, bk, daemon_kind)
             assert not os.path.exists(os.path.join(bk, "run", "bklog", "%s-supervisord.pid" % name))
     finally:
         other.stop()
+        check_daemon(other)
 
 
 def test_grafana_starts_before_the_api_in_one_config(sup, bk):

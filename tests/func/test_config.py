@@ -11,7 +11,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import wait_until
+from conftest import wait_until, free_port
 
 
 def config_info(sup):
@@ -534,14 +534,6 @@ FCGI_SERVER = """
                       % (os.environ["SUPERVISOR_PROCESS_NAME"], is_sock)).encode())
         conn.close()
     """
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def talk(family, address):

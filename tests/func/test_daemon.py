@@ -16,7 +16,7 @@ import textwrap
 import pytest
 
 import conftest
-from conftest import Daemon, cmdline, wait_until, wait_exec, pid_alive, descendants_of, reap_orphans
+from conftest import Daemon, check_daemon, free_port, cmdline, descendants_of, pid_alive, reap_orphans, wait_exec, wait_until
 
 
 def raw_launch(sup, args, cwd=None, env=None, track=True):
@@ -323,7 +323,10 @@ def test_user_option_drops_privileges(daemon_kind):
         assert os.stat(d.logfile).st_uid == 65534
     finally:
         d.stop()
-        shutil.rmtree(public, ignore_errors=True)
+        try:
+            check_daemon(d)
+        finally:
+            shutil.rmtree(public, ignore_errors=True)
 
 
 # -- pidfile and second instances -------------------------------------------
@@ -338,6 +341,22 @@ def test_pidfile_is_written_and_removed(sup):
     assert sup.proc.returncode == 0
     assert not os.path.exists(pidfile)
     assert not os.path.exists(sup.sock)
+
+
+@pytest.mark.expect_crit(r"^could not write pidfile .*/logs$")
+def test_unwritable_pidfile_is_critical_not_fatal(sup):
+    """Supervisor logs a pidfile it cannot write (here: a directory) as
+    CRIT and carries on."""
+    sup.write(SLEEPER)
+    with open(sup.conf) as f:
+        text = f.read()
+    with open(sup.conf, "w") as f:
+        f.write(text.replace("pidfile=%s/supervisord.pid" % sup.dir,
+                             "pidfile=%s/logs" % sup.dir, 1))
+    sup.start()
+    sup.wait_log("CRIT could not write pidfile %s\n" % sup.path("logs"))
+    sup.wait_state("sleeper", "RUNNING")
+    assert os.path.isdir(sup.path("logs"))
 
 
 def test_second_instance_on_the_same_socket_is_refused(sup):
@@ -357,10 +376,7 @@ def test_second_instance_on_the_same_socket_is_refused(sup):
 
 
 def test_second_instance_on_the_same_inet_port_is_refused(sup):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
+    port = free_port()
     sup.write(conf("""
         [inet_http_server]
         port=127.0.0.1:%d

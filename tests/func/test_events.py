@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, wait_until
+from conftest import ROOT, TIMEOUT_SCALE, wait_until
 
 PY = "/usr/bin/python3"
 
@@ -55,6 +55,29 @@ while True:
         time.sleep(1000)
     childutils.listener.ok(sys.stdout)
 """
+
+
+# argv: CHUNK... where CHUNK is FD:TEXT (TEXT with Python escapes): each
+# chunk is written to fd 1 or 2, and the next one only once the daemon has
+# read it all (the pipe is empty), so each chunk is one read of its own
+# whatever the load; then stay up.
+CHUNKS = r"""
+import codecs, fcntl, os, struct, sys, termios, time
+for arg in sys.argv[1:]:
+    fd, text = arg.split(":", 1)
+    fd = int(fd)
+    os.write(fd, codecs.escape_decode(text.encode())[0])
+    while struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"    "))[0]:
+        time.sleep(0.01)
+while True:
+    time.sleep(1000)
+"""
+
+
+def chunks(sup, *parts):
+    """A command that writes parts (FD:TEXT, see CHUNKS) one read apart."""
+    script = sup.script("chunks.py", CHUNKS)
+    return " ".join([PY, script] + ["'%s'" % p for p in parts])
 
 
 def recorder(sup):
@@ -209,9 +232,11 @@ def test_process_state_exited_expected(sup):
 # -- PROCESS_LOG and PROCESS_COMMUNICATION ---------------------------------
 
 def test_process_log_events(sup):
+    # The second line is written once the first one's event has been
+    # delivered: written together, the daemon could read them at once.
     sup.write(listener_section(sup, "PROCESS_LOG") + """
         [program:talker]
-        command=/bin/sh -c "sleep 0.5; echo out-line; sleep 0.3; echo err-line >&2; exec sleep 1000"
+        command=/bin/sh -c "sleep 0.5; echo out-line; while ! grep -qs out-line {dir}/events.jsonl; do sleep 0.02; done; echo err-line >&2; exec sleep 1000"
         startsecs=0
         stdout_events_enabled=true
         stderr_events_enabled=true
@@ -237,9 +262,11 @@ def test_process_log_events(sup):
 
 
 def test_process_log_undecodable_and_unicode(sup):
+    # The second line is written once the first one's event has been
+    # delivered: written together, the daemon could read them at once.
     sup.write(listener_section(sup, "PROCESS_LOG_STDOUT") + """
         [program:talker]
-        command=/bin/sh -c "sleep 0.5; printf 'caf\\303\\251\\n'; sleep 0.3; printf 'bad\\377\\n'; exec sleep 1000"
+        command=/bin/sh -c "sleep 0.5; printf 'caf\\303\\251\\n'; while ! grep -qs caf {dir}/events.jsonl; do sleep 0.02; done; printf 'bad\\377\\n'; exec sleep 1000"
         startsecs=0
         stdout_events_enabled=true
         """)
@@ -261,12 +288,13 @@ def test_process_log_undecodable_and_unicode(sup):
 def test_process_communication_capture_mode(sup):
     sup.write(listener_section(sup, "PROCESS_COMMUNICATION") + """
         [program:comm]
-        command=/bin/sh -c "sleep 0.5; printf 'before<!--XSUPERVISOR:BEGIN-->hello\\ncomm<!--XSUPERVISOR:END-->after\\n'; sleep 0.3; printf '<!--XSUPERVISOR:BEGIN-->to stderr<!--XSUPERVISOR:END-->' >&2; exec sleep 1000"
+        command=%s
         startsecs=0
         stdout_capture_maxbytes=1MB
         stderr_capture_maxbytes=1MB
         stdout_logfile={dir}/comm.out
-        """)
+        """ % chunks(sup, r"1:before<!--XSUPERVISOR:BEGIN-->hello\ncomm<!--XSUPERVISOR:END-->after\n",
+                     "2:<!--XSUPERVISOR:BEGIN-->to stderr<!--XSUPERVISOR:END-->"))
     sup.start()
     evs = wait_events(sup, lambda evs: len(evs) >= 2)
     for e in evs:
@@ -289,10 +317,12 @@ def test_process_communication_capture_maxbytes(sup):
     # a lone END token waits for more output, hence the newline).
     sup.write(listener_section(sup, "PROCESS_COMMUNICATION_STDOUT") + """
         [program:comm]
-        command=/bin/sh -c "sleep 0.5; printf '<!--XSUPERVISOR:BEGIN-->0123456789ABCDEF<!--XSUPERVISOR:END-->'; sleep 0.3; printf '<!--XSUPERVISOR:BEGIN-->%s'; sleep 0.3; printf '%s'; sleep 0.3; printf '<!--XSUPERVISOR:END-->\\n'; exec sleep 1000"
+        command=%s
         startsecs=0
         stdout_capture_maxbytes=40
-        """ % ("A" * 30, "B" * 30))
+        """ % chunks(sup, "1:<!--XSUPERVISOR:BEGIN-->0123456789ABCDEF<!--XSUPERVISOR:END-->",
+                     "1:<!--XSUPERVISOR:BEGIN-->" + "A" * 30, "1:" + "B" * 30,
+                     r"1:<!--XSUPERVISOR:END-->\n"))
     sup.start()
     evs = wait_events(sup, lambda evs: len(evs) >= 2)
     assert summary(evs) == [
@@ -347,14 +377,22 @@ def test_remote_communication(sup):
 
 # -- SUPERVISOR_STATE_CHANGE -----------------------------------------------
 
+# A program that, told to stop, waits until the listener has recorded a
+# SUPERVISOR_STATE_CHANGE_STOPPING event (listeners are stopped last).
+STOPS_AFTER_STOPPING = ("/bin/sh -c \"trap 'until grep -qs "
+                        "SUPERVISOR_STATE_CHANGE_STOPPING {dir}/events.jsonl; "
+                        "do sleep 0.02; done; exit 0' TERM; "
+                        "while :; do sleep 0.1; done\"")
+
+
 def test_supervisor_state_change(sup):
-    # The program takes a moment to stop, so the listener (stopped after
-    # it) has time to record the STOPPING event under either daemon.
+    # The program only stops once the listener (stopped after it) has
+    # recorded the STOPPING event.
     sup.write(listener_section(sup, "SUPERVISOR_STATE_CHANGE") + """
         [program:sleeper]
-        command=/bin/sh -c "trap 'sleep 0.5; exit 0' TERM; while :; do sleep 0.1; done"
+        command=%s
         startsecs=0
-        """)
+        """ % STOPS_AFTER_STOPPING)
     sup.start()
     evs = wait_events(sup, lambda evs: len(evs) >= 1)
     assert summary(evs) == [("SUPERVISOR_STATE_CHANGE_RUNNING", "")]
@@ -374,9 +412,9 @@ def test_serials_survive_restart(sup):
     # serials start again with the new pools.
     sup.write(listener_section(sup, "SUPERVISOR_STATE_CHANGE") + """
         [program:sleeper]
-        command=/bin/sh -c "trap 'sleep 0.5; exit 0' TERM; while :; do sleep 0.1; done"
+        command=%s
         startsecs=0
-        """)
+        """ % STOPS_AFTER_STOPPING)
     sup.start()
     wait_events(sup, lambda evs: len(evs) >= 1)
     sup.rpc.restart()
@@ -423,17 +461,17 @@ def test_process_group_events(sup):
 @pytest.mark.slow
 def test_tick_5(sup):
     sup.write(listener_section(sup, "TICK_5"))
+    launched = time.time()
     sup.start()
-    started = time.time()
     evs = wait_events(sup, lambda evs: len(evs) >= 1, timeout=8)
     check_headers(evs[0])
     assert evs[0]["h"]["eventname"] == "TICK_5"
     m = re.fullmatch(r"when:(\d+)", evs[0]["p"])
     assert m, evs[0]["p"]
     when = int(m.group(1))
-    # The start of the 5-second slice that began after start-up.
+    # The start of the first 5-second slice that began after start-up.
     assert when % 5 == 0
-    assert started - 5 <= when <= time.time()
+    assert launched <= when <= time.time()
 
 
 def test_tick_subscriptions_accepted(sup):
@@ -639,7 +677,7 @@ def test_stuck_listener_blocks_only_its_pool(sup):
         evs = received(sup)
         data = "".join(e["p"].split("\n", 1)[1] for e in evs)
         return data == want
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 20 * TIMEOUT_SCALE
     while not all_data():
         # The daemon keeps answering throughout (a wedged one times out).
         assert sup.proxy(timeout=30).supervisor.getState()["statename"] == \

@@ -24,7 +24,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import Daemon, cmdline, descendants_of, pid_alive, wait_until
+from conftest import Daemon, check_daemon, cmdline, descendants_of, pid_alive, wait_until
 
 STEADY = """
 [program:steady]
@@ -276,6 +276,10 @@ def test_invalid_utf8_output_read_over_the_api(sup):
         assert sup.rpc.readProcessStdoutLog("latin", 0, 0) == "caf\ufffd \ufffd\ufffd ok\n"
         assert sup.rpc.tailProcessStdoutLog("latin", 0, 100)[0] == "caf\ufffd \ufffd\ufffd ok\n"
     else:
+        # ... and logs the exception as CRIT (supervisor/xmlrpc.py).
+        sup.expect_crit.append(r"^Handling XML-RPC request with data .*"
+                               r"supervisor\.readProcessStdoutLog.* raised an "
+                               r"unexpected exception: Traceback")
         with pytest.raises(xmlrpc.client.ProtocolError):
             sup.rpc.readProcessStdoutLog("latin", 0, 0)
     with open(sup.path("latin.log"), "rb") as f:
@@ -399,7 +403,10 @@ def test_fork_failing_over_nproc_limit(daemon_kind):
         unaffected(sup, pid)
     finally:
         sup.stop()
-        shutil.rmtree(public, ignore_errors=True)
+        try:
+            check_daemon(sup)
+        finally:
+            shutil.rmtree(public, ignore_errors=True)
 
 
 def test_exec_failing_is_fatal_and_others_unaffected(sup):

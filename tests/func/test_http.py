@@ -12,7 +12,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import SANITIZER_MARKERS, Daemon, wait_until
+from conftest import shared_daemon, wait_until, free_port
 
 HEADER_TAIL = """
 [supervisord]
@@ -24,14 +24,6 @@ childlogdir={dir}/logs
 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 
 """
-
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def section(name, options):
@@ -254,23 +246,7 @@ def test_both_servers_at_once(sup):
 
 # -- POST /RPC2 with odd bodies ----------------------------------------
 
-def stop_shared(d):
-    """Stop a shared daemon: its programs all at once first, which is
-    quicker than the group-by-group stop of a shutdown."""
-    if d.proc is not None and d.proc.poll() is None:
-        try:
-            d.proxy(timeout=30).supervisor.stopAllProcesses()
-        except Exception:
-            pass
-    d.stop()
-
-
-@pytest.fixture(scope="module")
-def unix_sup(daemon_kind, tmp_path_factory):
-    """A daemon on a plain unix socket, shared by the tests of this module
-    that need nothing else: cat takes a large body, tailer is followed by
-    /logtail, quiet has an empty log."""
-    d = Daemon(daemon_kind, tmp_path_factory.mktemp("http-shared"))
+def _start_unix_sup(d):
     write_servers(d, unix={}, body="""
         [program:cat]
         command=cat
@@ -285,15 +261,14 @@ def unix_sup(daemon_kind, tmp_path_factory):
         startsecs=0
         """)
     start_with(d)
-    try:
-        for name in ("cat", "tailer", "quiet"):
-            d.wait_state(name, "RUNNING")
-        yield d
-    finally:
-        stop_shared(d)
-    out = d.output()
-    for marker in SANITIZER_MARKERS:
-        assert marker not in out, "sanitizer report from daemon:\n" + out
+    for name in ("cat", "tailer", "quiet"):
+        d.wait_state(name, "RUNNING")
+
+
+# A daemon on a plain unix socket, shared by the tests of this module that
+# need nothing else: cat takes a large body, tailer is followed by /logtail,
+# quiet has an empty log.
+unix_sup = shared_daemon("http-shared", _start_unix_sup)
 
 
 def test_garbage_xml_is_400(unix_sup):

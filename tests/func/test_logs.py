@@ -183,11 +183,16 @@ def test_dev_null_log_discards_output(sup):
 
 WRITER = """
     #!/usr/bin/python3
-    # Writes N numbered 100-byte lines, one write each, then waits.
-    import os, sys, time
+    # Writes N numbered 100-byte lines, one write each, then (with END) once
+    # the daemon has read them all, END alone; then waits.
+    import fcntl, os, struct, sys, termios, time
     for i in range(int(sys.argv[1])):
         os.write(1, ("line-%04d " % i + "x" * 89 + "\\n").encode())
         time.sleep(0.01)
+    if sys.argv[2:] == ["END"]:
+        while struct.unpack("i", fcntl.ioctl(1, termios.FIONREAD, b"    "))[0]:
+            time.sleep(0.01)
+        os.write(1, b"END\\n")
     while True:
         time.sleep(1000)
     """
@@ -225,19 +230,18 @@ def test_rotation_keeps_backups_numbered_from_one(sup):
 
 
 def test_rotation_without_backups_starts_the_file_again(sup):
-    sup.script("writer.py", WRITER.replace(
-        "while True:", "time.sleep(0.2)\n    os.write(1, b'END\\n')\n    while True:"))
+    sup.script("writer.py", WRITER)
     sup.write("""
         [program:rot]
-        command=%(here)s/writer.py 40
+        command=%(here)s/writer.py 40 END
         startsecs=0
         stdout_logfile={dir}/rot.log
         stdout_logfile_maxbytes=1KB
         stdout_logfile_backups=0
         """)
     sup.start()
-    # END comes alone after a pause; whole 100-byte lines leave the file at
-    # 1000 bytes at most, so END itself never triggers a rotation.
+    # END comes alone, read after the lines; whole 100-byte lines leave the
+    # file at 1000 bytes at most, so END itself never triggers a rotation.
     text = wait_file(sup, "rot.log", "END\n")
     assert not os.path.exists(sup.path("rot.log.1"))
     assert len(text) < 1024

@@ -14,7 +14,7 @@ import tempfile
 
 import pytest
 
-from conftest import Daemon, wait_until
+from conftest import Daemon, check_daemon, wait_until
 from test_http import free_port
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to switch user")
@@ -176,4 +176,7 @@ def test_daemon_user_owns_everything_created_after_the_drop(daemon_kind, how):
         assert stat.S_ISSOCK(os.lstat(d.sock).st_mode)
     finally:
         d.stop()
-        shutil.rmtree(public, ignore_errors=True)
+        try:
+            check_daemon(d)
+        finally:
+            shutil.rmtree(public, ignore_errors=True)

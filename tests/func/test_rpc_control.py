@@ -8,7 +8,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import SANITIZER_MARKERS, Daemon, pid_alive, wait_until
+from conftest import pid_alive, shared_daemon, wait_until
 
 # A program that ignores SIGTERM, so stopping it takes stopwaitsecs.
 DEAF = """sh -c "trap '' TERM; exec sleep 1000" """.strip()
@@ -153,37 +153,20 @@ SHARED = """
     """
 
 
-def stop_shared(d):
-    """Stop a shared daemon: its programs all at once first, which is
-    quicker than the group-by-group stop of a shutdown."""
-    if d.proc is not None and d.proc.poll() is None:
-        try:
-            d.proxy(timeout=30).supervisor.stopAllProcesses()
-        except Exception:
-            pass
-    d.stop()
-
-
-@pytest.fixture(scope="module")
-def shared(daemon_kind, tmp_path_factory):
-    """A daemon shared by the tests of this module that change nothing."""
-    d = Daemon(daemon_kind, tmp_path_factory.mktemp("control-shared"))
+def _start_shared(d):
     with open(d.path("noexec.sh"), "w") as f:
         f.write("#!/bin/sh\nsleep 1000\n")
     os.chmod(d.path("noexec.sh"), 0o644)
     d.write(SHARED)
     d.start()
-    try:
-        d.wait_state("run", "RUNNING")
-        d.wait_state("g:a", "RUNNING")
-        d.wait_state("slow", "STARTING")
-        d.wait_state("once", "EXITED")
-        yield d
-    finally:
-        stop_shared(d)
-    out = d.output()
-    for marker in SANITIZER_MARKERS:
-        assert marker not in out, "sanitizer report from daemon:\n" + out
+    d.wait_state("run", "RUNNING")
+    d.wait_state("g:a", "RUNNING")
+    d.wait_state("slow", "STARTING")
+    d.wait_state("once", "EXITED")
+
+
+# A daemon shared by the tests of this module that change nothing.
+shared = shared_daemon("control-shared", _start_shared)
 
 
 # -- startProcess ------------------------------------------------------

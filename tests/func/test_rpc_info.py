@@ -8,7 +8,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import SANITIZER_MARKERS, Daemon
+from conftest import shared_daemon
 
 
 PROCESS_INFO_KEYS = {
@@ -132,30 +132,13 @@ autostart=false
 """
 
 
-def stop_shared(d):
-    """Stop a shared daemon: its programs all at once first, which is
-    quicker than the group-by-group stop of a shutdown."""
-    if d.proc is not None and d.proc.poll() is None:
-        try:
-            d.proxy(timeout=30).supervisor.stopAllProcesses()
-        except Exception:
-            pass
-    d.stop()
-
-
-@pytest.fixture(scope="module")
-def shared(daemon_kind, tmp_path_factory):
-    """A daemon shared by the tests of this module that change nothing."""
-    d = Daemon(daemon_kind, tmp_path_factory.mktemp("info-shared"))
+def _start_shared(d):
     d.write(SHARED)
     d.start()
-    try:
-        yield d
-    finally:
-        stop_shared(d)
-    out = d.output()
-    for marker in SANITIZER_MARKERS:
-        assert marker not in out, "sanitizer report from daemon:\n" + out
+
+
+# A daemon shared by the tests of this module that change nothing.
+shared = shared_daemon("info-shared", _start_shared)
 
 
 def config_info(d, name):

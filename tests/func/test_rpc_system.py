@@ -5,7 +5,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import SANITIZER_MARKERS, Daemon
+from conftest import shared_daemon
 
 SIGNATURES = {
     "supervisor.addProcessGroup": ["boolean", "string"],
@@ -88,30 +88,13 @@ UP = """
     """
 
 
-def stop_shared(d):
-    """Stop a shared daemon: its programs all at once first, which is
-    quicker than the group-by-group stop of a shutdown."""
-    if d.proc is not None and d.proc.poll() is None:
-        try:
-            d.proxy(timeout=30).supervisor.stopAllProcesses()
-        except Exception:
-            pass
-    d.stop()
-
-
-@pytest.fixture(scope="module")
-def up(daemon_kind, tmp_path_factory):
-    """A daemon shared by the tests of this module that change nothing."""
-    d = Daemon(daemon_kind, tmp_path_factory.mktemp("system-shared"))
+def _start_up(d):
     d.write(UP)
     d.start()
-    try:
-        yield d
-    finally:
-        stop_shared(d)
-    out = d.output()
-    for marker in SANITIZER_MARKERS:
-        assert marker not in out, "sanitizer report from daemon:\n" + out
+
+
+# A daemon shared by the tests of this module that change nothing.
+up = shared_daemon("system-shared", _start_up)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import SANITIZER_MARKERS, Daemon, pid_alive, wait_until
+from conftest import pid_alive, shared_daemon, wait_until
 from test_http import (UnixHTTPConnection, basic, free_port, post, rpc_body,
                        start_with, write_servers)
 
@@ -72,25 +72,19 @@ def fault_or_400(reply):
     return True
 
 
-@pytest.fixture(scope="module")
-def hostile(daemon_kind, tmp_path_factory):
-    """One daemon on a plain unix socket, shared by the tests that only
-    throw bad requests at it. Each test checks it still answers."""
-    d = Daemon(daemon_kind, tmp_path_factory.mktemp("hostile"))
+def _start_hostile(d):
     write_servers(d, unix={}, body="""
         [program:quiet]
         command=sleep 1000
         startsecs=0
         """)
     start_with(d)
-    try:
-        d.wait_state("quiet", "RUNNING")
-        yield d
-    finally:
-        d.stop()
-    out = d.output()
-    for marker in SANITIZER_MARKERS:
-        assert marker not in out, "sanitizer report from daemon:\n" + out
+    d.wait_state("quiet", "RUNNING")
+
+
+# One daemon on a plain unix socket, shared by the tests that only throw bad
+# requests at it. Each test checks it still answers.
+hostile = shared_daemon("hostile", _start_hostile)
 
 
 def still_serving(d):

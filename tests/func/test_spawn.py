@@ -7,13 +7,12 @@ import os
 import resource
 import shutil
 import signal
-import socket
 import tempfile
 import xmlrpc.client
 
 import pytest
 
-from conftest import wait_until, pid_alive, reap_orphans
+from conftest import wait_until, pid_alive, reap_orphans, free_port
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to switch user")
 
@@ -36,14 +35,6 @@ def proc_status(pid, key):
             if line.startswith(key + ":"):
                 return line.split(":", 1)[1].strip()
     return None
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 # -- process group, directory, umask, user -----------------------------------

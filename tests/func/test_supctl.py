@@ -16,17 +16,21 @@ import time
 
 import pytest
 
-from conftest import BUILD, Daemon, TIMEOUT_SCALE, wait_until
+from conftest import BUILD, TIMEOUT_SCALE, shared_daemon, wait_until, free_port
 
 SUPCTL = os.path.join(BUILD, "supctl")
 
+# failer fails a while after it starts: had it failed at once (false),
+# whether supervisord saw it RUNNING (startsecs=0) or found it already dead
+# when it reaps right after the spawn (a spawn error) would be a race, and
+# the two clients' runs could differ.
 PROGRAMS = """
 [program:sleeper]
 command=sleep 1000
 startsecs=0
 
 [program:failer]
-command=false
+command=sh -c 'sleep 5; exit 1'
 autostart=false
 autorestart=false
 startsecs=0
@@ -135,16 +139,14 @@ def settle(d):
                what="echoer output")
 
 
-@pytest.fixture(scope="module")
-def shared(request, tmp_path_factory):
-    """One daemon for the commands that change nothing."""
-    d = Daemon(request.config.getoption("--daemon"),
-               tmp_path_factory.mktemp("supctl"))
+def _start_shared(d):
     d.write(PROGRAMS)
     d.start()
     settle(d)
-    yield d
-    d.stop()
+
+
+# One daemon for the commands that change nothing.
+shared = shared_daemon("supctl", _start_shared)
 
 
 @pytest.fixture
@@ -419,7 +421,7 @@ def follow(d, program, *args, until, timeout=10):
                          cwd=d.dir)
     out = b""
     os.set_blocking(p.stdout.fileno(), False)
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * TIMEOUT_SCALE
     while until.encode() not in out and time.monotonic() < deadline:
         time.sleep(0.05)
         try:
@@ -723,14 +725,6 @@ def test_refused_unix_socket(sup, args):
     assert ours.stdout.startswith(line + ": ")
     assert "no daemon listens" in ours.stdout
     assert len(ours.stdout.splitlines()) == 1 and ours.stderr == ""
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 @pytest.mark.parametrize("args", [["status"], ["pid", "x"], ["shutdown"]])

@@ -7,9 +7,7 @@ import subprocess
 import textwrap
 import threading
 
-import pytest
-
-from conftest import SANITIZER_MARKERS, SUPERVISORCTL, Daemon, pid_alive, wait_until
+from conftest import SUPERVISORCTL, pid_alive, shared_daemon, wait_until
 
 TWO = """
     [program:a]
@@ -74,37 +72,20 @@ SHARED = TWO + GROUP + """
 BIG = "".join("%04d\n" % i for i in range(400))
 
 
-def stop_shared(d):
-    """Stop a shared daemon: its programs all at once first, which is
-    quicker than the group-by-group stop of a shutdown."""
-    if d.proc is not None and d.proc.poll() is None:
-        try:
-            d.proxy(timeout=30).supervisor.stopAllProcesses()
-        except Exception:
-            pass
-    d.stop()
-
-
-@pytest.fixture(scope="module")
-def shared(daemon_kind, tmp_path_factory):
-    """A daemon shared by the tests of this module that change nothing."""
-    d = Daemon(daemon_kind, tmp_path_factory.mktemp("ctl-shared"))
+def _start_shared(d):
     d.write(SHARED)
     d.start()
-    try:
-        d.wait_state("a", "RUNNING")
-        d.wait_state("ghost", "FATAL")
-        d.wait_state("quiet", "RUNNING")
-        wait_until(lambda: d.rpc.readProcessStdoutLog("talk", 0, 0) == "hello stdout\n"
-                   and d.rpc.readProcessStderrLog("talk", 0, 0) == "hello stderr\n"
-                   and d.rpc.readProcessStdoutLog("big", 0, 0) == BIG,
-                   what="talk's and big's output")
-        yield d
-    finally:
-        stop_shared(d)
-    out = d.output()
-    for marker in SANITIZER_MARKERS:
-        assert marker not in out, "sanitizer report from daemon:\n" + out
+    d.wait_state("a", "RUNNING")
+    d.wait_state("ghost", "FATAL")
+    d.wait_state("quiet", "RUNNING")
+    wait_until(lambda: d.rpc.readProcessStdoutLog("talk", 0, 0) == "hello stdout\n"
+               and d.rpc.readProcessStderrLog("talk", 0, 0) == "hello stderr\n"
+               and d.rpc.readProcessStdoutLog("big", 0, 0) == BIG,
+               what="talk's and big's output")
+
+
+# A daemon shared by the tests of this module that change nothing.
+shared = shared_daemon("ctl-shared", _start_shared)
 
 
 def conf(*parts):
