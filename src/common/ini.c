@@ -310,6 +310,10 @@ ini_in_ranges(const struct ini_range *t, size_t n, uint32_t c)
 static int
 ini_isspace(uint32_t c)
 {
+	/* ASCII, nearly every character of a config: no table search. */
+	if (c < 0x80)
+		return (c == ' ' || (c >= 0x09 && c <= 0x0d) ||
+		    (c >= 0x1c && c <= 0x1f));
 	return (ini_in_ranges(ini_space_table, INI_NITEMS(ini_space_table), c));
 }
 
@@ -457,8 +461,14 @@ ini_lower_cps(struct ini_buf *b, const uint32_t *cp, size_t n)
 {
 	size_t	 i;
 
+	/* The ASCII prefix, most names whole, in the room reserved here. */
 	ini_buf_reserve(b, n);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && cp[i] < 0x80; i++)
+		b->s[b->len + i] = cp[i] >= 'A' && cp[i] <= 'Z' ?
+		    (char)(cp[i] + ('a' - 'A')) : (char)cp[i];
+	b->len += i;
+	b->s[b->len] = '\0';
+	for (; i < n; i++) {
 		if (cp[i] < 0x80) {	/* no need to search the tables */
 			ini_buf_reserve(b, 1);
 			b->s[b->len++] = cp[i] >= 'A' && cp[i] <= 'Z' ?
@@ -699,7 +709,11 @@ ini_parse_line(struct ini_parse *p, const char *s, size_t len, int line)
 
 	n = p->ncp = ini_decode_all(&p->cp, &p->cpcap, s, len);
 	cp = p->cp;
-	comment = ini_comment_start(cp, n);
+	/* Most lines hold neither prefix: memchr says so fastest. */
+	if (memchr(s, ';', len) == NULL && memchr(s, '#', len) == NULL)
+		comment = INI_NONE;
+	else
+		comment = ini_comment_start(cp, n);
 	ve = ini_trim_space(cp, 0, comment == INI_NONE ? n : comment);
 	vs = ini_skip_space(cp, 0, ve);
 	if (vs == ve) {
@@ -748,6 +762,11 @@ ini_check_text(const char *name, const char *buf, size_t len, char **cause)
 		if (u[i] == '\n' || (u[i] == '\r' &&
 		    (i + 1 == len || u[i + 1] != '\n')))
 			line++;
+		/* Printable ASCII, most of a file: nothing to check. */
+		if (u[i] >= 0x20 && u[i] < 0x80) {
+			i++;
+			continue;
+		}
 		if (u[i] == '\0') {
 			xasprintf(cause, "%s:%d: NUL byte in the file "
 			    "(expected UTF-8 text)", name, line);
@@ -829,8 +848,11 @@ ini_get_section(struct ini *ini, const char *name, const char *file, int line)
 	if (strcmp(name, ini->defaults.name) == 0)
 		sec = &ini->defaults;
 	else if ((sec = ini_find_section(ini, name)) == NULL) {
-		ini->sections = xreallocarray(ini->sections,
-		    ini->nsections + 1, sizeof *ini->sections);
+		if (ini->nsections == ini->seccap) {
+			ini->seccap = ini->seccap == 0 ? 16 : ini->seccap * 2;
+			ini->sections = xreallocarray(ini->sections,
+			    ini->seccap, sizeof *ini->sections);
+		}
 		sec = &ini->sections[ini->nsections++];
 		memset(sec, 0, sizeof *sec);
 		sec->name = xstrdup(name);
@@ -856,8 +878,11 @@ ini_put_option(struct ini_section *sec, char *name, char *value,
 		free(name);
 		free(o->value);
 	} else {
-		sec->options = xreallocarray(sec->options, sec->noptions + 1,
-		    sizeof *sec->options);
+		if (sec->noptions == sec->optcap) {
+			sec->optcap = sec->optcap == 0 ? 16 : sec->optcap * 2;
+			sec->options = xreallocarray(sec->options, sec->optcap,
+			    sizeof *sec->options);
+		}
 		o = &sec->options[sec->noptions++];
 		o->name = name;
 		hmap_put_str(&sec->index, o->name,

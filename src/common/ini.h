@@ -23,12 +23,14 @@ struct ini_section {
 	int			 line;
 	struct ini_option	*options;	/* in order of first appearance */
 	size_t			 noptions;
+	size_t			 optcap;
 	struct hmap		 index;		/* name to position + 1 */
 };
 
 struct ini {
 	struct ini_section	*sections;	/* in order of first appearance */
 	size_t			 nsections;
+	size_t			 seccap;
 	struct hmap		 index;		/* name to position + 1 */
 	struct ini_section	 defaults;	/* [DEFAULT]: applies to all */
 	char			**files;	/* owned copies of file names */
