@@ -219,3 +219,25 @@ def test_health_checks_wait_for_running(sup):
                timeout=20, what="health checks once RUNNING")
     assert sup.read("events.jsonl") == ""
     assert spawn_count(sup, "api") == 1
+
+
+def test_event_covers_the_new_types_and_process_state_does_not(sup):
+    sup.write(listener_section(sup, "EVENT") +
+              listener_section(sup, "PROCESS_STATE", out="state.jsonl",
+                               name="states") + """
+        [program:api]
+        command=sleep 1000
+        ready_check = exec:/bin/true
+        startsecs = 0
+        """)
+    sup.start()
+    sup.wait_state("api", "RUNNING")
+    evs = wait_events(sup, lambda evs: any(
+        e["h"]["eventname"] == "PROCESS_READY" for e in evs))
+    ready = [e for e in evs if e["h"]["eventname"] == "PROCESS_READY"]
+    assert norm(ready[0]["p"]) == "processname:api groupname:api pid:N"
+    wait_events(sup, lambda evs: any(
+        e["h"]["eventname"] == "PROCESS_STATE_RUNNING" and
+        "processname:api " in e["p"] for e in evs), out="state.jsonl")
+    assert all(e["h"]["eventname"].startswith("PROCESS_STATE_")
+               for e in wait_events(sup, lambda evs: True, out="state.jsonl"))
