@@ -157,9 +157,11 @@ def test_hung_exec_check_is_cut_and_counts_as_failure(sup):
 WATCHDOG = r"""
 import json, os, socket, sys, time
 here = os.path.dirname(os.path.abspath(__file__))
-with open(os.path.join(here, "watchdog.%d.json" % os.getpid()), "w") as f:
+out = os.path.join(here, "watchdog.%d.json" % os.getpid())
+with open(out + ".tmp", "w") as f:
     json.dump({k: os.environ.get(k) for k in
                ("NOTIFY_SOCKET", "WATCHDOG_USEC")}, f)
+os.rename(out + ".tmp", out)
 addr = "\0" + os.environ["NOTIFY_SOCKET"][1:]
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 while True:

@@ -275,8 +275,9 @@ def test_log_ready_check_matches_whole_lines(sup, logfile):
 NOTIFIER = r"""
 import json, os, socket, sys, time
 addr = os.environ["NOTIFY_SOCKET"]
-with open(sys.argv[1] + ".env", "w") as f:
+with open(sys.argv[1] + ".env.tmp", "w") as f:
     json.dump({"NOTIFY_SOCKET": addr}, f)
+os.rename(sys.argv[1] + ".env.tmp", sys.argv[1] + ".env")
 if addr.startswith("@"):
     addr = "\0" + addr[1:]
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
