@@ -19,6 +19,10 @@
  * small wake-ups in quick succession such a channel is read from a 1 ms
  * timer instead, getting many lines per read and write; as soon as a
  * tick finds the pipe empty it goes back to waking on input.
+ *
+ * A program with a log: check also has its output cut into whole lines
+ * for the check (capture_line_input); only such a program pays for it,
+ * and its output is always read, never discarded or spliced.
  */
 #include <sys/time.h>
 
@@ -32,6 +36,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "check.h"
 #include "config.h"
 #include "event.h"
 #include "group.h"
@@ -58,11 +63,14 @@
 #define CAPTURE_RAPID		16
 /* The tick of a channel read from a timer, microseconds. */
 #define CAPTURE_TICK_US		1000
+/* A longer line is cut here for log: checks. */
+#define CAPTURE_LINE_MAX	(64 * 1024)
 
 static const char capture_begin[] = "<!--XSUPERVISOR:BEGIN-->";
 static const char capture_end[] = "<!--XSUPERVISOR:END-->";
 
 capture_listener_fn capture_listener_input;
+capture_line_fn capture_line_input;
 
 struct capture {
 	struct process		*proc;
@@ -84,6 +92,9 @@ struct capture {
 	int			 capturemode;
 	struct evbuffer		*pending;	/* may hold a partial token */
 	struct evbuffer		*captured;
+	/* Lines for a log: check (capture_line_input). */
+	int			 lines;
+	struct evbuffer		*partial;	/* a line not yet ended */
 };
 
 static char	capture_buf[CAPTURE_READ_SIZE];
@@ -99,6 +110,15 @@ static const char *
 capture_channel_name(const struct capture *c)
 {
 	return (c->channel == 0 ? "stdout" : "stderr");
+}
+
+/* Whether a log: check reads the program's output line by line. */
+static int
+capture_wants_lines(const struct process_config *pc)
+{
+	return (capture_line_input != NULL &&
+	    ((pc->ready_check != NULL && pc->ready_check->kind == CHECK_LOG) ||
+	    (pc->health_check != NULL && pc->health_check->kind == CHECK_LOG)));
 }
 
 /*
@@ -118,7 +138,7 @@ capture_discards(const struct process_config *pc, int channel)
 		return (0);
 	if (cc->syslog || cc->events_enabled || cc->capture_maxbytes > 0)
 		return (0);
-	if (log_enabled(LEVEL_DEBUG))
+	if (log_enabled(LEVEL_DEBUG) || capture_wants_lines(pc))
 		return (0);
 	return (channel != 0 || pc->group->kind != GROUP_LISTENER);
 }
@@ -149,6 +169,8 @@ capture_create(struct process *p, int channel, int fd)
 		c->pending = evbuffer_new();
 		c->captured = evbuffer_new();
 	}
+	if ((c->lines = capture_wants_lines(p->config)))
+		c->partial = evbuffer_new();
 	return (c);
 }
 
@@ -365,10 +387,47 @@ capture_debug_listener(struct process *p, const char *data, size_t len)
 	evbuffer_free(b);
 }
 
+/*
+ * Cut output into lines for a log: check. A line may come in pieces over
+ * several reads: the piece without its newline waits in c->partial. A
+ * line that never ends is passed on in CAPTURE_LINE_MAX pieces.
+ */
+static void
+capture_lines(struct capture *c, const char *data, size_t len)
+{
+	const char	*nl, *end = data + len;
+	size_t		 n;
+
+	while (data < end) {
+		if ((nl = memchr(data, '\n', end - data)) == NULL) {
+			evbuffer_add(c->partial, data, end - data);
+			if (evbuffer_get_length(c->partial) < CAPTURE_LINE_MAX)
+				return;
+			nl = end;
+		}
+		n = nl - data;
+		if (evbuffer_get_length(c->partial) == 0)
+			capture_line_input(c->proc, data, n);
+		else {
+			if (nl != end)
+				evbuffer_add(c->partial, data, n);
+			capture_line_input(c->proc,
+			    (const char *)evbuffer_pullup(c->partial, -1),
+			    evbuffer_get_length(c->partial));
+			evbuffer_drain(c->partial,
+			    evbuffer_get_length(c->partial));
+		}
+		data = nl == end ? end : nl + 1;
+	}
+}
+
 static void
 capture_output(struct capture *c, const char *data, size_t len)
 {
 	struct process	*p = c->proc;
+
+	if (c->lines && capture_line_input != NULL)
+		capture_lines(c, data, len);
 
 	if (p->listener != NULL && c->channel == 0 &&
 	    capture_listener_input != NULL) {
@@ -415,6 +474,7 @@ capture_plain(const struct capture *c)
 
 	return (c->writer != NULL && c->capture_max == 0 && c->syslog == NULL &&
 	    !c->strip_ansi && !cc->events_enabled && !log_enabled(LEVEL_DEBUG) &&
+	    !c->lines &&
 	    (c->proc->listener == NULL || c->channel != 0));
 }
 
@@ -606,6 +666,8 @@ capture_free(struct capture *c)
 		evbuffer_free(c->pending);
 		evbuffer_free(c->captured);
 	}
+	if (c->partial != NULL)
+		evbuffer_free(c->partial);
 	if (c->writer != NULL)
 		logwriter_free(c->writer);
 	if (c->syslog != NULL)

@@ -37,4 +37,12 @@ const char	*capture_logfile(const struct capture *);
 typedef void (*capture_listener_fn)(struct process *, const char *, size_t);
 extern capture_listener_fn capture_listener_input;
 
+/*
+ * Hook for log: checks: each whole line of a program's stdout or stderr,
+ * without its newline, when its ready_check or health_check is log:. Set
+ * by process-check.c.
+ */
+typedef void (*capture_line_fn)(struct process *, const char *, size_t);
+extern capture_line_fn capture_line_input;
+
 #endif

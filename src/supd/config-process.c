@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "config.h"
 #include "config-parse.h"
 #include "config-table.h"
@@ -436,6 +437,124 @@ static const struct config_type config_process_type_inuse = {
 	"inuse", 0, 0, NULL, NULL, NULL, NULL, config_process_info_inuse
 };
 
+/*
+ * ready_check= and health_check=: a check spec (check.h), expanded per
+ * process so that numprocs members check their own ports. Empty means
+ * none. Reread compares the text as written, after expansion.
+ */
+static void
+config_process_free_check(const struct config_row *row, void *obj)
+{
+	struct check_spec	**field = CONFIG_FIELD(obj, row);
+
+	if (*field == NULL)
+		return;
+	check_spec_clear(*field);
+	free(*field);
+	*field = NULL;
+}
+
+static int
+config_process_conv_check(struct config_parse *cp,
+    const struct config_row *row, const char *value, char **cause)
+{
+	struct check_spec	**field = CONFIG_FIELD(cp->obj, row), *spec;
+	char			 *s;
+	int			  empty;
+
+	config_process_free_check(row, cp->obj);
+	s = cv_strip(value);
+	empty = *s == '\0';
+	free(s);
+	if (empty)
+		return (0);
+	spec = xcalloc(1, sizeof *spec);
+	if (check_spec_parse(value, spec, cause) != 0) {
+		free(spec);
+		return (-1);
+	}
+	*field = spec;
+	return (0);
+}
+
+/* A spec holds a compiled regex: copy by parsing its text again. */
+static void
+config_process_copy_check(const struct config_row *row, void *dst,
+    const void *src)
+{
+	struct check_spec *const	*s = CONFIG_CFIELD(src, row);
+	struct check_spec		**d = CONFIG_FIELD(dst, row);
+	char				 *cause = NULL;
+
+	*d = NULL;
+	if (*s == NULL)
+		return;
+	*d = xcalloc(1, sizeof **d);
+	if (check_spec_parse((*s)->text, *d, &cause) != 0) {
+		free(cause);
+		free(*d);
+		*d = NULL;
+	}
+}
+
+static int
+config_process_equal_check(const struct config_row *row, const void *a,
+    const void *b)
+{
+	struct check_spec *const	*x = CONFIG_CFIELD(a, row);
+	struct check_spec *const	*y = CONFIG_CFIELD(b, row);
+
+	if (*x == NULL || *y == NULL)
+		return (*x == *y);
+	return (check_spec_equal(*x, *y));
+}
+
+static const struct config_type config_process_type_check = {
+	"check", sizeof (struct check_spec *), CONFIG_F_PROCESS,
+	config_process_conv_check, config_process_free_check,
+	config_process_copy_check, config_process_equal_check, NULL
+};
+
+/* ready_timeout=, health_interval=, health_timeout=: 1 second or more. */
+static int
+config_process_conv_period(struct config_parse *cp,
+    const struct config_row *row, const char *value, char **cause)
+{
+	if (config_type_seconds.conv(cp, row, value, cause) != 0)
+		return (-1);
+	if (*(int *)CONFIG_FIELD(cp->obj, row) < 1) {
+		xasprintf(cause, "'%s' is too short (expected 1 second or "
+		    "more, e.g. 5 or 30s)", value);
+		return (-1);
+	}
+	return (0);
+}
+
+static const struct config_type config_process_type_period = {
+	"period", sizeof (int), 0, config_process_conv_period, NULL, NULL,
+	NULL, NULL
+};
+
+/* health_retries=: failures in a row before a restart, 1 or more. */
+static int
+config_process_conv_retries(struct config_parse *cp,
+    const struct config_row *row, const char *value, char **cause)
+{
+	if (config_type_int.conv(cp, row, value, cause) != 0)
+		return (-1);
+	if (*(int *)CONFIG_FIELD(cp->obj, row) < 1) {
+		xasprintf(cause, "'%s' is too small (expected 1 or more)",
+		    value);
+		return (-1);
+	}
+	return (0);
+}
+
+static const struct config_type config_process_type_retries = {
+	"retries", sizeof (int), 0, config_process_conv_retries, NULL, NULL,
+	NULL, NULL
+};
+
 static const char *
 config_process_killasgroup_default(struct config_parse *cp)
 {
@@ -450,6 +569,7 @@ config_process_killasgroup_default(struct config_parse *cp)
  * expansions, stopasgroup for killasgroup's default) come first.
  */
 #define P CONFIG_S_PROCESS
+#define PF (CONFIG_S_PROGRAM|CONFIG_S_FCGI)
 #define F(f) offsetof(struct process_config, f)
 #define FP CONFIG_F_PROCESS
 #define NE CONFIG_F_NOEQUAL
@@ -526,12 +646,27 @@ const struct config_row config_process_rows[] = {
 
 	{ "serverurl", P, &config_process_type_serverurl, NULL, F(serverurl),
 	  0, "serverurl", NULL },
+
+	/* supd's own: readiness and health, not reported by getAllConfigInfo. */
+	{ "ready_check", PF, &config_process_type_check, NULL,
+	  F(ready_check), 0, NULL, NULL },
+	{ "ready_timeout", PF, &config_process_type_period, "60",
+	  F(ready_timeout), 0, NULL, NULL },
+	{ "health_check", PF, &config_process_type_check, NULL,
+	  F(health_check), 0, NULL, NULL },
+	{ "health_interval", PF, &config_process_type_period, "10",
+	  F(health_interval), 0, NULL, NULL },
+	{ "health_timeout", PF, &config_process_type_period, "5",
+	  F(health_timeout), 0, NULL, NULL },
+	{ "health_retries", PF, &config_process_type_retries, "3",
+	  F(health_retries), 0, NULL, NULL },
 };
 const size_t config_process_nrows =
     sizeof config_process_rows / sizeof config_process_rows[0];
 #undef NE
 #undef FP
 #undef F
+#undef PF
 #undef P
 
 void

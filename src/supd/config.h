@@ -44,6 +44,7 @@ enum group_kind {
 };
 
 struct group_config;
+struct check_spec;
 
 struct process_config {
 	char			*name;
@@ -75,6 +76,13 @@ struct process_config {
 	int			 process_num;
 	int			 numprocs;
 	int			 numprocs_start;
+	/* Readiness and health checks (supd's own; not in listeners). */
+	struct check_spec	*ready_check;	/* NULL: ready once started */
+	int			 ready_timeout;	/* s */
+	struct check_spec	*health_check;	/* NULL: none */
+	int			 health_interval;	/* s */
+	int			 health_timeout;	/* s */
+	int			 health_retries;
 };
 
 /* The socket of an [fcgi-program:x], bound by supd and given as fd 0. */

@@ -39,6 +39,7 @@ static int			 process_nobservers;
 static struct hmap		 process_by_pid;
 static struct event_base	*process_base;
 static const struct process_hooks *process_hooks;
+static const struct process_check_hooks *process_check_hooks;
 
 static void	process_timer_cb(evutil_socket_t, short, void *);
 static const char *process_kill(struct process *, int);
@@ -110,6 +111,12 @@ process_init(struct event_base *base, const struct process_hooks *hooks)
 }
 
 void
+process_set_check_hooks(const struct process_check_hooks *hooks)
+{
+	process_check_hooks = hooks;
+}
+
+void
 process_add_observer(process_observer_fn fn, void *arg)
 {
 	process_observers = xreallocarray(process_observers,
@@ -167,6 +174,9 @@ process_unref(struct process *p)
 {
 	if (--p->refs > 0)
 		return;
+	if (p->check != NULL && process_check_hooks != NULL &&
+	    process_check_hooks->free != NULL)
+		process_check_hooks->free(p);
 	if (p->timer != NULL)
 		event_free(p->timer);
 	if (p->stdin_ev != NULL)
@@ -178,6 +188,7 @@ process_unref(struct process *p)
 	capture_free(p->out);
 	capture_free(p->err);
 	free(p->spawnerr);
+	free(p->status_text);
 	free(p->namespec);
 	free(p);
 }
@@ -312,6 +323,41 @@ process_set_ready(struct process *p)
 }
 
 void
+process_not_ready(struct process *p, const char *reason)
+{
+	if (p->state != PROCESS_STARTING || p->pid == 0)
+		return;
+	process_set_spawnerr(p, reason);
+	log_warn("%s: %s, stopping it", p->config->name, reason);
+	p->check_stop = PROCESS_CHECK_STOP_NOT_READY;
+	process_kill(p, p->config->stopsignal);
+}
+
+/*
+ * A restart that is not an administrative stop: the reaper starts the
+ * process again (unless the daemon is shutting down).
+ */
+const char *
+process_restart(struct process *p)
+{
+	static char	msg[256];
+
+	if (p->state != PROCESS_RUNNING || p->pid == 0) {
+		snprintf(msg, sizeof msg, "%s is not running", p->config->name);
+		return (msg);
+	}
+	p->check_stop = PROCESS_CHECK_STOP_RESTART;
+	return (process_kill(p, p->config->stopsignal));
+}
+
+void
+process_set_status_text(struct process *p, const char *text)
+{
+	free(p->status_text);
+	p->status_text = text != NULL ? xstrdup(text) : NULL;
+}
+
+void
 process_give_up(struct process *p)
 {
 	if (p->state != PROCESS_BACKOFF)
@@ -407,6 +453,7 @@ process_spawn(struct process *p)
 	struct spawn_args	*sa;
 	char			*cause = NULL;
 	pid_t			 pid;
+	int			 wait_ready = 0;
 
 	if (p->pid != 0) {
 		log_warn("process '%s' already running", p->config->name);
@@ -417,6 +464,8 @@ process_spawn(struct process *p)
 	p->exitstatus = 0;
 	p->system_stop = 0;
 	p->administrative_stop = 0;
+	p->check_stop = PROCESS_CHECK_STOP_NONE;
+	process_set_status_text(p, NULL);
 	p->laststart = process_now();
 	clock_gettime(CLOCK_MONOTONIC, &p->started);
 	p->ready = 1;
@@ -428,6 +477,16 @@ process_spawn(struct process *p)
 		process_set_state(p, PROCESS_BACKOFF, 1);
 		return (0);
 	}
+	if (process_check_hooks != NULL &&
+	    process_check_hooks->spawning != NULL &&
+	    (wait_ready = process_check_hooks->spawning(p, sa, &cause)) < 0) {
+		process_record_spawnerr(p, cause);
+		free(cause);
+		spawn_args_free(sa);
+		process_set_state(p, PROCESS_BACKOFF, 1);
+		return (0);
+	}
+	p->ready = !wait_ready;
 	if (process_open_channels(p, &fds, &cause) != 0) {
 		process_record_spawnerr(p, cause);
 		free(cause);
@@ -589,7 +648,7 @@ void
 process_reaped(struct process *p, int status)
 {
 	char	msg[128], *line;
-	int	es, expected, too_quickly;
+	int	es, expected, too_quickly, restart;
 	double	up;
 
 	process_ref(p);
@@ -598,10 +657,19 @@ process_reaped(struct process *p, int status)
 	es = process_decode_status(status, msg, sizeof msg);
 	p->laststop = process_now();
 	up = process_mono() - (p->started.tv_sec + p->started.tv_nsec / 1e9);
-	too_quickly = up < p->config->startsecs;
+	/* Gone before its ready check passed: a failed start too. */
+	too_quickly = up < p->config->startsecs || !p->ready;
 	expected = process_exit_expected(p, es);
+	restart = p->check_stop == PROCESS_CHECK_STOP_RESTART;
 
-	if (p->killing) {
+	if (p->killing && p->check_stop == PROCESS_CHECK_STOP_NOT_READY &&
+	    process_hooks->accepts_starts()) {
+		/* Stopped for not getting ready: counts against startretries. */
+		p->killing = 0;
+		p->exitstatus = es;
+		process_set_state(p, PROCESS_BACKOFF, 1);
+		log_warn("stopped: %s (%s; not ready)", p->config->name, msg);
+	} else if (p->killing) {
 		p->killing = 0;
 		p->exitstatus = es;
 		process_set_state(p, PROCESS_STOPPED, 1);
@@ -636,7 +704,11 @@ process_reaped(struct process *p, int status)
 	hmap_del_int(&process_by_pid, p->pid);
 	p->pid = 0;
 	process_close_channels(p);
-	process_maybe_restart(p);
+	if (restart && p->state == PROCESS_STOPPED &&
+	    process_hooks->accepts_starts())
+		process_spawn(p);
+	else
+		process_maybe_restart(p);
 	process_unref(p);
 }
 
@@ -737,6 +809,8 @@ process_description(const struct process *p, double now)
 		localtime_r(&t, &tm);
 		strftime(buf, sizeof buf, "%b %d %I:%M %p", &tm);
 		return (xstrdup(buf));
+	case PROCESS_STARTING:
+		return (xstrdup(p->status_text != NULL ? p->status_text : ""));
 	default:
 		return (xstrdup(""));
 	}

@@ -15,8 +15,9 @@ struct event;
 struct event_base;
 struct capture;
 struct group;
+struct process_check;
 struct process_config;
-
+struct spawn_args;
 
 struct process {
 	struct process_config	*config;	/* owned by the group's config */
@@ -44,6 +45,16 @@ struct process {
 	 */
 	int			 startsecs_done;
 	int			 ready;
+	/* Readiness and health checks (process-check.c), or NULL. */
+	struct process_check	*check;
+	/* A check stopped it: BACKOFF (not ready) or start again after. */
+	enum {
+		PROCESS_CHECK_STOP_NONE,
+		PROCESS_CHECK_STOP_NOT_READY,
+		PROCESS_CHECK_STOP_RESTART,
+	}			 check_stop;
+	/* The latest notify STATUS= text, the description while STARTING. */
+	char			*status_text;
 
 	struct event		*timer;	/* the current state's deadline, or NULL */
 	struct capture		*out;
@@ -69,6 +80,23 @@ struct process_hooks {
 	/* Whether processes may be started (not shutting down). */
 	int	(*accepts_starts)(void);
 };
+
+/*
+ * What the readiness and health checks (process-check.c, above us) must
+ * do at points no state change shows. Either may be NULL.
+ */
+struct process_check_hooks {
+	/*
+	 * The child is about to be made (STARTING): add to its environment.
+	 * Returns 0 when it is ready once started, 1 when it must wait for
+	 * process_set_ready(), -1 with *cause to fail the spawn.
+	 */
+	int	(*spawning)(struct process *, struct spawn_args *,
+		    char **cause);
+	/* The process is being freed: free p->check. */
+	void	(*free)(struct process *);
+};
+void		 process_set_check_hooks(const struct process_check_hooks *);
 
 /*
  * Give the state machine its loop (for deadlines and stdin writes) and
@@ -105,6 +133,16 @@ void		 process_give_up(struct process *);
 void		 process_reaped(struct process *, int status);
 /* A readiness condition now holds (see ready above). */
 void		 process_set_ready(struct process *);
+/*
+ * The ready check gave up: a failed start. The process is stopped as for
+ * a stop and then goes to BACKOFF with reason as spawnerr, retried per
+ * startretries.
+ */
+void		 process_not_ready(struct process *, const char *reason);
+/* Stop (stopsignal, stopwaitsecs) and start again once reaped. */
+const char	*process_restart(struct process *);
+/* The STATUS= text the description shows while STARTING (NULL: none). */
+void		 process_set_status_text(struct process *, const char *);
 /* Autostart when first added, per Supervisor's transition(). */
 void		 process_autostart(struct process *);
 /* Write to the process's stdin; -1 with errno EPIPE if it has none. */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "config.h"
 #include "config-value.h"
 #include "event.h"
@@ -312,6 +313,9 @@ server_reap(int max)
 			return (0);
 		}
 		if ((p = process_find_by_pid(pid)) == NULL) {
+			/* An exec: check's command is the checks' to reap. */
+			if (check_probe_reaped(pid, status))
+				continue;
 			process_decode_status(status, msg, sizeof msg);
 			log_info("reaped unknown pid %d (%s)", (int)pid, msg);
 			continue;

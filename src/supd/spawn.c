@@ -369,16 +369,25 @@ spawn_user(struct spawn_args *sa, const struct process_config *pc)
 	sa->ngroups = n;
 }
 
-struct spawn_args *
-spawn_prepare(const struct process_config *pc, char **cause)
+/* Set name=value in a prepared child's environment. */
+void
+spawn_args_setenv(struct spawn_args *sa, const char *name, const char *value)
+{
+	spawn_setenv(sa, name, value);
+}
+
+/* spawn_prepare() for any command line, run as the program would be. */
+static struct spawn_args *
+spawn_prepare_command(const struct process_config *pc, const char *command,
+    char **cause)
 {
 	struct spawn_args	*sa;
 	char			*parse_error = NULL, *repr;
 	char			**argv;
 	int			 argc;
 
-	if ((argv = shlex_split(pc->command, &argc, &parse_error)) == NULL) {
-		repr = repr_string(pc->command);
+	if ((argv = shlex_split(command, &argc, &parse_error)) == NULL) {
+		repr = repr_string(command);
 		xasprintf(cause, "can't parse command %s: %s", repr,
 		    parse_error);
 		free(repr);
@@ -402,6 +411,12 @@ spawn_prepare(const struct process_config *pc, char **cause)
 	sa->directory = pc->directory ? xstrdup(pc->directory) : NULL;
 	sa->umask = pc->umask;
 	return (sa);
+}
+
+struct spawn_args *
+spawn_prepare(const struct process_config *pc, char **cause)
+{
+	return (spawn_prepare_command(pc, pc->command, cause));
 }
 
 void
@@ -684,5 +699,35 @@ spawn_exec(struct spawn_args *sa, struct spawn_fds *fds, char **cause)
 		spawn_close(&fds->err_parent);
 		return (-1);
 	}
+	return (pid);
+}
+
+/*
+ * A helper command of a program (an exec: check): with the program's
+ * user, environment, directory and umask, stdin on /dev/null, stdout and
+ * stderr on outfd (which stays the caller's), in a process group of its
+ * own so that it can be killed with whatever it started.
+ */
+pid_t
+spawn_command(const struct process_config *pc, const char *command,
+    int outfd, char **cause)
+{
+	struct spawn_args	*sa;
+	struct spawn_fds	 fds;
+	pid_t			 pid;
+
+	if ((sa = spawn_prepare_command(pc, command, cause)) == NULL)
+		return (-1);
+	memset(&fds, -1, sizeof fds);
+	if ((fds.in_child = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1 ||
+	    (fds.out_child = fcntl(outfd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		xasprintf(cause, "cannot start %s: %s", command,
+		    strerror(errno));
+		spawn_close_child_fds(&fds);
+		spawn_args_free(sa);
+		return (-1);
+	}
+	pid = spawn_exec(sa, &fds, cause);
+	spawn_args_free(sa);
 	return (pid);
 }

@@ -27,6 +27,9 @@ struct spawn_args;
  */
 struct spawn_args *spawn_prepare(const struct process_config *, char **cause);
 void		 spawn_args_free(struct spawn_args *);
+/* Set name=value in the child's environment, over what is there. */
+void		 spawn_args_setenv(struct spawn_args *, const char *name,
+		     const char *value);
 
 /*
  * Create the pipes; a discarded channel gets /dev/null instead of a pipe.
@@ -43,6 +46,15 @@ void		 spawn_close_child_fds(struct spawn_fds *);
  */
 pid_t		 spawn_exec(struct spawn_args *, struct spawn_fds *,
 		     char **cause);
+
+/*
+ * Start command (shlex split, looked up in the program's PATH) as the
+ * program's user, with its environment and directory, stdin on /dev/null
+ * and stdout and stderr on outfd, in its own process group. Returns the
+ * pid, or -1 with *cause.
+ */
+pid_t		 spawn_command(const struct process_config *, const char *command,
+		     int outfd, char **cause);
 
 /*
  * Reserve descriptors 3 to 5 for spawning. First thing in main, before

@@ -34,6 +34,7 @@
 #include "logfile.h"
 #include "mainlog.h"
 #include "process.h"
+#include "process-check.h"
 #include "rpc.h"
 #include "rpc-process.h"
 #include "server.h"
@@ -672,6 +673,7 @@ main(int argc, char **argv)
 	logfile_init(server_base);
 	spawn_set_serverurl(cf->serverurl);
 	listener_init();	/* before groups: pools subscribe as they come */
+	process_check_init(server_base);
 	supd_add_groups(cf);
 	supd_add_routes();
 	if (http_open(cf, &cause) != 0)
@@ -697,6 +699,7 @@ main(int argc, char **argv)
 		return (1);
 	}
 	group_remove_all();
+	process_check_done();
 	listener_done();
 	server_done();
 	mainlog_close();

@@ -482,6 +482,174 @@ test_autostart_only_once(void **state)
 	assert_int_equal(spawns, 1);
 }
 
+/* The check hooks as process-check.c would hand them down, faked. */
+static int	 check_wait;	/* spawning's answer */
+static int	 check_frees;
+
+static int
+test_check_spawning(struct process *p, struct spawn_args *sa, char **cause)
+{
+	if (check_wait < 0)
+		*cause = strdup("cannot make a notify socket: fake");
+	return (check_wait);
+}
+
+static void
+test_check_free(struct process *p)
+{
+	check_frees++;
+	p->check = NULL;
+}
+
+static const struct process_check_hooks test_check_hooks = {
+	.spawning = test_check_spawning,
+	.free = test_check_free,
+};
+
+static void
+test_ready_check_holds_starting(void **state)
+{
+	struct process	*p = fake.p;
+
+	process_set_check_hooks(&test_check_hooks);
+	check_wait = 1;
+	fake.pc.startsecs = 0;
+	process_spawn(p);
+	assert_int_equal(p->state, PROCESS_STARTING);
+	assert_false(p->ready);
+	process_set_ready(p);
+	assert_int_equal(p->state, PROCESS_RUNNING);
+	assert_seen(2, PROCESS_STARTING, PROCESS_RUNNING);
+	process_set_check_hooks(NULL);
+}
+
+static void
+test_not_ready_is_a_failed_start(void **state)
+{
+	struct process	*p = fake.p;
+	const char	*why = "not ready after 1 s: no answer";
+	int		 i;
+
+	process_set_check_hooks(&test_check_hooks);
+	check_wait = 1;
+	fake.pc.startretries = 1;
+	process_spawn(p);
+	for (i = 1; i <= 2; i++) {
+		process_not_ready(p, why);
+		assert_int_equal(p->state, PROCESS_STOPPING);
+		assert_int_equal(killed_sig, SIGTERM);
+		assert_string_equal(p->spawnerr, why);
+		process_reaped(p, KILLED_BY(SIGTERM));
+		assert_int_equal(p->state, PROCESS_BACKOFF);
+		assert_int_equal(p->backoff, i);
+		expire(p);
+	}
+	/* Past startretries: FATAL, the reason kept for the description. */
+	assert_int_equal(p->state, PROCESS_FATAL);
+	assert_string_equal(p->spawnerr, why);
+	assert_int_equal(spawns, 2);
+	assert_seen(7, PROCESS_STARTING, PROCESS_STOPPING, PROCESS_BACKOFF,
+	    PROCESS_STARTING, PROCESS_STOPPING, PROCESS_BACKOFF, PROCESS_FATAL);
+	process_set_check_hooks(NULL);
+}
+
+static void
+test_not_ready_while_the_daemon_stops_is_stopped(void **state)
+{
+	struct process	*p = fake.p;
+
+	process_set_check_hooks(&test_check_hooks);
+	check_wait = 1;
+	process_spawn(p);
+	process_not_ready(p, "not ready after 1 s: no answer");
+	accepts = 0;
+	process_reaped(p, KILLED_BY(SIGTERM));
+	assert_int_equal(p->state, PROCESS_STOPPED);
+	process_set_check_hooks(NULL);
+}
+
+static void
+test_exit_before_ready_is_a_failed_start(void **state)
+{
+	struct process	*p = fake.p;
+
+	process_set_check_hooks(&test_check_hooks);
+	check_wait = 1;
+	fake.pc.startsecs = 0;
+	process_spawn(p);
+	process_reaped(p, EXITED_WITH(0));
+	assert_int_equal(p->state, PROCESS_BACKOFF);
+	process_set_check_hooks(NULL);
+}
+
+static void
+test_spawning_hook_failure_is_backoff(void **state)
+{
+	struct process	*p = fake.p;
+
+	process_set_check_hooks(&test_check_hooks);
+	check_wait = -1;
+	assert_int_equal(process_spawn(p), 0);
+	assert_int_equal(p->state, PROCESS_BACKOFF);
+	assert_string_equal(p->spawnerr, "cannot make a notify socket: fake");
+	assert_int_equal(spawns, 0);
+	process_set_check_hooks(NULL);
+}
+
+static void
+test_restart_stops_then_starts(void **state)
+{
+	struct process	*p = fake.p;
+
+	fake.pc.startsecs = 0;
+	process_spawn(p);
+	assert_null(process_restart(p));
+	assert_int_equal(killed_sig, SIGTERM);
+	assert_int_equal(p->state, PROCESS_STOPPING);
+	process_reaped(p, KILLED_BY(SIGTERM));
+	assert_int_equal(p->state, PROCESS_RUNNING);
+	assert_int_equal(spawns, 2);
+	assert_seen(6, PROCESS_STARTING, PROCESS_RUNNING, PROCESS_STOPPING,
+	    PROCESS_STOPPED, PROCESS_STARTING, PROCESS_RUNNING);
+	/* Not running: nothing to restart. */
+	process_stop(p);
+	process_reaped(p, KILLED_BY(SIGTERM));
+	assert_non_null(process_restart(p));
+}
+
+static void
+test_status_text_is_the_starting_description(void **state)
+{
+	struct process	*p = fake.p;
+	char		*desc;
+
+	process_spawn(p);
+	process_set_status_text(p, "warming up");
+	desc = process_description(p, process_now());
+	assert_string_equal(desc, "warming up");
+	free(desc);
+	/* Gone at the next spawn. */
+	process_reaped(p, EXITED_WITH(1));
+	expire(p);
+	desc = process_description(p, process_now());
+	assert_string_equal(desc, "");
+	free(desc);
+}
+
+static void
+test_check_freed_with_the_process(void **state)
+{
+	struct process	*p;
+
+	process_set_check_hooks(&test_check_hooks);
+	check_frees = 0;
+	p = process_create(&fake.pc, &fake.g);
+	p->check = (struct process_check *)&check_frees;
+	process_unref(p);
+	assert_int_equal(check_frees, 1);
+	process_set_check_hooks(NULL);
+}
+
 int
 main(void)
 {
@@ -501,6 +669,14 @@ main(void)
 		T(test_stop_in_backoff_is_stopped_without_a_signal),
 		T(test_give_up_turns_backoff_fatal),
 		T(test_autostart_only_once),
+		T(test_ready_check_holds_starting),
+		T(test_not_ready_is_a_failed_start),
+		T(test_not_ready_while_the_daemon_stops_is_stopped),
+		T(test_exit_before_ready_is_a_failed_start),
+		T(test_spawning_hook_failure_is_backoff),
+		T(test_restart_stops_then_starts),
+		T(test_status_text_is_the_starting_description),
+		T(test_check_freed_with_the_process),
 	};
 #undef T
 
