@@ -33,6 +33,7 @@
 #include "log.h"
 #include "logfile.h"
 #include "mainlog.h"
+#include "metrics.h"
 #include "process.h"
 #include "rpc.h"
 #include "rpc-process.h"
@@ -514,6 +515,8 @@ static const struct http_route supd_routes[] = {
 	{ "/logtail", NULL, 0, HTTP_ROUTE_AUTH, http_tail_process,
 	  http_tail_close_all },
 	{ "/mainlogtail", NULL, 0, HTTP_ROUTE_AUTH, supd_mainlogtail, NULL },
+	{ "/metrics", NULL, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, HTTP_ROUTE_AUTH,
+	  metrics_route, NULL },
 	{ NULL, web_match, 0, HTTP_ROUTE_AUTH, web_page, NULL },
 };
 
@@ -673,6 +676,7 @@ main(int argc, char **argv)
 	spawn_set_serverurl(cf->serverurl);
 	listener_init();	/* before groups: pools subscribe as they come */
 	supd_add_groups(cf);
+	metrics_init(server_base);
 	supd_add_routes();
 	if (http_open(cf, &cause) != 0)
 		supd_usage("%s", cause);
@@ -697,6 +701,7 @@ main(int argc, char **argv)
 		return (1);
 	}
 	group_remove_all();
+	metrics_done();
 	listener_done();
 	server_done();
 	mainlog_close();
