@@ -49,7 +49,9 @@ struct metrics_family {
 	const char	*name;
 	const char	*type;
 	const char	*help;
-	double		(*value)(const struct metrics_proc *);
+	/* In thousandths when milli (times), else whole numbers. */
+	int64_t		(*value)(const struct metrics_proc *);
+	int		 milli;
 };
 
 /* What one method of XML-RPC was asked. */
@@ -222,64 +224,64 @@ metrics_up(const struct process *p)
 	return (p->state == PROCESS_RUNNING);
 }
 
-static double
+static int64_t
 metrics_v_up(const struct metrics_proc *m)
 {
 	return (metrics_up(m->p));
 }
 
-static double
+static int64_t
 metrics_v_state(const struct metrics_proc *m)
 {
 	return (m->p->state);
 }
 
-static double
+static int64_t
 metrics_v_start(const struct metrics_proc *m)
 {
-	return (m->p->laststart);
+	return ((int64_t)(m->p->laststart * 1000 + 0.5));
 }
 
-static double
+static int64_t
 metrics_v_restarts(const struct metrics_proc *m)
 {
 	/* The first start is not a restart. */
-	return (m->p->nspawns > 0 ? m->p->nspawns - 1 : 0);
+	return (m->p->nspawns > 0 ? (int64_t)m->p->nspawns - 1 : 0);
 }
 
-static double
+static int64_t
 metrics_v_exit(const struct metrics_proc *m)
 {
 	return (m->p->exitstatus);
 }
 
 /* Without a ready_check a process is ready once RUNNING (p->ready is 1). */
-static double
+static int64_t
 metrics_v_ready(const struct metrics_proc *m)
 {
 	return (metrics_up(m->p) && m->p->ready);
 }
 
 /* Without a health_check, healthy follows up. */
-static double
+static int64_t
 metrics_v_healthy(const struct metrics_proc *m)
 {
 	return (metrics_up(m->p));
 }
 
-static double
+static int64_t
 metrics_v_rss(const struct metrics_proc *m)
 {
-	return (m->s != NULL ? (double)m->s->rss_bytes : 0);
+	return (m->s != NULL ? (int64_t)m->s->rss_bytes : 0);
 }
 
-static double
+static int64_t
 metrics_v_cpu(const struct metrics_proc *m)
 {
-	return (m->s != NULL ? m->s->cpu_seconds : 0);
+	return (m->s != NULL ? (int64_t)(m->s->cpu_seconds * 1000 + 0.5) : 0);
 }
 
-static double
+static int64_t
 metrics_v_fds(const struct metrics_proc *m)
 {
 	return (m->s != NULL && m->s->open_fds >= 0 ? m->s->open_fds : 0);
@@ -287,30 +289,30 @@ metrics_v_fds(const struct metrics_proc *m)
 
 static const struct metrics_family metrics_families[] = {
 	{ "supd_process_up", "gauge",
-	  "1 when the process is RUNNING.", metrics_v_up },
+	  "1 when the process is RUNNING.", metrics_v_up, 0 },
 	{ "supd_process_state", "gauge",
 	  "Supervisor's numeric process state (0 STOPPED ... 200 FATAL).",
-	  metrics_v_state },
+	  metrics_v_state, 0 },
 	{ "supd_process_start_time_seconds", "gauge",
 	  "When the process was last started, seconds since the epoch.",
-	  metrics_v_start },
+	  metrics_v_start, 1 },
 	{ "supd_process_restarts_total", "counter",
-	  "Starts of the process after its first.", metrics_v_restarts },
+	  "Starts of the process after its first.", metrics_v_restarts, 0 },
 	{ "supd_process_exit_status", "gauge",
-	  "Exit status of the process's last exit.", metrics_v_exit },
+	  "Exit status of the process's last exit.", metrics_v_exit, 0 },
 	{ "supd_process_ready", "gauge",
 	  "1 when the process is ready (RUNNING without a ready_check).",
-	  metrics_v_ready },
+	  metrics_v_ready, 0 },
 	{ "supd_process_healthy", "gauge",
 	  "1 when the process is healthy (RUNNING without a health_check).",
-	  metrics_v_healthy },
+	  metrics_v_healthy, 0 },
 	{ "supd_process_resident_memory_bytes", "gauge",
 	  "Resident memory of the process and its descendants.",
-	  metrics_v_rss },
+	  metrics_v_rss, 0 },
 	{ "supd_process_cpu_seconds_total", "counter",
-	  "CPU time of the process and its descendants.", metrics_v_cpu },
+	  "CPU time of the process and its descendants.", metrics_v_cpu, 1 },
 	{ "supd_process_open_fds", "gauge",
-	  "Open file descriptors of the process.", metrics_v_fds },
+	  "Open file descriptors of the process.", metrics_v_fds, 0 },
 };
 
 static void
@@ -318,11 +320,18 @@ metrics_write_family(struct evbuffer *out, const struct metrics_family *f,
     const struct metrics_proc *procs, size_t n)
 {
 	size_t	i;
+	int64_t	v;
 
 	metrics_family(out, f->name, f->type, f->help);
-	for (i = 0; i < n; i++)
-		metrics_sample(out, f->name, procs[i].labels,
-		    f->value(&procs[i]));
+	for (i = 0; i < n; i++) {
+		v = f->value(&procs[i]);
+		if (v < 0)	/* an exit status of -1 (killed) */
+			metrics_sample(out, f->name, procs[i].labels, v);
+		else if (f->milli)
+			metrics_sample_milli(out, f->name, procs[i].labels, v);
+		else
+			metrics_sample_u64(out, f->name, procs[i].labels, v);
+	}
 }
 
 /* supd_log_bytes_total and supd_log_dropped_bytes_total, per stream. */
@@ -330,11 +339,12 @@ static void
 metrics_write_logs(struct evbuffer *out, const struct metrics_proc *procs,
     size_t n, int dropped)
 {
-	static const char	*streams[] = { "stdout", "stderr" };
-	const char		*name, *pairs[6];
-	char			 labels[METRICS_LABELS_MAX];
+	static const char	*streams[] = { ",stream=\"stdout\"}",
+				    ",stream=\"stderr\"}" };
+	const char		*name;
+	char			 labels[METRICS_LABELS_MAX + 32];
 	const struct process	*p;
-	size_t			 i;
+	size_t			 i, len;
 	int			 c;
 
 	name = dropped ? "supd_log_dropped_bytes_total" : "supd_log_bytes_total";
@@ -343,15 +353,12 @@ metrics_write_logs(struct evbuffer *out, const struct metrics_proc *procs,
 	    "Output read from the process, per stream.");
 	for (i = 0; i < n; i++) {
 		p = procs[i].p;
+		/* {group,name} with the stream added before its brace. */
+		if ((len = strlen(procs[i].labels)) > METRICS_LABELS_MAX)
+			continue;
+		memcpy(labels, procs[i].labels, len - 1);
 		for (c = 0; c < 2; c++) {
-			pairs[0] = "group";
-			pairs[1] = p->group->config->name;
-			pairs[2] = "name";
-			pairs[3] = p->config->name;
-			pairs[4] = "stream";
-			pairs[5] = streams[c];
-			if (metrics_labels(labels, sizeof labels, pairs, 3) == 0)
-				continue;
+			strcpy(labels + len - 1, streams[c]);
 			metrics_sample_u64(out, name, labels, dropped ?
 			    p->log_dropped[c] : p->log_bytes[c]);
 		}
