@@ -34,6 +34,7 @@
 #include "logfile.h"
 #include "mainlog.h"
 #include "metrics.h"
+#include "service.h"
 #include "process.h"
 #include "rpc.h"
 #include "rpc-process.h"
@@ -677,6 +678,10 @@ main(int argc, char **argv)
 	listener_init();	/* before groups: pools subscribe as they come */
 	supd_add_groups(cf);
 	metrics_init(server_base);
+	if (service_init(server_base, cf, &cause) != 0)
+		supd_usage("%s", cause);
+	service_start();
+	server_set_before_stop(service_before_stop);
 	supd_add_routes();
 	if (http_open(cf, &cause) != 0)
 		supd_usage("%s", cause);
@@ -701,6 +706,7 @@ main(int argc, char **argv)
 		return (1);
 	}
 	group_remove_all();
+	service_done();
 	metrics_done();
 	listener_done();
 	server_done();
