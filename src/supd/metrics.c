@@ -175,7 +175,8 @@ metrics_sample_now(void)
 			metrics_pids[n++] = groups[i]->procs[j]->pid;
 		}
 	}
-	qsort(metrics_pids, n, sizeof *metrics_pids, metrics_pid_cmp);
+	if (n > 1)
+		qsort(metrics_pids, n, sizeof *metrics_pids, metrics_pid_cmp);
 	if (metrics_tree == NULL)
 		metrics_tree = proctree_create();
 	if (n == 0 || proctree_sample(metrics_tree, metrics_pids, n, 1,

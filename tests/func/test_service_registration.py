@@ -26,6 +26,7 @@ def term(*_):
         f.write(repr(time.time()))
     sys.exit(0)
 signal.signal(signal.SIGTERM, term)
+open(sys.argv[1] + ".ready", "w").close()
 while True:
     time.sleep(3600)
 """
@@ -79,6 +80,7 @@ def test_consul_deregistered_before_the_stopsignal(sup, consul):
     sup.start()
     sup.wait_state("web", "RUNNING")
     wait_until(lambda: sid() in consul.state()["services"], what="registered")
+    wait_until(lambda: os.path.exists(sup.path("sigterm.ready")), what="handler set")
     sup.rpc.stopProcess("web")
     assert sid() not in consul.state()["services"]
     dereg = consul.requests("/v1/agent/service/deregister/" + sid())
@@ -93,6 +95,7 @@ def test_consul_stop_goes_on_when_the_agent_hangs(sup, consul):
     sup.start()
     sup.wait_state("web", "RUNNING")
     wait_until(lambda: sid() in consul.state()["services"], what="registered")
+    wait_until(lambda: os.path.exists(sup.path("sigterm.ready")), what="handler set")
     consul.mode("hang")
     try:
         # The registry's request timeout (10 s) bounds the wait.
