@@ -64,6 +64,7 @@ struct supctl_opts {
 	char		*timeout;
 	char		**urls;		/* every -s, in order */
 	int		 nurls;
+	char		*second_s;	/* how the second -s was spelled */
 	char		**args;
 	int		 nargs;
 };
@@ -290,6 +291,8 @@ supctl_apply(struct supctl_opts *o, const char *key, const char *value)
 		o->urls[o->nurls++] = xstrdup(value);
 		if (o->serverurl == NULL)
 			o->serverurl = xstrdup(value);
+		else if (o->second_s == NULL)
+			o->second_s = xstrdup(key);
 	} else if (c == 't')
 		supctl_set(&o->timeout, key, value);
 	else if (c == 'u')
@@ -603,6 +606,7 @@ supctl_free(struct supctl_opts *o, struct supctl_config *cf, char *conf)
 	free(o->password);
 	free(o->history);
 	free(o->timeout);
+	free(o->second_s);
 	for (i = 0; i < o->nurls; i++)
 		free(o->urls[i]);
 	free(o->urls);
@@ -702,6 +706,11 @@ supctl_multi(const struct supctl_opts *o, const struct supctl_config *cf)
 		mo.nurls = cf->nhosts;
 	} else
 		return (-1);
+	if (o->nargs == 0 && o->nurls > 1) {
+		/* The shell talks to one server: supervisorctl's error. */
+		supctl_usage("conflicting command line option %s",
+		    supctl_repr(o->second_s));
+	}
 	if (o->nargs == 0 || strcmp(o->args[0], "status") != 0) {
 		if (o->nurls > 1)
 			supctl_usage("several servers (-s) work only with "
