@@ -46,6 +46,7 @@ struct client {
 	int		 bad_url;
 
 	int		 fd;		/* the kept-alive connection, or -1 */
+	int		 timeout_ms;	/* connect, send, each read; 0 none */
 	struct evbuffer	*reply;
 
 	enum client_error error;
@@ -225,6 +226,37 @@ client_split_host(const char *netloc, char **host, char **port)
 	}
 }
 
+/*
+ * --timeout: a connect, send or read that waits longer fails with
+ * ETIMEDOUT (the kernel gives EAGAIN or EINPROGRESS for it).
+ */
+static int	client_timeout_ms;
+
+static void
+client_set_sock_timeout(int fd)
+{
+	struct timeval	tv;
+
+	if (client_timeout_ms <= 0)
+		return;
+	tv.tv_sec = client_timeout_ms / 1000;
+	tv.tv_usec = (client_timeout_ms % 1000) * 1000;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+static int
+client_timed_out(int err)
+{
+	return (err == EAGAIN || err == EWOULDBLOCK || err == EINPROGRESS);
+}
+
+void
+client_set_timeout(struct client *c, int ms)
+{
+	c->timeout_ms = ms;
+}
+
 static int
 client_connect_unix(const char *path, int *err)
 {
@@ -242,6 +274,7 @@ client_connect_unix(const char *path, int *err)
 		*err = errno;
 		return (-1);
 	}
+	client_set_sock_timeout(fd);
 	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
 		*err = errno;
 		close(fd);
@@ -275,6 +308,7 @@ client_connect_tcp(const char *netloc, int *err, int *gai)
 			*err = errno;
 			continue;
 		}
+		client_set_sock_timeout(fd);
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
 		*err = errno;
@@ -293,12 +327,15 @@ client_open(struct client *c)
 {
 	int	fd, err = 0, gai = 0;
 
+	client_timeout_ms = c->timeout_ms;
 	if (c->socket_path != NULL)
 		fd = client_connect_unix(c->socket_path, &err);
 	else
 		fd = client_connect_tcp(c->host, &err, &gai);
 	if (fd != -1)
 		return (fd);
+	if (client_timed_out(err))
+		err = ETIMEDOUT;
 	c->error_errno = err;
 	if (err == ENOENT)
 		client_fail(c, CLIENT_ERR_NOENT, "%s: %s", c->serverurl,
@@ -495,6 +532,12 @@ client_read_reply(int fd, struct client_reply *r, int *err,
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
+			if (client_timed_out(errno)) {
+				/* No answer in time: no retry either. */
+				*err = ETIMEDOUT;
+				*cause = "no answer within the timeout";
+				return (-1);
+			}
 			*err = errno;
 			*cause = strerror(errno);
 			return (got ? -1 : 0);
@@ -538,7 +581,8 @@ client_post(struct client *c, struct evbuffer *body)
 		    evbuffer_get_length(body));
 		evbuffer_drain(c->reply, evbuffer_get_length(c->reply));
 		client_reply_init(&r, c->reply, NULL, NULL);
-		rc = client_send(c->fd, req) == -1 ? (err = errno, 0) :
+		rc = client_send(c->fd, req) == -1 ? (err = errno,
+		    client_timed_out(err) ? (err = ETIMEDOUT, -1) : 0) :
 		    client_read_reply(c->fd, &r, &err, &cause);
 		if (rc == 0 && !fresh) {
 			free(r.reason);

@@ -34,6 +34,11 @@ void		 client_set_serverurl(struct client *, const char *);
 const char	*client_serverurl(const struct client *);
 void		 client_set_auth(struct client *, const char *username,
 		     const char *password);
+/*
+ * Give up on a connect, a send or a wait for reply bytes after ms (0:
+ * wait for ever); the call then fails with ETIMEDOUT.
+ */
+void		 client_set_timeout(struct client *, int ms);
 
 /*
  * Call method with parameters described by fmt, one letter each:

@@ -18,6 +18,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "expand.h"
+#include "multi.h"
 #include "ini.h"
 #include "repr.h"
 #include "shell.h"
@@ -40,6 +41,10 @@ static const char supctl_doc[] =
 "-u/--username USERNAME -- user name for the daemon's HTTP server\n"
 "-p/--password PASSWORD -- password for the daemon's HTTP server\n"
 "-r/--history_file FILE -- keep the shell's history in FILE\n"
+"--timeout SECONDS -- give up on a connect or reply after this (default 30)\n"
+"\n"
+"Several -s (or a [hosts] section listing server URLs) make \"status\"\n"
+"ask every server in parallel and print one table with a HOST column.\n"
 "\n"
 "action [arguments] -- an action such as \"status\" or \"tail\"; \"help\"\n"
 "lists them, \"help <action>\" describes one. Without an action, supctl\n"
@@ -56,6 +61,10 @@ struct supctl_opts {
 	char		*username;
 	char		*password;
 	char		*history;
+	char		*timeout;
+	char		**urls;		/* every -s, in order */
+	int		 nurls;
+	char		*second_s;	/* how the second -s was spelled */
 	char		**args;
 	int		 nargs;
 };
@@ -69,6 +78,8 @@ struct supctl_config {
 	char		*username;
 	char		*password;
 	char		*history_file;
+	char		**hosts;	/* [hosts]: server URLs */
+	int		 nhosts;
 };
 
 static const char	*supctl_progname = "supctl";
@@ -108,7 +119,7 @@ supctl_help(void)
 static const char	 supctl_shortopts[] = "h?c:is:u:p:r:";
 static const char	*supctl_longopts[] = {
 	"help", "configuration=", "interactive", "serverurl=", "username=",
-	"password=", "history_file=", NULL
+	"password=", "history_file=", "timeout=", NULL
 };
 
 /* Find a long option by name or unique prefix; returns it, or exits. */
@@ -136,6 +147,7 @@ supctl_long_match(const char *name, size_t len)
 }
 
 static void	supctl_apply(struct supctl_opts *, const char *, const char *);
+static int	supctl_timeout_ms(const struct supctl_opts *);
 
 /* A "--name[=value]" word; may take the next word as its value. */
 static int
@@ -273,8 +285,17 @@ supctl_apply(struct supctl_opts *o, const char *key, const char *value)
 			supctl_usage("invalid value for %s %s: value %s is not "
 			    "a URL", key, r, r);
 		}
-		supctl_set(&o->serverurl, key, value);
-	} else if (c == 'u')
+		/* More than one: status asks them all (multi.c). */
+		o->urls = xreallocarray(o->urls, o->nurls + 1,
+		    sizeof *o->urls);
+		o->urls[o->nurls++] = xstrdup(value);
+		if (o->serverurl == NULL)
+			o->serverurl = xstrdup(value);
+		else if (o->second_s == NULL)
+			o->second_s = xstrdup(key);
+	} else if (c == 't')
+		supctl_set(&o->timeout, key, value);
+	else if (c == 'u')
 		supctl_set(&o->username, key, value);
 	else if (c == 'p')
 		supctl_set(&o->password, key, value);
@@ -495,6 +516,31 @@ supctl_get(struct ini *ini, struct ini_section *sec, const char *name,
 	return (value);
 }
 
+/* [hosts]: every value is a list of server URLs (commas or spaces). */
+static void
+supctl_read_hosts(struct ini *ini, struct supctl_config *cf)
+{
+	struct ini_section	*sec;
+	char			*copy, *word, *save;
+	size_t			 i;
+
+	if ((sec = ini_find_section(ini, "hosts")) == NULL)
+		return;
+	for (i = 0; i < sec->noptions; i++) {
+		copy = xstrdup(sec->options[i].value);
+		for (word = strtok_r(copy, ", \t\n", &save); word != NULL;
+		    word = strtok_r(NULL, ", \t\n", &save)) {
+			if (!supctl_url_ok(word))
+				supctl_usage("[hosts] %s: %s is not a URL",
+				    sec->options[i].name, supctl_repr(word));
+			cf->hosts = xreallocarray(cf->hosts, cf->nhosts + 1,
+			    sizeof *cf->hosts);
+			cf->hosts[cf->nhosts++] = xstrdup(word);
+		}
+		free(copy);
+	}
+}
+
 static void
 supctl_read_config(const char *path, struct supctl_config *cf)
 {
@@ -540,6 +586,7 @@ supctl_read_config(const char *path, struct supctl_config *cf)
 	if (v != NULL && *v != '\0')
 		cf->history_file = supctl_normalize(v);
 	free(v);
+	supctl_read_hosts(ini, cf);
 	expand_vars_free(&env);
 	expand_vars_free(&here);
 	ini_free(ini);
@@ -549,6 +596,8 @@ supctl_read_config(const char *path, struct supctl_config *cf)
 static void
 supctl_free(struct supctl_opts *o, struct supctl_config *cf, char *conf)
 {
+	int	i;
+
 	if (conf != o->configfile)
 		free(conf);
 	free(o->configfile);
@@ -556,6 +605,14 @@ supctl_free(struct supctl_opts *o, struct supctl_config *cf, char *conf)
 	free(o->username);
 	free(o->password);
 	free(o->history);
+	free(o->timeout);
+	free(o->second_s);
+	for (i = 0; i < o->nurls; i++)
+		free(o->urls[i]);
+	free(o->urls);
+	for (i = 0; i < cf->nhosts; i++)
+		free(cf->hosts[i]);
+	free(cf->hosts);
 	free(cf->path);
 	free(cf->serverurl);
 	free(cf->prompt);
@@ -612,6 +669,60 @@ supctl_setup(struct cmd_ctx *ctx, const struct supctl_opts *o,
 	    cf->serverurl != NULL ? cf->serverurl : "http://localhost:9001",
 	    o->username != NULL ? o->username : cf->username,
 	    o->password != NULL ? o->password : cf->password);
+	client_set_timeout(ctx->client, supctl_timeout_ms(o));
+}
+
+/* --timeout in milliseconds: 30 s unless given; 0 waits for ever. */
+static int
+supctl_timeout_ms(const struct supctl_opts *o)
+{
+	char	*end;
+	double	 secs;
+
+	if (o->timeout == NULL)
+		return (30000);
+	secs = strtod(o->timeout, &end);
+	if (*o->timeout == '\0' || *end != '\0' || secs < 0 || secs > 86400)
+		supctl_usage("invalid value for --timeout %s: not a number of "
+		    "seconds", supctl_repr(o->timeout));
+	return ((int)(secs * 1000));
+}
+
+/*
+ * Several servers (-s more than once, or [hosts] without -s): only
+ * status, asked of them all. Returns -1 when this is not such a call.
+ */
+static int
+supctl_multi(const struct supctl_opts *o, const struct supctl_config *cf)
+{
+	struct multi_opts	mo;
+
+	memset(&mo, 0, sizeof mo);
+	if (o->nurls > 1) {
+		mo.urls = o->urls;
+		mo.nurls = o->nurls;
+	} else if (o->nurls == 0 && cf->nhosts > 0) {
+		mo.urls = cf->hosts;
+		mo.nurls = cf->nhosts;
+	} else
+		return (-1);
+	if (o->nargs == 0 && o->nurls > 1) {
+		/* The shell talks to one server: supervisorctl's error. */
+		supctl_usage("conflicting command line option %s",
+		    supctl_repr(o->second_s));
+	}
+	if (o->nargs == 0 || strcmp(o->args[0], "status") != 0) {
+		if (o->nurls > 1)
+			supctl_usage("several servers (-s) work only with "
+			    "\"status\"");
+		return (-1);	/* [hosts] is for status; the rest: serverurl */
+	}
+	if (o->nargs > 1)
+		supctl_usage("status of several servers takes no names");
+	mo.username = o->username != NULL ? o->username : cf->username;
+	mo.password = o->password != NULL ? o->password : cf->password;
+	mo.timeout_ms = supctl_timeout_ms(o);
+	return (multi_status(&mo));
 }
 
 /* The shell; -r works too (supervisorctl reads it but never uses it). */
@@ -646,6 +757,11 @@ main(int argc, char **argv)
 		conf = supctl_search_config(supctl_progname);
 	if (conf != NULL)
 		supctl_read_config(conf, &cf);
+	if ((rc = supctl_multi(&o, &cf)) != -1) {
+		supctl_free(&o, &cf, conf);
+		return (rc);
+	}
+	rc = 0;
 	supctl_setup(&ctx, &o, &cf);
 
 	if (o.nargs > 0) {

@@ -264,6 +264,21 @@ capture_event(const struct capture *c, enum event_type type, int with_channel,
 	evbuffer_free(b);
 }
 
+/*
+ * Write to the log file, charging this process with what a failing file
+ * drops meanwhile (output of programs sharing the file included: the
+ * write that overflows the backlog is the one that pays).
+ */
+static void
+capture_write(struct capture *c, const char *data, size_t len)
+{
+	struct logfile	*lf = logwriter_file(c->writer);
+	uint64_t	 before = logfile_dropped_total(lf);
+
+	logwriter_write(c->writer, data, len);
+	c->proc->log_dropped[c->channel] += logfile_dropped_total(lf) - before;
+}
+
 /* Supervisor's _log(): one piece of output to wherever it goes. */
 static void
 capture_log(struct capture *c, const char *data, size_t len)
@@ -290,7 +305,7 @@ capture_log(struct capture *c, const char *data, size_t len)
 		evbuffer_add(c->captured, data, len);
 	} else {
 		if (c->writer != NULL)
-			logwriter_write(c->writer, data, len);
+			capture_write(c, data, len);
 		if (c->syslog != NULL)
 			logsyslog_write(c->syslog, data, len);
 	}
@@ -524,8 +539,10 @@ capture_read_one(struct capture *c, int *drained)
 
 	*drained = 0;
 	if (c->splice && capture_splice(c, &n)) {
-		if (n > 0)
+		if (n > 0) {
 			c->got += n;
+			c->proc->log_bytes[c->channel] += n;
+		}
 		return (n);
 	}
 	n = read(c->fd, capture_buf, sizeof capture_buf);
@@ -535,8 +552,10 @@ capture_read_one(struct capture *c, int *drained)
 		*drained = (size_t)n < sizeof capture_buf;
 		capture_output(c, capture_buf, n);
 	}
-	if (n > 0)
+	if (n > 0) {
 		c->got += n;
+		c->proc->log_bytes[c->channel] += n;
+	}
 	return (n);
 }
 

@@ -54,6 +54,10 @@ char	*config_expand(struct config_ctx *, const char *value,
 void	 config_base_vars(struct config_ctx *, struct expand_vars *);
 int	 config_is_section(const char *name, const char *prefix);
 
+/* [consul] and [etcd] (config-registry.c). */
+void	 config_registry(struct config_ctx *);
+void	 config_registry_free(struct registry_config *);
+
 /* Environment lists (environment=). */
 int	 config_parse_env(struct config_ctx *, const char *,
 	     struct env_var **, int *);

@@ -109,6 +109,30 @@ config_process_conv_autorestart(struct config_parse *cp,
 	return (0);
 }
 
+/* consul_check=: ttl, http, tcp or none (enum registry_check's order). */
+static int
+config_process_conv_consul_check(struct config_parse *cp,
+    const struct config_row *row, const char *value, char **cause)
+{
+	static const char	*kinds[] = { "ttl", "http", "tcp", "none" };
+	size_t			 i;
+
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		if (strcasecmp(value, kinds[i]) == 0) {
+			*(int *)CONFIG_FIELD(cp->obj, row) = (int)i;
+			return (0);
+		}
+	}
+	xasprintf(cause, "'%s' is not a consul_check (expected ttl, http, "
+	    "tcp or none)", value);
+	return (-1);
+}
+
+static const struct config_type config_process_type_consul_check = {
+	"consul_check", sizeof (int), 0, config_process_conv_consul_check,
+	NULL, NULL, NULL, NULL
+};
+
 static const struct config_type config_process_type_autorestart = {
 	"autorestart", sizeof (enum autorestart), 0,
 	config_process_conv_autorestart, NULL, NULL, NULL, NULL
@@ -660,6 +684,28 @@ const struct config_row config_process_rows[] = {
 	  F(health_timeout), 0, NULL, NULL },
 	{ "health_retries", PF, &config_process_type_retries, "3",
 	  F(health_retries), 0, NULL, NULL },
+	/* supd's: service registration, not in getAllConfigInfo. */
+	{ "consul_service", P, &config_type_expanded, NULL,
+	  F(consul_service), 0, NULL, NULL },
+	{ "consul_port", P, &config_type_int, "0", F(consul_port), 0, NULL,
+	  NULL },
+	{ "consul_address", P, &config_type_expanded, NULL,
+	  F(consul_address), 0, NULL, NULL },
+	{ "consul_tags", P, &config_type_list, "", F(consul_tags), 0, NULL,
+	  NULL },
+	{ "consul_meta", P, &config_type_list, "", F(consul_meta), 0, NULL,
+	  NULL },
+	{ "consul_check", P, &config_process_type_consul_check, "ttl",
+	  F(consul_check), 0, NULL, NULL },
+	{ "etcd_key", P, &config_type_expanded, NULL, F(etcd_key), 0, NULL,
+	  NULL },
+	{ "etcd_value", P, &config_type_expanded, NULL, F(etcd_value), 0,
+	  NULL, NULL },
+	{ "etcd_ttl", P, &config_type_int, "10", F(etcd_ttl), 0, NULL, NULL },
+	{ "service_address", P, &config_type_expanded, NULL,
+	  F(service_address), 0, NULL, NULL },
+	{ "service_port", P, &config_type_int, "0", F(service_port), 0, NULL,
+	  NULL },
 };
 const size_t config_process_nrows =
     sizeof config_process_rows / sizeof config_process_rows[0];

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+
 struct config_ctx;
 struct config_row;
 struct expand_vars;
@@ -94,11 +96,7 @@ struct config_row {
 	const char		*(*def_fn)(struct config_parse *);
 };
 
-/* A list of strings, for comma-separated values. */
-struct config_list {
-	char	**items;
-	int	  n;
-};
+/* struct config_list is in config.h. */
 
 extern const struct config_type config_type_int;	/* Python int() */
 extern const struct config_type config_type_bool;

@@ -691,6 +691,7 @@ config_load(const struct cmdline *cmd, char ***errors, int *nerrors)
 	config_groups(&ctx);
 	config_servers(&ctx);
 	config_serverurl(cf);
+	config_registry(&ctx);
 out:
 	if (ctx.ini != NULL)
 		ini_free(ctx.ini);
@@ -743,6 +744,7 @@ config_free(struct config *cf)
 		config_group_unref(cf->groups[i]);
 	free(cf->groups);
 	config_free_servers(cf);
+	config_registry_free(&cf->registry);
 	config_free_env(cf->env, cf->nenv);
 	config_free_errors(cf->criticals, cf->ncriticals);
 	config_free_errors(cf->warnings, cf->nwarnings);

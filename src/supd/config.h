@@ -46,6 +46,25 @@ enum group_kind {
 struct group_config;
 struct check_spec;
 
+/* A list of strings, for comma-separated values. */
+struct config_list {
+	char	**items;
+	int	  n;
+};
+
+/* [consul] and [etcd]; NULL strings take the defaults (registry.h). */
+struct registry_config {
+	int	 consul;		/* a [consul] section exists */
+	char	*consul_address;
+	char	*consul_scheme;
+	char	*consul_token;
+	char	*consul_ca_file;
+	char	*consul_cert_file;
+	char	*consul_key_file;
+	int	 etcd;			/* an [etcd] section exists */
+	char	*etcd_endpoints;
+};
+
 struct process_config {
 	char			*name;
 	char			*program;	/* the section's program name */
@@ -83,6 +102,19 @@ struct process_config {
 	int			 health_interval;	/* s */
 	int			 health_timeout;	/* s */
 	int			 health_retries;
+
+	/* Service registration (config-registry.c reads [consul], [etcd]). */
+	char			*consul_service;	/* NULL: not in Consul */
+	int			 consul_port;		/* 0: service_port */
+	char			*consul_address;	/* NULL: service_address */
+	struct config_list	 consul_tags;
+	struct config_list	 consul_meta;		/* "k=v" items */
+	int			 consul_check;		/* enum registry_check */
+	char			*etcd_key;		/* NULL: not in etcd */
+	char			*etcd_value;		/* NULL: the default JSON */
+	int			 etcd_ttl;
+	char			*service_address;	/* NULL: this host's name */
+	int			 service_port;		/* 0: none */
 };
 
 /* The socket of an [fcgi-program:x], bound by supd and given as fd 0. */
@@ -184,6 +216,7 @@ struct config {
 	struct server_config	 *servers;
 	int			  nservers;
 	char			 *serverurl;	/* for children; NULL if none */
+	struct registry_config	  registry;
 
 	/* Messages for the main log once it is open (Supervisor's order). */
 	char			**criticals;

@@ -846,3 +846,12 @@ listener_done(void)
 	group_remove_observer(listener_group_cb, NULL);
 	capture_listener_input = NULL;
 }
+
+/* Events waiting in a listener group's pool, for /metrics. */
+int
+listener_pool_queued(const struct group *g)
+{
+	const struct listener_pool	*pool = g->pool;
+
+	return (pool != NULL ? pool->nbuffer : 0);
+}

@@ -39,6 +39,8 @@ void	listener_pool_create(struct group *);
  * observer calls it before PROCESS_GROUP_REMOVED is emitted.
  */
 void	listener_pool_free(struct group *);
+/* Events waiting in the group's pool (0 for no pool). */
+int	listener_pool_queued(const struct group *);
 
 /* Protocol bytes a listener wrote on its stdout (the capture hook). */
 void	listener_input(struct process *, const char *, size_t);

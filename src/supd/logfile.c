@@ -74,6 +74,7 @@ struct logfile {
 	 * dropped all output dropped in this episode.
 	 */
 	int			 failing;
+	uint64_t		 dropped_total;	/* over the file's life */
 	char			*held;
 	size_t			 held_off;
 	size_t			 held_len;
@@ -538,6 +539,12 @@ logfile_dropped(const struct logfile *lf)
 	return (lf->dropped);
 }
 
+uint64_t
+logfile_dropped_total(const struct logfile *lf)
+{
+	return (lf->dropped_total);
+}
+
 /*
  * Drop n bytes from the front of the backlog, counting those that were
  * output (not a marker of ours).
@@ -550,6 +557,7 @@ logfile_backlog_cut(struct logfile *lf, size_t n)
 	lf->held_marker -= marker;
 	lf->unmarked += n - marker;
 	lf->dropped += n - marker;
+	lf->dropped_total += n - marker;
 	lf->held_off += n;
 	lf->held_len -= n;
 }

@@ -40,6 +40,8 @@ int		 logfile_nwriters(const struct logfile *);
  */
 size_t		 logfile_pending(const struct logfile *);
 uint64_t	 logfile_dropped(const struct logfile *);
+/* Output dropped over the file's whole life, for /metrics. */
+uint64_t	 logfile_dropped_total(const struct logfile *);
 
 /*
  * Append len bytes as given (the main log, or a file with one writer).

@@ -155,6 +155,28 @@ metrics_sample_u64(struct evbuffer *out, const char *name,
 }
 
 void
+metrics_sample_milli(struct evbuffer *out, const char *name,
+    const char *labels, uint64_t millis)
+{
+	char	v[32];
+	size_t	n;
+	int	frac = (int)(millis % 1000);
+
+	/* Integer digits only: printf of a double costs a microsecond. */
+	n = metrics_format_u64(v, millis / 1000);
+	if (frac != 0) {
+		v[n++] = '.';
+		v[n++] = (char)('0' + frac / 100);
+		if (frac % 100 != 0) {
+			v[n++] = (char)('0' + frac / 10 % 10);
+			if (frac % 10 != 0)
+				v[n++] = (char)('0' + frac % 10);
+		}
+	}
+	metrics_line(out, name, labels, v, n);
+}
+
+void
 metrics_histogram_observe(struct metrics_histogram *h, double value)
 {
 	int	i;

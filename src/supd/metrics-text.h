@@ -31,6 +31,9 @@ void	metrics_sample(struct evbuffer *, const char *name,
 	    const char *labels, double value);
 void	metrics_sample_u64(struct evbuffer *, const char *name,
 	    const char *labels, uint64_t value);
+/* A value given in thousandths, written as 12.5 or 12.345 (no printf). */
+void	metrics_sample_milli(struct evbuffer *, const char *name,
+	    const char *labels, uint64_t millis);
 
 /* A histogram with fixed upper bounds (ascending, +Inf implied). */
 struct metrics_histogram {

@@ -87,6 +87,14 @@ process_check_not_ready_cb(void *arg, const char *reason)
 	process_not_ready(pc->proc, reason);
 }
 
+static process_check_health_fn	process_check_health_observer;
+
+void
+process_check_set_health_observer(process_check_health_fn fn)
+{
+	process_check_health_observer = fn;
+}
+
 static void
 process_check_health_cb(void *arg, int ok, int failures, const char *result)
 {
@@ -95,6 +103,8 @@ process_check_health_cb(void *arg, int ok, int failures, const char *result)
 	int			 retries = p->config->health_retries;
 
 	if (!ok) {
+		if (!pc->failing && process_check_health_observer != NULL)
+			process_check_health_observer(p, 0, result);
 		pc->failing = 1;
 		if (failures < retries)
 			log_warn("%s: health check failed (%s), %d of %d",
@@ -107,6 +117,8 @@ process_check_health_cb(void *arg, int ok, int failures, const char *result)
 		return;
 	pc->failing = pc->unhealthy = 0;
 	log_info("%s: health check passed (%s)", p->config->name, result);
+	if (process_check_health_observer != NULL)
+		process_check_health_observer(p, 1, result);
 	process_check_emit(p, EVENT_PROCESS_HEALTH_OK, "%s", "");
 }
 

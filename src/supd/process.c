@@ -273,6 +273,7 @@ process_set_state(struct process *p, enum process_state state, int expected)
 		evtimer_del(p->timer);
 	switch (state) {
 	case PROCESS_STARTING:
+		p->nspawns++;
 		p->startsecs_done = 0;
 		if (p->config->startsecs > 0)
 			process_arm(p, p->config->startsecs);
@@ -566,11 +567,36 @@ process_kill(struct process *p, int sig)
 	return (NULL);
 }
 
+/*
+ * A stop on purpose. The before_stop hook may hold the stopsignal back
+ * until something outside is told first (a registry deregisters the
+ * service so no client is sent to a dying process); it then calls
+ * process_stop_continue, at most a registry timeout later. Meanwhile the
+ * process keeps its state, and a second stop does not ask again.
+ */
 const char *
 process_stop(struct process *p)
 {
 	p->administrative_stop = 1;
+	if (p->stop_pending)
+		return (NULL);
+	if (p->pid != 0 && p->state != PROCESS_STOPPING &&
+	    process_hooks->before_stop != NULL &&
+	    process_hooks->before_stop(p)) {
+		p->stop_pending = 1;
+		return (NULL);
+	}
 	return (process_kill(p, p->config->stopsignal));
+}
+
+void
+process_stop_continue(struct process *p)
+{
+	if (!p->stop_pending)
+		return;
+	p->stop_pending = 0;
+	if (p->pid != 0 && p->state != PROCESS_STOPPING)
+		process_kill(p, p->config->stopsignal);
 }
 
 const char *
@@ -661,6 +687,11 @@ process_reaped(struct process *p, int status)
 	too_quickly = up < p->config->startsecs || !p->ready;
 	expected = process_exit_expected(p, es);
 	restart = p->check_stop == PROCESS_CHECK_STOP_RESTART;
+	if (p->stop_pending) {
+		/* It left while its stop waited for the hook: as if killed. */
+		p->stop_pending = 0;
+		p->killing = 1;
+	}
 
 	if (p->killing && p->check_stop == PROCESS_CHECK_STOP_NOT_READY &&
 	    process_hooks->accepts_starts()) {

@@ -70,6 +70,17 @@ struct process {
 	/* Set when removed from its group while still referenced. */
 	int			 dead;
 	int			 refs;
+
+	/*
+	 * Counters for /metrics, kept for the process's life in the config:
+	 * spawns, and output per channel (0 stdout, 1 stderr) read from the
+	 * pipe and dropped by a failing log file on its way.
+	 */
+	uint64_t		 nspawns;
+	uint64_t		 log_bytes[2];
+	uint64_t		 log_dropped[2];
+	/* A stop waits for the before_stop hook (see process_hooks). */
+	int			 stop_pending;
 };
 
 /*
@@ -79,6 +90,13 @@ struct process {
 struct process_hooks {
 	/* Whether processes may be started (not shutting down). */
 	int	(*accepts_starts)(void);
+	/*
+	 * Optional: called by process_stop before the stopsignal goes out.
+	 * It returns 0 to let the signal go now, or 1 to hold it until it
+	 * calls process_stop_continue (a service registry deregistering
+	 * first); it must never block.
+	 */
+	int	(*before_stop)(struct process *);
 };
 
 /*
@@ -125,6 +143,8 @@ int		 process_is_running_state(enum process_state);	/* RUNNING... */
 pid_t		 process_spawn(struct process *);
 /* Administrative stop: stopsignal now, SIGKILL after stopwaitsecs. */
 const char	*process_stop(struct process *);
+/* Send the stopsignal held by the before_stop hook, if still wanted. */
+void		 process_stop_continue(struct process *);
 /* Send sig without meaning to stop; NULL or a reason it was not sent. */
 const char	*process_signal(struct process *, int sig);
 /* BACKOFF -> FATAL, as at shutdown. */

@@ -675,3 +675,15 @@ registry_reg_id(struct registry_reg *reg)
 {
 	return (reg->svc.id);
 }
+
+/*
+ * A new etcd_value for the next write (the default value names the pid,
+ * which changes with each start). An entry already written keeps its old
+ * value until then.
+ */
+void
+registry_set_etcd_value(struct registry_reg *reg, const char *value)
+{
+	free((char *)reg->svc.etcd_value);
+	reg->svc.etcd_value = value == NULL ? NULL : xstrdup(value);
+}

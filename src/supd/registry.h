@@ -134,6 +134,8 @@ void		 registry_deregister(struct registry_reg *, registry_done_cb,
  * once the registry confirms (or when the client is freed).
  */
 void		 registry_remove(struct registry_reg *);
+/* Replace the etcd_value used by the next write. */
+void		 registry_set_etcd_value(struct registry_reg *, const char *);
 enum registry_state registry_desired(struct registry_reg *);
 enum registry_state registry_confirmed(struct registry_reg *);
 const char	*registry_reg_id(struct registry_reg *);

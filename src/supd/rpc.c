@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "config-value.h"
@@ -58,6 +59,7 @@ struct rpc_call {
 	struct event		*ev;		/* late completion */
 
 	/* Only for the call of a request. */
+	struct timespec		 begun;		/* for the rpc hook */
 	struct evhttp_request	*req;
 	struct http_hold	*hold;
 	struct xr_call		*xcall;
@@ -92,6 +94,7 @@ static struct hmap	  rpc_by_name;
 static const char	**rpc_names;
 static int		  rpc_nnames;
 static rpc_loader_fn	  rpc_loader;
+static rpc_hook_fn	  rpc_hook;
 /* A shutdown or restart was asked for and waits for its reply to go out. */
 static int		  rpc_stopping;
 
@@ -419,6 +422,33 @@ rpc_http_after(struct rpc_call *c)
 		fn();
 }
 
+void
+rpc_set_hook(rpc_hook_fn fn)
+{
+	rpc_hook = fn;
+}
+
+/*
+ * Tell the hook a request's call completed: the method's name from the
+ * tables (NULL for an unknown one, so a client cannot invent names) and
+ * the seconds from its arrival, waiting included.
+ */
+static void
+rpc_http_count(struct rpc_call *c)
+{
+	const struct rpc_method	*m;
+	struct timespec		 now;
+	double			 secs;
+
+	if (rpc_hook == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = (now.tv_sec - c->begun.tv_sec) +
+	    (now.tv_nsec - c->begun.tv_nsec) / 1e9;
+	m = rpc_find_method(c->method);
+	rpc_hook(m != NULL ? m->name : NULL, secs);
+}
+
 /* The call of a request completed: send its response document. */
 static void
 rpc_http_done(struct rpc_call *c, void *arg)
@@ -426,6 +456,7 @@ rpc_http_done(struct rpc_call *c, void *arg)
 	struct evhttp_request	*req = c->req;
 	struct evbuffer		*out;
 
+	rpc_http_count(c);
 	if (c->hold != NULL) {
 		req = http_release(c->hold);
 		c->hold = NULL;
@@ -499,6 +530,7 @@ rpc_http(struct evhttp_request *req, const char *buf, size_t len)
 		return;
 	}
 	c = rpc_call_new(NULL, rpc_http_done, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &c->begun);
 	c->req = req;
 	c->xcall = xc;
 	c->method = xc->method;

@@ -124,6 +124,14 @@ char		*rpc_namespec(const char *group, const char *name);
 int		 rpc_check_state(struct rpc_call *);
 
 /*
+ * Called once per request's call when it completes (after any wait):
+ * the method's full name, NULL when no table has it, and its duration
+ * in seconds. For /metrics; main sets it.
+ */
+typedef void	 (*rpc_hook_fn)(const char *method, double seconds);
+void		 rpc_set_hook(rpc_hook_fn);
+
+/*
  * reloadConfig reads the config file again with the daemon's command
  * line; supd.c provides the loader (config_load with its struct cmdline).
  */

@@ -79,9 +79,16 @@ server_accepts_starts(void)
 static void	server_group_cb(struct group *, enum group_change, void *);
 
 /* What processes ask of the daemon; handed down at start. */
-static const struct process_hooks server_process_hooks = {
+static struct process_hooks server_process_hooks = {
 	.accepts_starts = server_accepts_starts,
 };
+
+/* What main registers to run before a stopsignal (service registries). */
+void
+server_set_before_stop(int (*fn)(struct process *))
+{
+	server_process_hooks.before_stop = fn;
+}
 
 /*
  * Hand the loop and the hooks down to processes, and watch groups leave.

@@ -7,6 +7,7 @@
 
 struct config;
 struct event_base;
+struct process;
 
 /* Values are Supervisor's (states.SupervisorStates). */
 enum server_state {
@@ -39,6 +40,12 @@ void		 server_set_config(struct config *);
  */
 typedef int (*server_reload_fn)(void);
 void		 server_set_reload_check(server_reload_fn);
+
+/*
+ * The process_hooks before_stop hook (see process.h), set by main before
+ * the first stop; NULL for none.
+ */
+void		 server_set_before_stop(int (*)(struct process *));
 
 /* Trim the heap a second from now, after a burst of large replies. */
 void		 server_trim_soon(void);

@@ -33,6 +33,8 @@
 #include "log.h"
 #include "logfile.h"
 #include "mainlog.h"
+#include "metrics.h"
+#include "service.h"
 #include "process.h"
 #include "process-check.h"
 #include "rpc.h"
@@ -515,6 +517,8 @@ static const struct http_route supd_routes[] = {
 	{ "/logtail", NULL, 0, HTTP_ROUTE_AUTH, http_tail_process,
 	  http_tail_close_all },
 	{ "/mainlogtail", NULL, 0, HTTP_ROUTE_AUTH, supd_mainlogtail, NULL },
+	{ "/metrics", NULL, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, HTTP_ROUTE_AUTH,
+	  metrics_route, NULL },
 	{ NULL, web_match, 0, HTTP_ROUTE_AUTH, web_page, NULL },
 };
 
@@ -675,6 +679,11 @@ main(int argc, char **argv)
 	listener_init();	/* before groups: pools subscribe as they come */
 	process_check_init(server_base);
 	supd_add_groups(cf);
+	metrics_init(server_base);
+	if (service_init(server_base, cf, &cause) != 0)
+		supd_usage("%s", cause);
+	service_start();
+	server_set_before_stop(service_before_stop);
 	supd_add_routes();
 	if (http_open(cf, &cause) != 0)
 		supd_usage("%s", cause);
@@ -700,6 +709,8 @@ main(int argc, char **argv)
 	}
 	group_remove_all();
 	process_check_done();
+	service_done();
+	metrics_done();
 	listener_done();
 	server_done();
 	mainlog_close();

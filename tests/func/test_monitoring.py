@@ -69,3 +69,58 @@ def test_dashboard_queries_are_valid_promql(tmp_path):
     r = promtool("check", "rules", str(f))
     assert r.returncode == 0, r.stdout + r.stderr
     assert len(rules) >= 15
+
+
+def metric_names(expr):
+    """The metric names a PromQL expression reads (not functions, labels,
+    keywords or durations)."""
+    expr = re.sub(r'\{[^}]*\}', '', expr)
+    expr = re.sub(r'"[^"]*"', '', expr)
+    expr = re.sub(r'\[[^\]]*\]', '', expr)
+    expr = re.sub(r'\b(by|on|without|ignoring)\s*\([^)]*\)', '', expr)
+    names = set()
+    for m in re.finditer(r'\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(\s*\()?', expr):
+        if m.group(2) or m.group(1) in ("and", "or", "unless", "bool", "offset"):
+            continue
+        names.add(m.group(1))
+    return names
+
+
+def test_every_metric_the_dashboard_and_alerts_use_is_exported(sup):
+    import yaml
+    sup.write("""
+    [program:web]
+    command=sleep 1000
+    startsecs=0
+
+    [eventlistener:pool]
+    command=cat
+    events=TICK_60
+    """)
+    sup.start()
+    sup.wait_state("web", "RUNNING")
+    sup.rpc.getState()
+    from test_metrics import UnixHTTPConnection, get
+    status, _, text = get(UnixHTTPConnection(sup.sock))
+    assert status == 200
+    r = subprocess.run([PROMTOOL, "check", "metrics"], input=text, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    exported = set()
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            name, kind = line.split()[2:4]
+            exported.add(name)
+            if kind == "histogram":
+                exported |= {name + "_bucket", name + "_sum", name + "_count"}
+    wanted = set()
+    for _, expr in dashboard_exprs():
+        wanted |= metric_names(expr)
+    rules = yaml.safe_load(open(os.path.join(MON, "supd-alerts.yml")))
+    for group in rules["groups"]:
+        for rule in group["rules"]:
+            wanted |= metric_names(rule["expr"])
+    wanted.discard("up")    # Prometheus's own, per target
+    wanted.discard("time")
+    assert "supd_process_up" in wanted and "supd_rpc_duration_seconds_bucket" in wanted
+    assert wanted <= exported, sorted(wanted - exported)

@@ -45,6 +45,24 @@ test_values(void **state)
 }
 
 static void
+test_milli(void **state)
+{
+	struct evbuffer	*b = evbuffer_new();
+	char		*s;
+
+	metrics_sample_milli(b, "t", "", 1764993600500);
+	metrics_sample_milli(b, "t", "", 0);
+	metrics_sample_milli(b, "t", "{a=\"b\"}", 1250);
+	metrics_sample_milli(b, "t", "", 7);
+	metrics_sample_milli(b, "t", "", 3000);
+	s = drain(b);
+	assert_string_equal(s, "t 1764993600.5\nt 0\nt{a=\"b\"} 1.25\n"
+	    "t 0.007\nt 3\n");
+	free(s);
+	evbuffer_free(b);
+}
+
+static void
 test_labels_and_samples(void **state)
 {
 	struct evbuffer		*b = evbuffer_new();
@@ -110,6 +128,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_milli),
 		cmocka_unit_test(test_labels_and_samples),
 		cmocka_unit_test(test_histogram),
 	};

@@ -650,6 +650,78 @@ test_check_freed_with_the_process(void **state)
 	process_set_check_hooks(NULL);
 }
 
+static int	held_stops;
+
+static int
+test_hold_stop(struct process *p)
+{
+	held_stops++;
+	return (1);
+}
+
+static const struct process_hooks hold_hooks = {
+	.accepts_starts = test_accepts_starts,
+	.before_stop = test_hold_stop,
+};
+
+static void
+test_before_stop_holds_the_signal(void **state)
+{
+	struct process	*p = fake.p;
+	pid_t		 pid;
+
+	process_init(base, &hold_hooks);
+	held_stops = 0;
+	fake.pc.startsecs = 0;
+	pid = process_spawn(p);
+	assert_null(process_stop(p));
+	/* Held: no signal, the state stays, a second stop asks nothing. */
+	assert_int_equal(nkills, 0);
+	assert_int_equal(p->state, PROCESS_RUNNING);
+	assert_null(process_stop(p));
+	assert_int_equal(held_stops, 1);
+	process_stop_continue(p);
+	assert_int_equal(nkills, 1);
+	assert_int_equal(killed_pid, pid);
+	assert_int_equal(killed_sig, SIGTERM);
+	assert_int_equal(p->state, PROCESS_STOPPING);
+	process_stop_continue(p);	/* once only */
+	assert_int_equal(nkills, 1);
+	process_reaped(p, KILLED_BY(SIGTERM));
+	assert_int_equal(p->state, PROCESS_STOPPED);
+}
+
+static void
+test_exit_while_stop_is_held_is_a_stop(void **state)
+{
+	struct process	*p = fake.p;
+
+	process_init(base, &hold_hooks);
+	fake.pc.startsecs = 0;
+	fake.pc.autorestart = AUTORESTART_TRUE;
+	process_spawn(p);
+	process_stop(p);
+	process_reaped(p, EXITED_WITH(1));
+	assert_int_equal(p->state, PROCESS_STOPPED);
+	assert_int_equal(spawns, 1);
+	process_stop_continue(p);
+	assert_int_equal(nkills, 0);
+}
+
+static void
+test_spawns_are_counted(void **state)
+{
+	struct process	*p = fake.p;
+
+	fake.pc.startsecs = 0;
+	assert_int_equal(p->nspawns, 0);
+	process_spawn(p);
+	process_stop(p);
+	process_reaped(p, KILLED_BY(SIGTERM));
+	process_spawn(p);
+	assert_int_equal(p->nspawns, 2);
+}
+
 int
 main(void)
 {
@@ -665,6 +737,9 @@ main(void)
 		T(test_autorestart_false_never_restarts),
 		T(test_no_restart_while_the_daemon_stops),
 		T(test_stop_to_stopped),
+		T(test_before_stop_holds_the_signal),
+		T(test_exit_while_stop_is_held_is_a_stop),
+		T(test_spawns_are_counted),
 		T(test_sigkill_after_stopwaitsecs),
 		T(test_stop_in_backoff_is_stopped_without_a_signal),
 		T(test_give_up_turns_backoff_fatal),
