@@ -47,6 +47,7 @@ static struct group		**deps_run_nodes;	/* graph index -> group */
 static int			  deps_run_nnodes;
 static struct hmap		  deps_run_index;	/* group -> index + 1 */
 static int			  deps_run_nwith;	/* groups with depends_on */
+static int			  deps_run_nfatal;	/* FATAL processes */
 
 static struct process		**deps_run_starts;
 static int			  deps_run_nstarts;
@@ -162,6 +163,8 @@ deps_run_fatal(const struct deps *d, int gi)
 	struct group	*h;
 	int		*req, n, i, j;
 
+	if (deps_run_nfatal == 0)
+		return (NULL);
 	req = deps_requires(d, gi, 1, &n);
 	for (i = 0; i < n && found == NULL; i++) {
 		h = deps_run_nodes[req[i]];
@@ -283,86 +286,40 @@ deps_run_try(struct process *p)
 	return (1);
 }
 
-/*
- * Look again at the held starts of groups that depend on changed (all
- * of them if NULL). Spawning one changes states, which calls back here:
- * that only asks for another pass over the whole list.
- */
+/* Look again at every held start. */
 static void
-deps_run_wake(const struct group *changed)
+deps_run_wake(void)
 {
-	static int	 busy, again;
-	struct deps	*d;
-	char		*mark = NULL;
-	int		*rby, n, i, gi;
+	int	i;
 
-	if (busy) {
-		again = 1;
-		return;
+	for (i = 0; i < deps_run_nstarts;) {
+		if (!deps_run_try(deps_run_starts[i]))
+			i++;
 	}
-	busy = 1;
-	do {
-		again = 0;
-		mark = NULL;
-		if (changed != NULL &&
-		    (d = deps_run_lookup(changed, &gi)) != NULL) {
-			mark = xcalloc(deps_run_nnodes + 1, 1);
-			rby = deps_required_by(d, gi, 1, &n);
-			for (i = 0; i < n; i++)
-				mark[rby[i]] = 1;
-			free(rby);
-		}
-		for (i = 0; i < deps_run_nstarts;) {
-			if (mark != NULL && (deps_run_lookup(
-			    deps_run_starts[i]->group, &gi) == NULL ||
-			    !mark[gi])) {
-				i++;
-				continue;
-			}
-			if (!deps_run_try(deps_run_starts[i]))
-				i++;
-		}
-		free(mark);
-		changed = NULL;
-	} while (again);
-	busy = 0;
 }
 
-/*
- * Send held stops whose dependents have all stopped. A stop signal
- * changes states, which calls back here: that asks for another pass.
- */
+/* Send held stops whose dependents have all stopped. */
 static void
 deps_run_release(void)
 {
-	static int	 busy, again;
 	struct process	*p;
 	struct deps	*d;
 	int		 i, gi;
 
-	if (busy) {
-		again = 1;
-		return;
-	}
-	busy = 1;
-	do {
-		again = 0;
-		for (i = 0; i < deps_run_nstops;) {
-			p = deps_run_stops[i];
-			if ((d = deps_run_lookup(p->group, &gi)) != NULL &&
-			    !deps_run_dependents_down(d, gi)) {
-				i++;
-				continue;
-			}
-			memmove(&deps_run_stops[i], &deps_run_stops[i + 1],
-			    (deps_run_nstops - i - 1) * sizeof *deps_run_stops);
-			deps_run_nstops--;
-			if (process_is_running_state(p->state) && !p->dead)
-				process_stop(p);
-			process_unref(p);
+	for (i = 0; i < deps_run_nstops;) {
+		p = deps_run_stops[i];
+		if ((d = deps_run_lookup(p->group, &gi)) != NULL &&
+		    !deps_run_dependents_down(d, gi)) {
+			i++;
+			continue;
 		}
-	} while (again);
-	busy = 0;
+		memmove(&deps_run_stops[i], &deps_run_stops[i + 1],
+		    (deps_run_nstops - i - 1) * sizeof *deps_run_stops);
+		deps_run_nstops--;
+		if (process_is_running_state(p->state) && !p->dead)
+			process_stop(p);
+		process_unref(p);
+	}
 }
 
 static int
@@ -388,36 +345,54 @@ deps_run_hold_stop(struct process *p)
 	process_ref(p);
 }
 
-/*
- * What can move a held start: a group coming up or going down, or
- * something going FATAL. What can move a held stop: a process stopping.
- * A held process that was started or stopped some other way leaves.
- */
+/* Look at held starts and stops once the current callback is done. */
 static void
-deps_run_observer(struct process *p, enum process_state old, void *arg)
+deps_run_soon(void)
 {
-	if (deps_run_nwith == 0 || p->dead)
-		return;
-	if (p->waitfor != NULL) {
-		if (!process_is_stopped_state(p->state)) {
-			deps_run_unqueue(p);
-			process_unref(p);
-		} else if (old == PROCESS_STOPPING)
-			deps_run_wake(NULL);
-	}
-	if (deps_run_nstops > 0 && process_is_stopped_state(p->state))
-		deps_run_release();
-	if (deps_run_nstarts > 0 && (p->state == PROCESS_RUNNING ||
-	    p->state == PROCESS_FATAL || old == PROCESS_RUNNING))
-		deps_run_wake(p->group);
+	struct timeval	tv = { 0, 0 };
+
+	if (!evtimer_pending(deps_run_recheck, NULL))
+		evtimer_add(deps_run_recheck, &tv);
 }
 
 static void
 deps_run_recheck_cb(evutil_socket_t fd, short what, void *arg)
 {
-	deps_run_wake(NULL);
-	if (deps_run_nstops > 0)
-		deps_run_release();
+	deps_run_wake();
+	deps_run_release();
+}
+
+/*
+ * What can move a held start: a group coming up or going down, or
+ * something going FATAL. What can move a held stop: a process stopping.
+ * Either is looked at from a timer due at once, not here: the process
+ * that changed has its "success:" or "stopped:" line logged after its
+ * observers ran, and the other observers should hear of it before they
+ * hear of what it set going.
+ *
+ * FATAL processes are counted all the time: while there are none, a
+ * held start need not look for one among all it depends on.
+ */
+static void
+deps_run_observer(struct process *p, enum process_state old, void *arg)
+{
+	if (p->state == PROCESS_FATAL)
+		deps_run_nfatal++;
+	if (old == PROCESS_FATAL)
+		deps_run_nfatal--;
+	if (deps_run_nwith == 0 || p->dead)
+		return;
+	/* Held, but started some other way: no longer held. */
+	if (p->waitfor != NULL && !process_is_stopped_state(p->state)) {
+		deps_run_unqueue(p);
+		process_unref(p);
+	}
+	if (deps_run_nstops > 0 && process_is_stopped_state(p->state))
+		deps_run_soon();
+	if (deps_run_nstarts > 0 && (p->state == PROCESS_RUNNING ||
+	    p->state == PROCESS_FATAL || old == PROCESS_RUNNING ||
+	    old == PROCESS_STOPPING))
+		deps_run_soon();
 }
 
 /*
@@ -428,13 +403,16 @@ deps_run_recheck_cb(evutil_socket_t fd, short what, void *arg)
 static void
 deps_run_group_cb(struct group *g, enum group_change change, void *arg)
 {
-	struct timeval	tv = { 0, 0 };
-	int		i;
+	int	i;
 
 	if (config_deps_any(&g->config, 1))
 		deps_run_nwith += change == GROUP_CHANGE_ADDED ? 1 : -1;
 	deps_run_dirty = 1;
 	if (change == GROUP_CHANGE_REMOVED) {
+		for (i = 0; i < g->nprocs; i++) {
+			if (g->procs[i]->state == PROCESS_FATAL)
+				deps_run_nfatal--;
+		}
 		for (i = 0; i < g->nprocs; i++) {
 			if (g->procs[i]->waitfor != NULL)
 				deps_run_forget(g->procs[i],
@@ -452,7 +430,7 @@ deps_run_group_cb(struct group *g, enum group_change change, void *arg)
 		}
 	}
 	if (deps_run_nstarts > 0 || deps_run_nstops > 0)
-		evtimer_add(deps_run_recheck, &tv);
+		deps_run_soon();
 }
 
 void
