@@ -514,7 +514,7 @@ deps_run_autostart(struct group *g)
 			process_autostart(p);
 			continue;
 		}
-		log_info("%s: start %s", p->namespec, text);
+		log_info("%s: %s before starting", p->namespec, text);
 		deps_run_queue(p, text);
 	}
 }
@@ -577,7 +577,7 @@ deps_run_start(struct process *p, char **cause)
 		}
 		return (DEPS_RUN_NOW);
 	}
-	log_info("%s: start %s", p->namespec, text);
+	log_info("%s: %s before starting", p->namespec, text);
 	deps_run_queue(p, text);
 	return (DEPS_RUN_QUEUED);
 }

@@ -120,6 +120,17 @@ def test_depending_on_a_group_waits_for_all_of_it(sup):
     assert before(sup.log(), "success: redis entered RUNNING", "spawned: 'web'")
 
 
+def test_fcgi_program_accepts_depends_on(sup):
+    configure(sup, program(sup, "api", autostart="false"),
+              "[fcgi-program:f]\ncommand=%s\nsocket=unix://%s\n"
+              "startsecs=0\ndepends_on=api\n\n"
+              % (sup.path("forever.py"), sup.path("f.sock")))
+    wait_until(lambda: sup.info("f")["description"] == "waiting for api",
+               what="f to wait for api")
+    sup.rpc.startProcess("api")
+    sup.wait_state("f", "RUNNING")
+
+
 def chain(sup):
     # Priorities alone would stop api first and worker last.
     return configure(sup, program(sup, "api", priority=900),
