@@ -579,6 +579,95 @@ static const struct config_type config_process_type_retries = {
 	NULL, NULL
 };
 
+/*
+ * depends_on=: program or group names, checked against the whole config
+ * once every section is read (config-deps.c). Only the names count for
+ * reread; where they were written does not.
+ */
+static int
+config_process_conv_depends(struct config_parse *cp,
+    const struct config_row *row, const char *value, char **cause)
+{
+	struct depends_config	*d = CONFIG_FIELD(cp->obj, row);
+	const struct ini_option	*opt = cp->ctx->opt;
+	char			*copy, *item, *save, *s;
+
+	row->type->free(row, cp->obj);
+	copy = xstrdup(value);
+	for (item = strtok_r(copy, ",", &save); item != NULL;
+	    item = strtok_r(NULL, ",", &save)) {
+		s = cv_strip(item);
+		if (*s == '\0') {
+			free(s);
+			continue;
+		}
+		d->names = xreallocarray(d->names, d->nnames + 1,
+		    sizeof *d->names);
+		d->names[d->nnames++] = s;
+	}
+	free(copy);
+	if (opt != NULL && opt->file != NULL) {
+		d->file = xstrdup(opt->file);
+		d->line = opt->line;
+	} else {
+		d->file = xstrdup(cp->sec->file);
+		d->line = cp->sec->line;
+	}
+	return (0);
+}
+
+static void
+config_process_free_depends(const struct config_row *row, void *obj)
+{
+	struct depends_config	*d = CONFIG_FIELD(obj, row);
+	int			 i;
+
+	for (i = 0; i < d->nnames; i++)
+		free(d->names[i]);
+	free(d->names);
+	free(d->file);
+	memset(d, 0, sizeof *d);
+}
+
+static void
+config_process_copy_depends(const struct config_row *row, void *dst,
+    const void *src)
+{
+	struct depends_config		*d = CONFIG_FIELD(dst, row);
+	const struct depends_config	*s = CONFIG_CFIELD(src, row);
+	int				 i;
+
+	d->names = xcalloc(s->nnames + 1, sizeof *d->names);
+	for (i = 0; i < s->nnames; i++)
+		d->names[i] = xstrdup(s->names[i]);
+	d->nnames = s->nnames;
+	d->file = s->file != NULL ? xstrdup(s->file) : NULL;
+	d->line = s->line;
+}
+
+static int
+config_process_equal_depends(const struct config_row *row, const void *a,
+    const void *b)
+{
+	const struct depends_config	*x = CONFIG_CFIELD(a, row);
+	const struct depends_config	*y = CONFIG_CFIELD(b, row);
+	int				 i;
+
+	if (x->nnames != y->nnames)
+		return (0);
+	for (i = 0; i < x->nnames; i++) {
+		if (strcmp(x->names[i], y->names[i]) != 0)
+			return (0);
+	}
+	return (1);
+}
+
+static const struct config_type config_process_type_depends = {
+	"depends_on", sizeof (struct depends_config), 0,
+	config_process_conv_depends, config_process_free_depends,
+	config_process_copy_depends, config_process_equal_depends, NULL
+};
+
 static const char *
 config_process_killasgroup_default(struct config_parse *cp)
 {
@@ -706,6 +795,9 @@ const struct config_row config_process_rows[] = {
 	  F(service_address), 0, NULL, NULL },
 	{ "service_port", P, &config_type_int, "0", F(service_port), 0, NULL,
 	  NULL },
+	/* supd's own, not in getAllConfigInfo (Supervisor has no such key). */
+	{ "depends_on", CONFIG_S_PROGRAM|CONFIG_S_FCGI,
+	  &config_process_type_depends, NULL, F(depends_on), 0, NULL, NULL },
 };
 const size_t config_process_nrows =
     sizeof config_process_rows / sizeof config_process_rows[0];

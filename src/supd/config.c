@@ -27,8 +27,10 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config-deps.h"
 #include "config-parse.h"
 #include "config-value.h"
+#include "deps.h"
 #include "expand.h"
 #include "ini.h"
 #include "log.h"
@@ -591,6 +593,34 @@ config_rpcinterfaces(struct config_ctx *ctx)
 	}
 }
 
+/*
+ * depends_on across all groups: unknown names and cycles, each error a
+ * line of its own with the file:line of the depends_on that makes it.
+ * Only checked when the groups themselves loaded: a group dropped for a
+ * bad option would make every name of it look unknown.
+ */
+static void
+config_check_deps(struct config_ctx *ctx)
+{
+	struct config	*cf = ctx->cf;
+	struct deps	*d;
+	char		*cause = NULL, *rest, *line;
+
+	if (ctx->nerrors > 0 || !config_deps_any(cf->groups, cf->ngroups))
+		return;
+	if ((d = config_deps(cf->groups, cf->ngroups, 0, &cause)) != NULL) {
+		deps_free(d);
+		return;
+	}
+	rest = cause;
+	while ((line = strsep(&rest, "\n")) != NULL) {
+		if (*line != '\0')
+			config_add_msg(&ctx->errors, &ctx->nerrors,
+			    xstrdup(line));
+	}
+	free(cause);
+}
+
 /* Supervisor's search path when -c is not given. */
 static char *
 config_find_file(struct config_ctx *ctx)
@@ -689,6 +719,7 @@ config_load(const struct cmdline *cmd, char ***errors, int *nerrors)
 	config_supervisord(&ctx, sec);
 	config_rpcinterfaces(&ctx);
 	config_groups(&ctx);
+	config_check_deps(&ctx);
 	config_servers(&ctx);
 	config_serverurl(cf);
 	config_registry(&ctx);

@@ -65,6 +65,17 @@ struct registry_config {
 	char	*etcd_endpoints;
 };
 
+/*
+ * depends_on=: the names as written (split at commas, stripped) and where
+ * the option was set, so the graph's errors can say file:line.
+ */
+struct depends_config {
+	char	**names;
+	int	  nnames;
+	char	 *file;
+	int	  line;
+};
+
 struct process_config {
 	char			*name;
 	char			*program;	/* the section's program name */
@@ -115,6 +126,7 @@ struct process_config {
 	int			 etcd_ttl;
 	char			*service_address;	/* NULL: this host's name */
 	int			 service_port;		/* 0: none */
+	struct depends_config	 depends_on;	/* read once per section */
 };
 
 /* The socket of an [fcgi-program:x], bound by supd and given as fd 0. */
@@ -248,6 +260,12 @@ void		 config_group_ref(struct group_config *);
 void		 config_group_unref(struct group_config *);
 int		 config_group_equal(const struct group_config *,
 		     const struct group_config *);
+/*
+ * The depends_on names of a group's programs as written, each name once,
+ * in order (getProcessInfo's depends_on). Caller frees the array; the
+ * names are borrowed from the group.
+ */
+const char	**config_group_depends_on(const struct group_config *, int *n);
 /*
  * getAllConfigInfo: call cb with each key, type and value of a process's
  * config, in Supervisor's order. inuse is reported as given.

@@ -551,10 +551,13 @@ deps_finish(struct deps *d)
 		d->pos[d->start[i]] = i;
 	for (h = 0; h < d->n; h++) {
 		node = &d->nodes[h];
-		qsort_r(node->req, node->nreq, sizeof *node->req,
-		    deps_pos_cmp, d->pos);
-		qsort_r(node->rby, node->nrby, sizeof *node->rby,
-		    deps_pos_cmp, d->pos);
+		/* An empty list is a NULL pointer, which qsort_r must not get. */
+		if (node->nreq > 1)
+			qsort_r(node->req, node->nreq, sizeof *node->req,
+			    deps_pos_cmp, d->pos);
+		if (node->nrby > 1)
+			qsort_r(node->rby, node->nrby, sizeof *node->rby,
+			    deps_pos_cmp, d->pos);
 	}
 }
 

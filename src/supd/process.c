@@ -189,6 +189,7 @@ process_unref(struct process *p)
 	capture_free(p->err);
 	free(p->spawnerr);
 	free(p->status_text);
+	free(p->waitfor);
 	free(p->namespec);
 	free(p);
 }
@@ -810,6 +811,9 @@ process_description(const struct process *p, double now)
 	struct tm	 tm;
 	long		 up, days;
 
+	/* A start held back by depends_on says what it waits for. */
+	if (p->waitfor != NULL && process_is_stopped_state(p->state))
+		return (xstrdup(p->waitfor));
 	switch (p->state) {
 	case PROCESS_RUNNING:
 		up = (long)now - (long)p->laststart;

@@ -38,6 +38,8 @@ struct process {
 	int			 system_stop;
 	int			 exitstatus;
 	char			*spawnerr;
+	/* "waiting for api" while a start waits for depends_on (deps-run.c). */
+	char			*waitfor;
 
 	/*
 	 * STARTING ends when startsecs have passed and the process is ready

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "deps-run.h"
 #include "group.h"
 #include "hmap.h"
 #include "log.h"
@@ -347,12 +348,45 @@ rpc_process_observer(struct process *p, enum process_state old, void *arg)
 	}
 }
 
+/*
+ * A start held back by depends_on will not happen (a dependency went
+ * FATAL or was stopped, the group was removed): the process stays as it
+ * was, so no state change answers the calls waiting for it; this does.
+ */
+static void
+rpc_process_deps_cancel(struct process *p, int code, const char *cause,
+    void *arg)
+{
+	struct rpc_wait		*w, *next;
+	struct rpc_batch	*b;
+	char			*extra;
+
+	if (rpc_process_nwaits == 0)
+		return;
+	w = hmap_get_int(&rpc_process_waits, rpc_process_key(p));
+	for (; w != NULL; w = next) {
+		next = w->next;
+		if (w->batch->kind != RPC_WAIT_START)
+			continue;
+		b = w->batch;
+		rpc_process_batch_unchain(w);
+		w->batch = NULL;
+		xasprintf(&extra, "%s: %s", w->namespec, cause);
+		rpc_process_batch_status(b, p, p->dead ? "" :
+		    p->group->config->name, code, extra, 1, w->index);
+		free(extra);
+		if (--b->npending == 0 && b->settled)
+			rpc_process_batch_complete(b);
+	}
+}
+
 /* Index waits by process and watch every state change. */
 void
 rpc_process_init(void)
 {
 	hmap_init(&rpc_process_waits);
 	process_add_observer(rpc_process_observer, NULL);
+	deps_run_set_cancel(rpc_process_deps_cancel, NULL);
 }
 
 /* The process a namespec names; BAD_NAME for none or a whole group. */
@@ -379,6 +413,11 @@ rpc_process_find(struct rpc_call *c, const struct xr_value *v)
  * Supervisor's startProcess for one process: check the command first (a
  * spawn that is sure to fail is not tried), then spawn. Returns 1 if the
  * caller must wait, else 0 with *code and *extra (caller frees).
+ *
+ * With depends_on, what the process needs is started first and the
+ * process itself once that is up: the call returns at once without
+ * wait, or, with wait, when the process is RUNNING, as any start. A
+ * dependency that is (or goes) FATAL fails it with SPAWN_ERROR.
  */
 static int
 rpc_process_start_one(struct process *p, const char *namespec, int wait,
@@ -406,6 +445,17 @@ rpc_process_start_one(struct process *p, const char *namespec, int wait,
 		xasprintf(extra, "%s is in an unknown process state", namespec);
 		return (0);
 	}
+	switch (deps_run_start(p, &cause)) {
+	case DEPS_RUN_FAILED:
+		*code = FAULT_SPAWN_ERROR;
+		xasprintf(extra, "%s: %s", namespec, cause);
+		free(cause);
+		return (0);
+	case DEPS_RUN_QUEUED:
+		return (wait);
+	case DEPS_RUN_NOW:
+		break;
+	}
 	process_spawn(p);
 	if (p->spawnerr != NULL) {
 		*code = FAULT_SPAWN_ERROR;
@@ -426,7 +476,12 @@ rpc_process_start_one(struct process *p, const char *namespec, int wait,
 	return (1);
 }
 
-/* Supervisor's stopProcess for one process. */
+/*
+ * Supervisor's stopProcess for one process. A start waiting for its
+ * dependencies is forgotten (and the stop succeeds); a process others
+ * depend on gets its stop signal once they have stopped, which this
+ * stop sets going.
+ */
 static int
 rpc_process_stop_one(struct process *p, const char *namespec, int wait,
     int *code, char **extra)
@@ -436,10 +491,14 @@ rpc_process_stop_one(struct process *p, const char *namespec, int wait,
 	*code = FAULT_SUCCESS;
 	*extra = NULL;
 	if (!process_is_running_state(p->state)) {
+		if (deps_run_cancel(p))
+			return (0);
 		*code = FAULT_NOT_RUNNING;
 		*extra = xstrdup(namespec);
 		return (0);
 	}
+	if (deps_run_stop(p))
+		return (wait && !process_is_stopped_state(p->state));
 	if ((msg = process_stop(p)) != NULL) {
 		*code = FAULT_FAILED;
 		*extra = xstrdup(msg);
@@ -529,8 +588,10 @@ rpc_process_list_one(struct rpc_list *l, struct group *g, struct process *p)
 			return;
 		break;
 	case RPC_STOP:
-		if (!rpc_process_is_running(p->state))
+		if (!rpc_process_is_running(p->state)) {
+			deps_run_cancel(p);
 			return;
+		}
 		break;
 	case RPC_SIGNAL:
 		if (!rpc_process_is_signallable(p->state))
@@ -589,7 +650,13 @@ rpc_process_list(struct rpc_call *c, struct group *g, enum rpc_action action,
 	    RPC_WAIT_START, 0);
 	if (g != NULL)
 		rpc_process_list_group(&l, g);
-	else {
+	else if (action != RPC_SIGNAL &&
+	    (all = deps_run_order(action == RPC_STOP, &n)) != NULL) {
+		/* Dependencies first to start, dependents first to stop. */
+		for (i = 0; i < n; i++)
+			rpc_process_list_group(&l, all[i]);
+		free(all);
+	} else {
 		all = group_all(&n);
 		for (i = 0; i < n; i++)
 			rpc_process_list_group(&l, all[i]);

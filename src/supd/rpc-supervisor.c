@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "config-table.h"
+#include "deps-run.h"
 #include "event.h"
 #include "group.h"
 #include "log.h"
@@ -207,7 +208,7 @@ rpc_supervisor_autostart_cb(evutil_socket_t fd, short what, void *arg)
 	struct group	*g;
 
 	if ((g = group_find(name)) != NULL)
-		group_autostart(g);
+		deps_run_autostart(g);
 	free(name);
 }
 

@@ -3,6 +3,7 @@
  * handlers), SIGCHLD reaps the dead children, and shutdown stops
  * groups one at a time from the highest priority down, as Supervisor's
  * ordered_stop_groups does, but driven by state changes instead of a poll.
+ * With depends_on, a group stops only after every group depending on it.
  */
 #include <sys/wait.h>
 
@@ -18,6 +19,7 @@
 #include "check.h"
 #include "config.h"
 #include "config-value.h"
+#include "deps-run.h"
 #include "event.h"
 #include "group.h"
 #include "log.h"
@@ -247,19 +249,30 @@ server_group_cb(struct group *g, enum group_change change, void *arg)
 	}
 }
 
+/*
+ * The list is taken from its end: without depends_on that is group_all()
+ * as it is, highest priority last; with it, the reverse of the order in
+ * which deps-run.c says to stop, so dependents go first.
+ */
 static void
 server_begin_stop(void)
 {
-	struct group	**groups;
+	struct group	**groups, **order;
 	struct timeval	  tv = { 3, 0 };
-	int		  n;
+	int		  n, i;
 
 	if (server_stopping)
 		return;
 	server_stopping = 1;
+	/* Held starts would spawn during the stop; it orders everything. */
+	deps_run_cancel_all();
 	groups = group_all(&n);
 	server_stop_list = xcalloc(n + 1, sizeof *server_stop_list);
-	if (n > 0)
+	if ((order = deps_run_order(1, &n)) != NULL) {
+		for (i = 0; i < n; i++)
+			server_stop_list[n - 1 - i] = order[i];
+		free(order);
+	} else if (n > 0)
 		memcpy(server_stop_list, groups, n * sizeof *groups);
 	server_nstop = n;
 	event_emit(EVENT_SUPERVISOR_STATE_CHANGE_STOPPING, "", 0);

@@ -25,6 +25,7 @@
 
 #include "config.h"
 #include "config-value.h"
+#include "deps-run.h"
 #include "event.h"
 #include "group.h"
 #include "http.h"
@@ -611,7 +612,7 @@ supd_start_cb(evutil_socket_t fd, short what, void *arg)
 	event_emit(EVENT_SUPERVISOR_STATE_CHANGE_RUNNING, "", 0);
 	groups = group_all(&n);
 	for (i = 0; i < n; i++)
-		group_autostart(groups[i]);
+		deps_run_autostart(groups[i]);
 	/* Hand back the pages reading the config freed in mid-heap. */
 	malloc_trim(0);
 }
@@ -674,6 +675,7 @@ main(int argc, char **argv)
 
 	server_base = event_base_new();
 	server_prepare();
+	deps_run_init(server_base);	/* before groups: it counts them */
 	logfile_init(server_base);
 	spawn_set_serverurl(cf->serverurl);
 	listener_init();	/* before groups: pools subscribe as they come */
@@ -711,6 +713,7 @@ main(int argc, char **argv)
 	process_check_done();
 	service_done();
 	metrics_done();
+	deps_run_done();
 	listener_done();
 	server_done();
 	mainlog_close();

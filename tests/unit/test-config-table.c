@@ -395,6 +395,89 @@ test_group_equal(void **state)
 	test_rmdir(dir);
 }
 
+/* depends_on=: names split and kept per process, where, equality. */
+static void
+test_depends_on(void **state)
+{
+	char			 dir[] = "/tmp/test-config-table.XXXXXX";
+	struct config		*x, *y;
+	struct process_config	*a, *b;
+	const char		**names;
+	int			  n;
+
+	assert_non_null(mkdtemp(dir));
+	x = test_load(dir, "[program:api]\ncommand=sleep 1\n"
+	    "[program:p]\ncommand=sleep 1\nnumprocs=2\n"
+	    "process_name=p_%(process_num)d\ndepends_on = api, ,api2\n"
+	    "[program:api2]\ncommand=sleep 1\n");
+	y = test_load(dir, "[program:api]\ncommand=sleep 1\n"
+	    "[program:p]\ncommand=sleep 1\nnumprocs=2\n"
+	    "process_name=p_%(process_num)d\n\ndepends_on=api,api2\n"
+	    "[program:api2]\ncommand=sleep 1\n");
+	a = config_find_group(x, "p")->procs[0];
+	b = config_find_group(x, "p")->procs[1];
+	assert_int_equal(a->depends_on.nnames, 2);
+	assert_string_equal(a->depends_on.names[0], "api");
+	assert_string_equal(b->depends_on.names[1], "api2");
+	assert_ptr_not_equal(a->depends_on.names, b->depends_on.names);
+	assert_int_equal(a->depends_on.line, 11);
+	assert_int_equal(config_find_group(y, "p")->procs[0]->depends_on.line,
+	    12);
+	/* Where it was written does not count for reread. */
+	assert_true(config_group_equal(config_find_group(x, "p"),
+	    config_find_group(y, "p")));
+	names = config_group_depends_on(config_find_group(x, "p"), &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(names[0], "api");
+	assert_string_equal(names[1], "api2");
+	free(names);
+	assert_int_equal(config_find_group(x, "api")->procs[0]->
+	    depends_on.nnames, 0);
+	config_free(x);
+	config_free(y);
+	test_rmdir(dir);
+}
+
+/* Unknown names and cycles fail the load, with file:line, all at once. */
+static void
+test_depends_on_errors(void **state)
+{
+	char		 dir[] = "/tmp/test-config-table.XXXXXX";
+	struct cmdline	 cmd;
+	struct config	*cf;
+	char		*path, **errors, *want;
+	FILE		*f;
+	int		 nerrors;
+
+	assert_non_null(mkdtemp(dir));
+	xasprintf(&path, "%s/supervisord.conf", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "[supervisord]\nlogfile=%s/s.log\n"
+	    "[program:api]\ncommand=sleep 1\ndepends_on=worker\n"
+	    "[program:worker]\ncommand=sleep 1\ndepends_on=api\n"
+	    "[program:web]\ncommand=sleep 1\ndepends_on=redis\n", dir);
+	fclose(f);
+	memset(&cmd, 0, sizeof cmd);
+	cmd.configfile = path;
+	cmd.nodaemon = cmd.umask = cmd.loglevel = -1;
+	cmd.logfile_maxbytes = cmd.logfile_backups = -1;
+	cmd.minfds = cmd.minprocs = -1;
+	cf = config_load(&cmd, &errors, &nerrors);
+	assert_null(cf);
+	assert_int_equal(nerrors, 2);
+	xasprintf(&want, "%s:5: depends_on cycle: api -> worker -> api",
+	    path);
+	assert_string_equal(errors[0], want);
+	free(want);
+	xasprintf(&want, "%s:11: [program:web] depends_on: unknown program "
+	    "or group 'redis'", path);
+	assert_string_equal(errors[1], want);
+	free(want);
+	config_free_errors(errors, nerrors);
+	free(path);
+	test_rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -409,6 +492,8 @@ main(void)
 		cmocka_unit_test(test_process_info_order),
 		cmocka_unit_test(test_process_defaults_and_copies),
 		cmocka_unit_test(test_group_equal),
+		cmocka_unit_test(test_depends_on),
+		cmocka_unit_test(test_depends_on_errors),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
