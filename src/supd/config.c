@@ -744,6 +744,7 @@ config_free(struct config *cf)
 	free(cf->groups);
 	config_free_servers(cf);
 	config_free_env(cf->env, cf->nenv);
+	config_list_free(&cf->exit_on_fatal);
 	config_free_errors(cf->criticals, cf->ncriticals);
 	config_free_errors(cf->warnings, cf->nwarnings);
 	config_free_errors(cf->infos, cf->ninfos);

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "config-table.h"
+
 enum autorestart {
 	AUTORESTART_FALSE,
 	AUTORESTART_UNEXPECTED,
@@ -170,6 +172,8 @@ struct config {
 	int			  strip_ansi;
 	struct env_var		 *env;
 	int			  nenv;
+	/* supd: programs whose death ends the daemon ("*": any). */
+	struct config_list	  exit_on_fatal;
 
 	struct group_config	**groups;	/* sorted by priority, name */
 	int			  ngroups;

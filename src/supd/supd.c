@@ -26,7 +26,9 @@
 #include "config.h"
 #include "config-value.h"
 #include "event.h"
+#include "exit-fatal.h"
 #include "group.h"
+#include "health.h"
 #include "http.h"
 #include "http-tail.h"
 #include "listener.h"
@@ -36,6 +38,7 @@
 #include "process.h"
 #include "rpc.h"
 #include "rpc-process.h"
+#include "sdnotify.h"
 #include "server.h"
 #include "spawn.h"
 #include "version.h"
@@ -509,6 +512,11 @@ supd_mainlogtail(struct evhttp_request *req, const char *path)
  * handlers). A new page or API is one line here.
  */
 static const struct http_route supd_routes[] = {
+	/* Probes for orchestrators: no auth, exact paths, counts only. */
+	{ NULL, health_match_healthz, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, 0,
+	  health_healthz, NULL },
+	{ NULL, health_match_readyz, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, 0,
+	  health_readyz, NULL },
 	{ "/RPC2", NULL, EVHTTP_REQ_POST, HTTP_ROUTE_AUTH|HTTP_ROUTE_BODY,
 	  rpc_http_route, NULL },
 	{ "/logtail", NULL, 0, HTTP_ROUTE_AUTH, http_tail_process,
@@ -607,6 +615,8 @@ supd_start_cb(evutil_socket_t fd, short what, void *arg)
 	groups = group_all(&n);
 	for (i = 0; i < n; i++)
 		group_autostart(groups[i]);
+	/* With nothing to start, systemd hears READY=1 now. */
+	health_notify();
 	/* Hand back the pages reading the config freed in mid-heap. */
 	malloc_trim(0);
 }
@@ -668,7 +678,11 @@ main(int argc, char **argv)
 		supd_clear_auto_logs(cf);
 
 	server_base = event_base_new();
+	/* Before the first spawn builds the children's environment. */
+	sdnotify_init(server_base);
 	server_prepare();
+	exit_fatal_init();
+	health_init();
 	logfile_init(server_base);
 	spawn_set_serverurl(cf->serverurl);
 	listener_init();	/* before groups: pools subscribe as they come */
@@ -698,9 +712,12 @@ main(int argc, char **argv)
 	}
 	group_remove_all();
 	listener_done();
+	health_done();
+	exit_fatal_done();
 	server_done();
+	sdnotify_free();
 	mainlog_close();
 	event_base_free(server_base);
 	server_set_config(NULL);
-	return (0);
+	return (server_exit_status());
 }
