@@ -211,6 +211,17 @@ void		 config_group_ref(struct group_config *);
 void		 config_group_unref(struct group_config *);
 int		 config_group_equal(const struct group_config *,
 		     const struct group_config *);
+/* One process's settings, numprocs aside (supd.update). */
+int		 config_process_equal(const struct process_config *,
+		     const struct process_config *);
+/* Whether only the group's processes differ, not the group itself. */
+int		 config_group_members_only(const struct group_config *,
+		     const struct group_config *);
+/*
+ * supd.scale: the next config_load gives program this numprocs instead
+ * of the file's; NULL clears it.
+ */
+void		 config_override_numprocs(const char *program, int n);
 /*
  * getAllConfigInfo: call cb with each key, type and value of a process's
  * config, in Supervisor's order. inuse is reported as given.

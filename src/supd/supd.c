@@ -532,6 +532,7 @@ static const struct rpc_method *const supd_rpc_tables[] = {
 	rpc_log_methods,
 	rpc_system_methods,
 	rpc_supd_methods,
+	rpc_update_methods,
 };
 
 /* The XML-RPC methods and the routes, before the sockets open. */
