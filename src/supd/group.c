@@ -298,6 +298,9 @@ group_update(struct group *g, const struct config *cf,
 	g->nprocs = gc->nprocs;
 	for (i = 0; i < g->nprocs; i++)
 		hmap_put_str(&g->by_name, procs[i]->config->name, procs[i]);
+	/* The indexes borrow their keys from the config. */
+	hmap_del_str(&group_by_name, g->config->name);
+	hmap_put_str(&group_by_name, gc->name, g);
 	config_group_ref(gc);
 	config_group_unref(g->config);
 	g->config = gc;
