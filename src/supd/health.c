@@ -25,6 +25,9 @@ static const enum process_state health_states[] = {
 };
 #define HEALTH_NSTATES (sizeof health_states / sizeof health_states[0])
 
+static int	health_notifying;	/* systemd listens */
+static int	health_notified;	/* READY=1 was sent */
+
 struct health_counts {
 	int	by_state[HEALTH_NSTATES];
 	int	total;
@@ -147,8 +150,9 @@ health_notify(void)
 	struct health_counts	hc;
 	char			status[64];
 
-	if (!health_ready())
+	if (!health_notifying || health_notified || !health_ready())
 		return;
+	health_notified = 1;
 	health_count(&hc);
 	snprintf(status, sizeof status, "%d processes running",
 	    hc.by_state[2]);
@@ -162,14 +166,23 @@ health_observer(struct process *p, enum process_state old, void *arg)
 		health_notify();
 }
 
+/*
+ * Counting every process at each RUNNING costs a thousand programs a
+ * million steps while they start: only when systemd listens, and only
+ * until READY=1 is sent.
+ */
 void
-health_init(void)
+health_init(int notify)
 {
-	process_add_observer(health_observer, NULL);
+	health_notifying = notify;
+	if (notify)
+		process_add_observer(health_observer, NULL);
 }
 
 void
 health_done(void)
 {
-	process_remove_observer(health_observer, NULL);
+	if (health_notifying)
+		process_remove_observer(health_observer, NULL);
+	health_notifying = 0;
 }

@@ -13,7 +13,8 @@ void	 health_healthz(struct evhttp_request *, const char *path);
 void	 health_readyz(struct evhttp_request *, const char *path);
 /* Send READY=1 if everything is up now (once; sdnotify keeps count). */
 void	 health_notify(void);
-void	 health_init(void);
+/* notify: sdnotify_init found systemd's socket. */
+void	 health_init(int notify);
 void	 health_done(void);
 
 #endif

@@ -638,7 +638,7 @@ main(int argc, char **argv)
 	struct config	*cf;
 	const char	*slash;
 	char		*cause = NULL;
-	int		 first;
+	int		 first, notify;
 
 	spawn_init();	/* before anything is opened: it takes fds 3-5 */
 #if SUPD_STATIC
@@ -680,10 +680,10 @@ main(int argc, char **argv)
 
 	server_base = event_base_new();
 	/* Before the first spawn builds the children's environment. */
-	sdnotify_init(server_base);
+	notify = sdnotify_init(server_base);
 	server_prepare();
 	exit_fatal_init();
-	health_init();
+	health_init(notify);
 	logfile_init(server_base);
 	spawn_set_serverurl(cf->serverurl);
 	listener_init();	/* before groups: pools subscribe as they come */
@@ -707,6 +707,7 @@ main(int argc, char **argv)
 	if (server_is_restarting()) {
 		setenv(SUPD_RESTART_ENV, "1", 1);
 		listener_keep_serial();	/* event serials go on, as in Supervisor */
+		sdnotify_restore_env();
 		execv("/proc/self/exe", supd_argv);
 		log_crit("cannot restart: %s", strerror(errno));
 		return (1);

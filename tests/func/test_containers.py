@@ -313,9 +313,16 @@ def test_sd_notify(sup):
         until("WATCHDOG=1")
         env = sup.read_probe("probe.json")["env"]
         assert "NOTIFY_SOCKET" not in env and "WATCHDOG_USEC" not in env
+        assert sum("READY=1" in m.split("\n") for m in got) == 1
+        # A restart re-executes supd: the same service, still watched.
+        os.unlink(sup.path("probe.json"))
+        sup.proc.send_signal(signal.SIGHUP)
+        until("READY=1")
+        until("WATCHDOG=1")
+        env = sup.read_probe("probe.json")["env"]
+        assert "NOTIFY_SOCKET" not in env
         sup.proc.send_signal(signal.SIGTERM)
         until("STOPPING=1")
         assert sup.proc.wait(timeout=60) == 0
-        assert sum("READY=1" in m.split("\n") for m in got) == 1
     finally:
         srv.close()
