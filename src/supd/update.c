@@ -40,6 +40,7 @@ struct update_job {
 	struct update_step	 *steps;
 	int			  nsteps;
 	struct process		**stops;	/* referenced, in order */
+	int			 *together;	/* stop with the next one */
 	int			  nstops;
 	int			  next;
 	struct update_line	 *lines;
@@ -79,11 +80,14 @@ update_step_add(struct update_job *job, enum update_how how,
 }
 
 static void
-update_stop_add(struct update_job *job, struct process *p)
+update_stop_add(struct update_job *job, struct process *p, int together)
 {
 	job->stops = xreallocarray(job->stops, job->nstops + 1,
 	    sizeof *job->stops);
+	job->together = xreallocarray(job->together, job->nstops + 1,
+	    sizeof *job->together);
 	process_ref(p);
+	job->together[job->nstops] = together;
 	job->stops[job->nstops++] = p;
 }
 
@@ -102,14 +106,19 @@ update_stop_cmp(const void *a, const void *b)
 	return (strcmp(y->config->name, x->config->name));
 }
 
+/*
+ * Members stop one after another; a group that goes whole stops all at
+ * once (together), as stopProcessGroup does.
+ */
 static void
-update_stop_sorted(struct update_job *job, struct process **procs, int n)
+update_stop_sorted(struct update_job *job, struct process **procs, int n,
+    int together)
 {
 	int	i;
 
 	qsort(procs, n, sizeof *procs, update_stop_cmp);
 	for (i = 0; i < n; i++)
-		update_stop_add(job, procs[i]);
+		update_stop_add(job, procs[i], together && i < n - 1);
 }
 
 static struct process_config *
@@ -147,7 +156,7 @@ update_plan_whole(struct update_job *job, struct group *g,
 	procs = xcalloc(g->nprocs + 1, sizeof *procs);
 	for (i = 0; i < g->nprocs; i++)
 		procs[i] = g->procs[i];
-	update_stop_sorted(job, procs, g->nprocs);
+	update_stop_sorted(job, procs, g->nprocs, 1);
 	free(procs);
 }
 
@@ -187,8 +196,8 @@ update_plan_members(struct update_job *job, struct group *g,
 		goto out;
 	}
 	s = update_step_add(job, UPDATE_MEMBERS, gc->name, gc);
-	update_stop_sorted(job, gone, ngone);
-	update_stop_sorted(job, changed, nchanged);
+	update_stop_sorted(job, gone, ngone, 0);
+	update_stop_sorted(job, changed, nchanged, 0);
 	for (i = 0; i < ngone; i++)
 		update_line_add(&s->lines, &s->nlines, gone[i]->namespec,
 		    "removed");
@@ -251,6 +260,7 @@ update_free(struct update_job *job)
 	for (i = 0; i < job->nstops; i++)
 		process_unref(job->stops[i]);
 	free(job->stops);
+	free(job->together);
 	for (i = 0; i < job->nlines; i++)
 		free(job->lines[i].name);
 	free(job->lines);
@@ -380,16 +390,24 @@ update_next(evutil_socket_t fd, short what, void *arg)
 		}
 		if (p->state != PROCESS_STOPPING)
 			process_stop(p);
-		if (!process_is_stopped_state(p->state))
+		if (process_is_stopped_state(p->state))
+			continue;
+		if (!job->together[job->next])
 			return;
+		job->next++;
 	}
-	/* Something may have started one again meanwhile: once more. */
+	/*
+	 * Wait for those stopped together; and something may have started
+	 * one again meanwhile: stop it once more. A process still stopping
+	 * kicks us from the observer when it is done.
+	 */
 	for (job->next = 0; job->next < job->nstops; job->next++) {
 		p = job->stops[job->next];
-		if (!p->dead && !process_is_stopped_state(p->state)) {
+		if (p->dead || process_is_stopped_state(p->state))
+			continue;
+		if (p->state != PROCESS_STOPPING)
 			event_active(update_kick, EV_TIMEOUT, 0);
-			return;
-		}
+		return;
 	}
 	update_apply(job);
 }
