@@ -620,10 +620,20 @@ client_post(struct client *c, struct evbuffer *body)
 static struct xr_value *
 client_params(const char *fmt, va_list ap)
 {
-	struct xr_value	*params = xr_array();
+	struct xr_value	*params = xr_array(), *list;
+	char		**strings;
+	int		  i, n;
 
 	for (; *fmt != '\0'; fmt++) {
 		switch (*fmt) {
+		case 'a':
+			n = va_arg(ap, int);
+			strings = va_arg(ap, char **);
+			list = xr_array();
+			for (i = 0; i < n; i++)
+				xr_array_append(list, xr_string(strings[i]));
+			xr_array_append(params, list);
+			break;
 		case 's':
 			xr_array_append(params, xr_string(va_arg(ap,
 			    const char *)));

@@ -42,7 +42,8 @@ void		 client_set_timeout(struct client *, int ms);
 
 /*
  * Call method with parameters described by fmt, one letter each:
- * s (const char *), i (int), b (int, as boolean). Returns 0 and sets
+ * s (const char *), i (int), b (int, as boolean), a (int n, char **:
+ * an array of n strings). Returns 0 and sets
  * *result (caller frees; may be NULL to discard it), 1 for a fault (see
  * client_fault_code/string), -1 for a failure (see client_error).
  */

@@ -159,6 +159,46 @@ cmd_update_apply(struct cmd_ctx *ctx, const struct cmd_update_want *w,
 	return (0);
 }
 
+/*
+ * supd applies the update itself (supd.update): a changed group restarts
+ * only its changed members. 1 when the daemon has no such method
+ * (supervisord), so the caller does it Supervisor's way.
+ */
+static int
+cmd_update_supd(struct cmd_ctx *ctx, const struct cmd_update_want *w,
+    int *status)
+{
+	struct xr_value	*res, *item;
+	size_t		 i;
+	int		 rc;
+
+	rc = client_call(ctx->client, &res, "supd.update", "a", w->argc,
+	    w->argv);
+	if (rc == 1 && client_fault_code(ctx->client) == FAULT_UNKNOWN_METHOD)
+		return (1);
+	if (rc == 1 && client_fault_code(ctx->client) == FAULT_SHUTDOWN_STATE) {
+		puts("ERROR: already shutting down");
+		*status = CMD_GENERIC;
+		return (0);
+	}
+	if (rc == 1) {
+		printf("ERROR: %s\n", client_fault_string(ctx->client));
+		*status = CMD_GENERIC;
+		return (0);
+	}
+	if (rc != 0)
+		return (-1);
+	for (i = 0; res->type == XR_ARRAY && i < res->u.a.n; i++) {
+		item = res->u.a.items[i];
+		printf("%s: %s\n", cmd_get_string(item, "name"),
+		    cmd_get_string(item, "action"));
+		if (strncmp(cmd_get_string(item, "action"), "ERROR", 5) == 0)
+			*status = CMD_GENERIC;
+	}
+	xr_free(res);
+	return (0);
+}
+
 static int
 cmd_update_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -185,6 +225,11 @@ cmd_update_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	rc = 0;
 	if (w.argc != 0)
 		rc = cmd_update_check(ctx, &w, lists->u.a.items[0], &status);
+	if (rc == 0 && (rc = cmd_update_supd(ctx, &w, &status)) != 1) {
+		xr_free(result);
+		return (rc == 0 ? status : CMD_FAILED);
+	}
+	rc = 0;
 	/* Removed first, then changed, then added, as supervisorctl. */
 	if (rc == 0)
 		rc = cmd_update_apply(ctx, &w, lists->u.a.items[2], 2, &status);

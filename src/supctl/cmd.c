@@ -38,6 +38,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_render_entry,
 	&cmd_reread_entry,
 	&cmd_restart_entry,
+	&cmd_scale_entry,
 	&cmd_shutdown_entry,
 	&cmd_signal_entry,
 	&cmd_start_entry,

@@ -115,6 +115,7 @@ extern const struct cmd_entry cmd_render_entry;
 extern const struct cmd_entry cmd_reread_entry;
 extern const struct cmd_entry cmd_restart_entry;
 extern const struct cmd_entry cmd_shutdown_entry;
+extern const struct cmd_entry cmd_scale_entry;
 extern const struct cmd_entry cmd_signal_entry;
 extern const struct cmd_entry cmd_start_entry;
 extern const struct cmd_entry cmd_status_entry;

@@ -282,6 +282,17 @@ config_process_cmp(const void *a, const void *b)
 	return (strcmp(pa->name, pb->name));
 }
 
+static char	*config_program_scaled;	/* supd.scale's program, or NULL */
+static int	 config_program_scaled_n;
+
+void
+config_override_numprocs(const char *program, int n)
+{
+	free(config_program_scaled);
+	config_program_scaled = program != NULL ? xstrdup(program) : NULL;
+	config_program_scaled_n = n;
+}
+
 /*
  * Supervisor's processes_from_section(): expand a program section into its
  * processes (numprocs of them), appending to *procs. Returns -1 on error.
@@ -311,6 +322,9 @@ config_program(struct config_ctx *ctx, const struct ini_section *sec,
 	    &vars, t);
 	bad = config_table_parse(&cp, config_process_rows, config_process_nrows,
 	    CONFIG_PHASE_ONCE);
+	if (config_program_scaled != NULL &&
+	    strcmp(config_program_scaled, program) == 0)
+		t->numprocs = config_program_scaled_n;
 	if (!bad)
 		bad = config_program_check(ctx, sec, t);
 	for (i = t->numprocs_start; !bad &&

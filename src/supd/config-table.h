@@ -13,6 +13,7 @@
 #include "config.h"
 
 struct config_ctx;
+struct config_list;
 struct config_row;
 struct expand_vars;
 struct ini_section;

@@ -777,6 +777,7 @@ config_free(struct config *cf)
 	config_free_servers(cf);
 	config_registry_free(&cf->registry);
 	config_free_env(cf->env, cf->nenv);
+	config_list_free(&cf->exit_on_fatal);
 	config_free_errors(cf->criticals, cf->ncriticals);
 	config_free_errors(cf->warnings, cf->nwarnings);
 	config_free_errors(cf->infos, cf->ninfos);

@@ -222,6 +222,8 @@ struct config {
 	int			  strip_ansi;
 	struct env_var		 *env;
 	int			  nenv;
+	/* supd: programs whose death ends the daemon ("*": any). */
+	struct config_list	  exit_on_fatal;
 
 	struct group_config	**groups;	/* sorted by priority, name */
 	int			  ngroups;
@@ -260,6 +262,17 @@ void		 config_group_ref(struct group_config *);
 void		 config_group_unref(struct group_config *);
 int		 config_group_equal(const struct group_config *,
 		     const struct group_config *);
+/* One process's settings, numprocs aside (supd.update). */
+int		 config_process_equal(const struct process_config *,
+		     const struct process_config *);
+/* Whether only the group's processes differ, not the group itself. */
+int		 config_group_members_only(const struct group_config *,
+		     const struct group_config *);
+/*
+ * supd.scale: the next config_load gives program this numprocs instead
+ * of the file's; NULL clears it.
+ */
+void		 config_override_numprocs(const char *program, int n);
 /*
  * The depends_on names of a group's programs as written, each name once,
  * in order (getProcessInfo's depends_on). Caller frees the array; the

@@ -226,6 +226,88 @@ group_add(const struct config *cf, struct group_config *gc, char **cause)
 	return (g);
 }
 
+/* The new config of a kept member keeps the AUTO log it writes to. */
+static void
+group_keep_auto_log(struct channel_config *to, const struct channel_config *from)
+{
+	if (to->kind == LOGFILE_AUTO && to->logfile == NULL &&
+	    from->kind == LOGFILE_AUTO && from->logfile != NULL)
+		to->logfile = xstrdup(from->logfile);
+}
+
+/* Members of g whose names gc no longer has; -1 if one is not stopped. */
+static int
+group_check_gone(struct group *g, struct group_config *gc, char **cause)
+{
+	struct process	*p;
+	int		 i, j;
+
+	for (i = 0; i < g->nprocs; i++) {
+		p = g->procs[i];
+		for (j = 0; j < gc->nprocs; j++) {
+			if (strcmp(gc->procs[j]->name, p->config->name) == 0)
+				break;
+		}
+		if (j == gc->nprocs && !process_is_stopped_state(p->state)) {
+			xasprintf(cause, "%s is still running", p->namespec);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+int
+group_update(struct group *g, const struct config *cf,
+    struct group_config *gc, char **cause)
+{
+	struct process	**procs, *p;
+	int		  i;
+
+	if (group_check_gone(g, gc, cause) != 0)
+		return (-1);
+	for (i = 0; i < gc->nprocs; i++) {
+		if ((p = group_find_process(g, gc->procs[i]->name)) != NULL) {
+			group_keep_auto_log(&gc->procs[i]->out, &p->config->out);
+			group_keep_auto_log(&gc->procs[i]->err, &p->config->err);
+		}
+		if (group_name_auto_logs(cf, gc->procs[i], cause) != 0)
+			return (-1);
+	}
+	procs = xcalloc(gc->nprocs + 1, sizeof *procs);
+	for (i = 0; i < gc->nprocs; i++) {
+		if ((p = group_find_process(g, gc->procs[i]->name)) != NULL) {
+			hmap_del_str(&g->by_name, p->config->name);
+			p->config = gc->procs[i];
+		} else {
+			p = process_create(gc->procs[i], g);
+			p->fcgi_fd = g->fcgi_fd;
+		}
+		procs[i] = p;
+	}
+	/* What is left in the index is gone from the config. */
+	for (i = 0; i < g->nprocs; i++) {
+		p = g->procs[i];
+		if (group_find_process(g, p->config->name) != p)
+			continue;
+		hmap_del_str(&g->by_name, p->config->name);
+		p->dead = 1;
+		process_unref(p);
+	}
+	free(g->procs);
+	g->procs = procs;
+	g->nprocs = gc->nprocs;
+	for (i = 0; i < g->nprocs; i++)
+		hmap_put_str(&g->by_name, procs[i]->config->name, procs[i]);
+	/* The indexes borrow their keys from the config. */
+	hmap_del_str(&group_by_name, g->config->name);
+	hmap_put_str(&group_by_name, gc->name, g);
+	config_group_ref(gc);
+	config_group_unref(g->config);
+	g->config = gc;
+	group_notify(g, GROUP_CHANGE_UPDATED);
+	return (0);
+}
+
 int
 group_unstopped(const struct group *g)
 {

@@ -30,6 +30,7 @@ struct group {
 enum group_change {
 	GROUP_CHANGE_ADDED,
 	GROUP_CHANGE_REMOVED,
+	GROUP_CHANGE_UPDATED,	/* new config; members may come and go */
 };
 typedef void (*group_observer_fn)(struct group *, enum group_change,
     void *arg);
@@ -44,6 +45,15 @@ void		 group_remove_observer(group_observer_fn, void *arg);
  */
 struct group	*group_add(const struct config *, struct group_config *,
 		     char **cause);
+/*
+ * Give a running group a new config whose group settings are the same
+ * (config_group_members_only): members whose name is gone are removed
+ * and must be stopped, the others point at their new config, and new
+ * names get processes, not started. -1 with *cause, nothing changed, if
+ * a member to remove is not stopped or a log cannot be named.
+ */
+int		 group_update(struct group *, const struct config *,
+		     struct group_config *, char **cause);
 /* Remove a group whose processes are all stopped; -1 if one is not. */
 int		 group_remove(struct group *);
 struct group	*group_find(const char *name);

@@ -26,6 +26,10 @@ static struct sockaddr_un	 sdnotify_addr;
 static socklen_t		 sdnotify_addrlen;
 static struct event		*sdnotify_watchdog;
 static int			 sdnotify_ready_sent;
+static char			*sdnotify_env[3];	/* for a restart */
+static const char *const	 sdnotify_names[3] = {
+	"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID",
+};
 
 /*
  * Parse NOTIFY_SOCKET: a path, or "@name" for the abstract namespace.
@@ -83,6 +87,7 @@ sdnotify_init(struct event_base *base)
 	const char	*value;
 	struct timeval	 tv;
 	long long	 half;
+	int		 i;
 
 	value = getenv("NOTIFY_SOCKET");
 	if (value == NULL)
@@ -91,9 +96,12 @@ sdnotify_init(struct event_base *base)
 		sdnotify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	half = sdnotify_watchdog_usec();
 	/* Ours alone: a child must not speak for supd. */
-	unsetenv("NOTIFY_SOCKET");
-	unsetenv("WATCHDOG_USEC");
-	unsetenv("WATCHDOG_PID");
+	for (i = 0; i < 3; i++) {
+		free(sdnotify_env[i]);
+		value = getenv(sdnotify_names[i]);
+		sdnotify_env[i] = value != NULL ? xstrdup(value) : NULL;
+		unsetenv(sdnotify_names[i]);
+	}
 	if (sdnotify_fd == -1)
 		return (0);
 	if (half > 0 && base != NULL) {
@@ -140,9 +148,31 @@ sdnotify_stopping(void)
 	sdnotify_send("STOPPING=1\nSTATUS=stopping");
 }
 
+/*
+ * Put the variables back before supd re-executes itself (SIGHUP, the
+ * restart call): the new image is the same service, and its watchdog
+ * must go on.
+ */
+void
+sdnotify_restore_env(void)
+{
+	int	i;
+
+	for (i = 0; i < 3; i++) {
+		if (sdnotify_env[i] != NULL)
+			setenv(sdnotify_names[i], sdnotify_env[i], 1);
+	}
+}
+
 void
 sdnotify_free(void)
 {
+	int	i;
+
+	for (i = 0; i < 3; i++) {
+		free(sdnotify_env[i]);
+		sdnotify_env[i] = NULL;
+	}
 	if (sdnotify_watchdog != NULL)
 		event_free(sdnotify_watchdog);
 	sdnotify_watchdog = NULL;

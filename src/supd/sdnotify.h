@@ -18,6 +18,8 @@ int	 sdnotify_send(const char *, ...)
 void	 sdnotify_ready(const char *status);
 /* STOPPING=1, at shutdown. */
 void	 sdnotify_stopping(void);
+/* Before re-executing: the environment as systemd gave it. */
+void	 sdnotify_restore_env(void);
 void	 sdnotify_free(void);
 
 #endif

@@ -5,6 +5,7 @@
  * ordered_stop_groups does, but driven by state changes instead of a poll.
  * With depends_on, a group stops only after every group depending on it.
  */
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include "log.h"
 #include "logfile.h"
 #include "process.h"
+#include "sdnotify.h"
 #include "server.h"
 #include "xmalloc.h"
 
@@ -49,6 +51,7 @@ static struct event		 *server_trim_timer;
 static struct event		 *server_reap_timer;	/* more to reap */
 static struct event		 *server_signals[6];
 static server_reload_fn		  server_reload_check;
+static int			  server_exit_code;
 
 enum server_state
 server_state(void)
@@ -287,7 +290,27 @@ void
 server_shutdown(void)
 {
 	server_mood = SERVER_SHUTDOWN;
+	sdnotify_stopping();
 	server_begin_stop();
+}
+
+/*
+ * A shutdown that ends with a failure status: exit_on_fatal saw a program
+ * it cannot do without die, and a container runtime or systemd should see
+ * the daemon fail rather than stop cleanly. The first status sticks.
+ */
+void
+server_shutdown_failed(int status)
+{
+	if (server_mood != SERVER_SHUTDOWN && server_exit_code == 0)
+		server_exit_code = status;
+	server_shutdown();
+}
+
+int
+server_exit_status(void)
+{
+	return (server_exit_code);
 }
 
 void
@@ -306,6 +329,24 @@ server_is_restarting(void)
 }
 
 /*
+ * A pid that is none of our processes: an orphan reparented to us (we are
+ * a subreaper, or PID 1 in a container), or a child some other part of
+ * the daemon forked. Parts that fork their own children (exec checks)
+ * look here first; whatever nobody claims is only logged.
+ */
+static void
+server_reap_unknown(pid_t pid, int status)
+{
+	char	msg[128];
+
+	/* An exec: check's command is the checks' to reap. */
+	if (check_probe_reaped(pid, status))
+		return;
+	process_decode_status(status, msg, sizeof msg);
+	log_info("reaped unknown pid %d (%s)", (int)pid, msg);
+}
+
+/*
  * Reap children that have exited, at most max of them (0: all); one
  * SIGCHLD may stand for many. Returns 1 if there may be more, which no
  * SIGCHLD will announce again.
@@ -314,7 +355,6 @@ static int
 server_reap(int max)
 {
 	struct process	*p;
-	char		 msg[128];
 	pid_t		 pid;
 	int		 status, n = 0;
 
@@ -333,11 +373,7 @@ server_reap(int max)
 			return (0);
 		}
 		if ((p = process_find_by_pid(pid)) == NULL) {
-			/* An exec: check's command is the checks' to reap. */
-			if (check_probe_reaped(pid, status))
-				continue;
-			process_decode_status(status, msg, sizeof msg);
-			log_info("reaped unknown pid %d (%s)", (int)pid, msg);
+			server_reap_unknown(pid, status);
 			continue;
 		}
 		process_reaped(p, status);
@@ -409,6 +445,14 @@ server_init(void)
 	};
 	size_t	i;
 
+	/*
+	 * Orphans of our programs' children come to us instead of init, so
+	 * none is left a zombie in a container whose PID 1 is not ours, and
+	 * the reaper sees them; as PID 1 we get them anyway.
+	 */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+		log_debug("cannot become a child subreaper: %s",
+		    strerror(errno));
 	/* A closed client or a file-size limit must give errors, not kill us. */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);

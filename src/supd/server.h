@@ -28,6 +28,10 @@ int		 server_accepts_starts(void);
 /* Begin the ordered stop; the loop ends (or restarts) when it is done. */
 void		 server_shutdown(void);
 void		 server_restart(void);
+/* A shutdown after which the daemon exits with status (nonzero). */
+void		 server_shutdown_failed(int status);
+/* What main returns: 0, or the status of server_shutdown_failed. */
+int		 server_exit_status(void);
 
 int		 server_is_restarting(void);
 

@@ -27,7 +27,9 @@
 #include "config-value.h"
 #include "deps-run.h"
 #include "event.h"
+#include "exit-fatal.h"
 #include "group.h"
+#include "health.h"
 #include "http.h"
 #include "http-tail.h"
 #include "listener.h"
@@ -40,6 +42,7 @@
 #include "process-check.h"
 #include "rpc.h"
 #include "rpc-process.h"
+#include "sdnotify.h"
 #include "server.h"
 #include "spawn.h"
 #include "version.h"
@@ -513,6 +516,11 @@ supd_mainlogtail(struct evhttp_request *req, const char *path)
  * handlers). A new page or API is one line here.
  */
 static const struct http_route supd_routes[] = {
+	/* Probes for orchestrators: no auth, exact paths, counts only. */
+	{ NULL, health_match_healthz, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, 0,
+	  health_healthz, NULL },
+	{ NULL, health_match_readyz, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, 0,
+	  health_readyz, NULL },
 	{ "/RPC2", NULL, EVHTTP_REQ_POST, HTTP_ROUTE_AUTH|HTTP_ROUTE_BODY,
 	  rpc_http_route, NULL },
 	{ "/logtail", NULL, 0, HTTP_ROUTE_AUTH, http_tail_process,
@@ -530,6 +538,7 @@ static const struct rpc_method *const supd_rpc_tables[] = {
 	rpc_log_methods,
 	rpc_system_methods,
 	rpc_supd_methods,
+	rpc_update_methods,
 };
 
 /* The XML-RPC methods and the routes, before the sockets open. */
@@ -613,6 +622,8 @@ supd_start_cb(evutil_socket_t fd, short what, void *arg)
 	groups = group_all(&n);
 	for (i = 0; i < n; i++)
 		deps_run_autostart(groups[i]);
+	/* With nothing to start, systemd hears READY=1 now. */
+	health_notify();
 	/* Hand back the pages reading the config freed in mid-heap. */
 	malloc_trim(0);
 }
@@ -633,7 +644,7 @@ main(int argc, char **argv)
 	struct config	*cf;
 	const char	*slash;
 	char		*cause = NULL;
-	int		 first;
+	int		 first, notify;
 
 	spawn_init();	/* before anything is opened: it takes fds 3-5 */
 #if SUPD_STATIC
@@ -674,8 +685,12 @@ main(int argc, char **argv)
 		supd_clear_auto_logs(cf);
 
 	server_base = event_base_new();
+	/* Before the first spawn builds the children's environment. */
+	notify = sdnotify_init(server_base);
 	server_prepare();
 	deps_run_init(server_base);	/* before groups: it counts them */
+	exit_fatal_init();
+	health_init(notify);
 	logfile_init(server_base);
 	spawn_set_serverurl(cf->serverurl);
 	listener_init();	/* before groups: pools subscribe as they come */
@@ -705,6 +720,7 @@ main(int argc, char **argv)
 	if (server_is_restarting()) {
 		setenv(SUPD_RESTART_ENV, "1", 1);
 		listener_keep_serial();	/* event serials go on, as in Supervisor */
+		sdnotify_restore_env();
 		execv("/proc/self/exe", supd_argv);
 		log_crit("cannot restart: %s", strerror(errno));
 		return (1);
@@ -715,9 +731,12 @@ main(int argc, char **argv)
 	metrics_done();
 	deps_run_done();
 	listener_done();
+	health_done();
+	exit_fatal_done();
 	server_done();
+	sdnotify_free();
 	mainlog_close();
 	event_base_free(server_base);
 	server_set_config(NULL);
-	return (0);
+	return (server_exit_status());
 }
