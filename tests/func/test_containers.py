@@ -115,6 +115,7 @@ def test_pid1_reaps_orphans_and_exits_0_on_sigterm(sup):
 
 
 @needs_unshare
+@pytest.mark.expect_crit(r"exit_on_fatal lists it")
 def test_pid1_exit_on_fatal_exits_1(sup):
     sup.write("""
         [supervisord]
@@ -152,6 +153,7 @@ def test_subreaper_reaps_orphans(sup):
     assert zombies_under(sup.proc.pid) == []
 
 
+@pytest.mark.expect_crit(r"exit_on_fatal lists it")
 def test_exit_on_fatal_exit_without_autorestart(sup):
     sup.write("""
         [supervisord]
