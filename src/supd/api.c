@@ -69,6 +69,18 @@ static const struct api_action api_actions[] = {
 /* -------------------------------------------------------------------- */
 /* Processes.                                                            */
 
+static const struct api_action *
+api_action(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof api_actions / sizeof api_actions[0]; i++) {
+		if (strcmp(name, api_actions[i].name) == 0)
+			return (&api_actions[i]);
+	}
+	return (NULL);
+}
+
 /* The process a namespec names, or NULL (a group is not a process). */
 static struct process *
 api_find(const char *name)
@@ -433,7 +445,7 @@ api_bad_method(struct api_req *a, const char *allow)
 static void
 api_post(struct api_req *a, const char *kind, const char *rest)
 {
-	size_t	i;
+	const struct api_action	*act;
 
 	if (!api_post_allowed(a) || api_post_body(a) != 0)
 		return;
@@ -444,17 +456,12 @@ api_post(struct api_req *a, const char *kind, const char *rest)
 			api_not_found(a);
 		return;
 	}
-	for (i = 0; i < sizeof api_actions / sizeof api_actions[0]; i++) {
-		if (strcmp(rest, api_actions[i].name) == 0) {
-			if (api_find(a->name) == NULL)
-				api_error(a, 404, "BAD_NAME", "BAD_NAME: %s",
-				    a->name);
-			else
-				api_actions[i].fn(a);
-			return;
-		}
-	}
-	api_not_found(a);
+	if ((act = api_action(rest)) == NULL)
+		api_not_found(a);
+	else if (api_find(a->name) == NULL)
+		api_error(a, 404, "BAD_NAME", "BAD_NAME: %s", a->name);
+	else
+		act->fn(a);
 }
 
 /* GET processes/NAME[/log[/follow]]. */
@@ -475,7 +482,10 @@ api_get_process(struct api_req *a, const char *rest)
 		return;
 	}
 	if (strcmp(rest, "log") != 0 && strcmp(rest, "log/follow") != 0) {
-		api_not_found(a);
+		if (api_action(rest) != NULL)
+			api_bad_method(a, "POST");
+		else
+			api_not_found(a);
 		return;
 	}
 	if ((uri = evhttp_request_get_evhttp_uri(a->req)) != NULL)
