@@ -254,14 +254,24 @@
 		applyFilter(row);
 	}
 
+	// A rolling restart button for each group of more than one process.
 	function renderGroups() {
-		var groups = {};
-		Object.keys(procs).forEach(function (n) { groups[procs[n].group] = 1; });
-		var names = Object.keys(groups).sort();
+		var groups = {}, label;
+		Object.keys(procs).forEach(function (n) {
+			groups[procs[n].group] = (groups[procs[n].group] || 0) + 1;
+		});
+		var names = Object.keys(groups).filter(function (g) {
+			return groups[g] > 1;
+		}).sort();
 		if (groupsBar.getAttribute("data-groups") === names.join("\n"))
 			return;
 		groupsBar.setAttribute("data-groups", names.join("\n"));
 		groupsBar.textContent = "";
+		if (names.length > 0) {
+			label = document.createElement("span");
+			label.textContent = "Groups:";
+			groupsBar.appendChild(label);
+		}
 		names.forEach(function (g) {
 			var b = makeButton("Rolling restart " + g, {
 				"data-action": "rolling-restart", "data-group": g
