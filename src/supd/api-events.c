@@ -129,8 +129,8 @@ api_events_observer(struct process *p, enum process_state old, void *arg)
 	json_object_set_new(o, "from_state",
 	    json_string(process_state_name(old)));
 	json_object_set_new(o, "pid", json_integer(p->pid));
-	json_object_set_new(o, "process", api_info_process(p, process_now(),
-	    NULL));
+	json_object_set_new(o, "process", api_info_process(p,
+	    process_now()));
 	data = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	len = xasprintf(&text, "event: %s\nid: %llu\ndata: %s\n\n",

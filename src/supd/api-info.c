@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "group.h"
@@ -19,8 +20,15 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
+/* Milliseconds a sample of the processes' resource use is reused. */
+#define API_INFO_SAMPLE_MS	1000
+
 /* Scan buffers kept between samples (proctree.h). */
-static struct proctree	*api_info_tree;
+static struct proctree		*api_info_tree;
+/* The last sample, sorted by pid, and when it was taken. */
+static struct proctree_sample	*api_info_samples;
+static size_t			 api_info_nsamples;
+static struct timespec		 api_info_sampled;
 
 /* Seconds as getProcessInfo's ints, which cannot pass 2^31 - 1. */
 static json_int_t
@@ -139,40 +147,77 @@ api_info_build(const struct process *p, double now,
 	return (o);
 }
 
-/* Resource use of n processes' trees, in one pass over /proc. */
-static struct proctree_sample *
-api_info_sample(struct process *const *procs, size_t n)
+/*
+ * Resource use of every process, from one pass over /proc, kept for
+ * API_INFO_SAMPLE_MS: a scan costs the same for one process as for all,
+ * and a burst of state changes (a group starting) with a client on the
+ * event stream would otherwise scan /proc for each.
+ */
+static int
+api_info_pid_cmp(const void *a, const void *b)
 {
-	struct proctree_sample	*out;
-	pid_t			*pids;
-	size_t			 i;
+	const struct proctree_sample	*x = a, *y = b;
 
-	out = xcalloc(n + 1, sizeof *out);
-	pids = xcalloc(n + 1, sizeof *pids);
-	for (i = 0; i < n; i++)
-		pids[i] = procs[i]->pid;
+	return (x->pid < y->pid ? -1 : x->pid > y->pid);
+}
+
+static void
+api_info_refresh(void)
+{
+	struct group	**groups;
+	pid_t		 *pids = NULL;
+	size_t		  n = 0;
+	int		  ng, j, k;
+
+	groups = group_all(&ng);
+	for (j = 0; j < ng; j++) {
+		pids = xreallocarray(pids, n + groups[j]->nprocs + 1,
+		    sizeof *pids);
+		for (k = 0; k < groups[j]->nprocs; k++) {
+			if (groups[j]->procs[k]->pid != 0)
+				pids[n++] = groups[j]->procs[k]->pid;
+		}
+	}
+	free(api_info_samples);
+	api_info_samples = xcalloc(n + 1, sizeof *api_info_samples);
+	api_info_nsamples = 0;
 	if (api_info_tree == NULL)
 		api_info_tree = proctree_create();
-	if (n > 0 && proctree_sample(api_info_tree, pids, n, 0, out) != 0)
-		memset(out, 0, n * sizeof *out);
+	if (n > 0 && proctree_sample(api_info_tree, pids, n, 0,
+	    api_info_samples) == 0) {
+		api_info_nsamples = n;
+		qsort(api_info_samples, n, sizeof *api_info_samples,
+		    api_info_pid_cmp);
+	}
 	free(pids);
-	return (out);
+	clock_gettime(CLOCK_MONOTONIC, &api_info_sampled);
+}
+
+/* The sample of pid, from a scan at most API_INFO_SAMPLE_MS old. */
+static const struct proctree_sample *
+api_info_sample(pid_t pid)
+{
+	struct proctree_sample	key;
+	struct timespec		now;
+	long long		ms;
+
+	if (pid == 0)
+		return (NULL);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - api_info_sampled.tv_sec) * 1000LL +
+	    (now.tv_nsec - api_info_sampled.tv_nsec) / 1000000;
+	if (api_info_samples == NULL || ms >= API_INFO_SAMPLE_MS || ms < 0)
+		api_info_refresh();
+	key.pid = pid;
+	return (bsearch(&key, api_info_samples, api_info_nsamples,
+	    sizeof *api_info_samples, api_info_pid_cmp));
 }
 
 /* One process; see api-info.h. */
 json_t *
-api_info_process(const struct process *p, double now,
-    const struct proctree_sample *s)
+api_info_process(const struct process *p, double now)
 {
-	struct proctree_sample	*mine = NULL;
-	struct process		*one = (struct process *)p;
-	json_t			*o;
-
-	if (s == NULL && p->pid != 0)
-		s = mine = api_info_sample(&one, 1);
-	o = api_info_build(p, now, s);
-	free(mine);
-	return (o);
+	return (api_info_build(p, now, api_info_sample(p->pid)));
 }
 
 static int
@@ -192,7 +237,6 @@ api_info_all(void)
 {
 	struct group		**groups;
 	struct process		**procs = NULL;
-	struct proctree_sample	 *s;
 	json_t			 *a;
 	double			  now = process_now();
 	size_t			  n = 0, i;
@@ -207,11 +251,11 @@ api_info_all(void)
 	}
 	if (n > 1)
 		qsort(procs, n, sizeof *procs, api_info_process_cmp);
-	s = api_info_sample(procs, n);
+	api_info_refresh();
 	a = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(a, api_info_build(procs[i], now, &s[i]));
-	free(s);
+		json_array_append_new(a, api_info_build(procs[i], now,
+		    api_info_sample(procs[i]->pid)));
 	free(procs);
 	return (a);
 }
@@ -222,4 +266,7 @@ api_info_close(void)
 {
 	proctree_free(api_info_tree);
 	api_info_tree = NULL;
+	free(api_info_samples);
+	api_info_samples = NULL;
+	api_info_nsamples = 0;
 }

@@ -8,16 +8,13 @@
 #include <jansson.h>
 
 struct process;
-struct proctree_sample;
 
 /*
- * The object for p at now (new reference). sample, if not NULL, is p's
- * resource use from proctree_sample(); without it api_info_process
- * samples p alone.
+ * The object for p at now (new reference). Its rss and cpu come from a
+ * sample of every process at most a second old.
  */
-json_t	*api_info_process(const struct process *, double now,
-	    const struct proctree_sample *);
-/* Every process in getAllProcessInfo's order, sampled at once (new). */
+json_t	*api_info_process(const struct process *, double now);
+/* Every process in getAllProcessInfo's order, sampled now (new). */
 json_t	*api_info_all(void);
 /* Any bytes as a JSON string, invalid UTF-8 as U+FFFD (new reference). */
 json_t	*api_info_text(const char *, size_t);

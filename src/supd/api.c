@@ -103,7 +103,7 @@ api_reply_process(struct api_req *a)
 		api_error(a, 404, "BAD_NAME", "BAD_NAME: %s", a->name);
 		return;
 	}
-	api_reply(a, 200, api_info_process(p, process_now(), NULL));
+	api_reply(a, 200, api_info_process(p, process_now()));
 }
 
 /* The end of an action: the process, or the fault. */
@@ -478,7 +478,7 @@ api_get_process(struct api_req *a, const char *rest)
 		return;
 	}
 	if (rest == NULL) {
-		api_reply(a, 200, api_info_process(p, process_now(), NULL));
+		api_reply(a, 200, api_info_process(p, process_now()));
 		return;
 	}
 	if (strcmp(rest, "log") != 0 && strcmp(rest, "log/follow") != 0) {

@@ -46,6 +46,11 @@ command=sleep 1000
 autostart=false
 startsecs=0
 
+[program:slow]
+command=sleep 1000
+autostart=false
+startsecs=2
+
 [group:web]
 programs=lazy
 """
@@ -151,7 +156,8 @@ def api(sup):
     sup.start()
     wait_until(lambda: all(p["statename"] == "RUNNING"
                            for p in sup.rpc.getAllProcessInfo()
-                           if p["name"] != "lazy"), what="programs running")
+                           if p["name"] not in ("lazy", "slow")),
+               what="programs running")
     return Api(sup, port)
 
 
@@ -279,6 +285,29 @@ def test_start_without_wait(api):
     status, p = api.post("processes/sleeper/start", {"wait": False})
     assert status == 200 and p["statename"] in ("STARTING", "RUNNING")
     wait_until(lambda: api.get("processes/sleeper")[1]["statename"] == "RUNNING")
+
+
+def test_client_leaving_while_a_start_waits(api):
+    """The held request goes with its client; the start goes on."""
+    port = int(api.base.rsplit(":", 1)[1])
+    body = b'{"wait": true}'
+    conn = socket.create_connection(("127.0.0.1", port))
+    conn.sendall(b"POST /api/v1/processes/slow/start HTTP/1.1\r\n"
+                 b"Host: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: %d\r\n%s\r\n" % (len(body), b"".join(
+                     b"%s: %s\r\n" % (k.encode(), v.encode())
+                     for k, v in api.auth().items())) + body)
+    wait_until(lambda: api.sup.rpc.getProcessInfo("slow")["statename"] == "STARTING")
+    conn.close()
+    wait_until(lambda: api.sup.rpc.getProcessInfo("slow")["statename"] == "RUNNING")
+    assert api.get("processes/slow")[1]["statename"] == "RUNNING"
+    status, p = api.post("processes/slow/stop")
+    assert status == 200 and p["statename"] == "STOPPED"
+
+
+def test_start_waits_until_running(api):
+    status, p = api.post("processes/slow/start")
+    assert status == 200 and p["statename"] == "RUNNING"
 
 
 def test_bad_wait_is_400(api):
