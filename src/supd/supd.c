@@ -515,7 +515,8 @@ static const struct http_route supd_routes[] = {
 	{ "/logtail", NULL, 0, HTTP_ROUTE_AUTH, http_tail_process,
 	  http_tail_close_all },
 	{ "/mainlogtail", NULL, 0, HTTP_ROUTE_AUTH, supd_mainlogtail, NULL },
-	{ "/api/v1/", NULL, 0, HTTP_ROUTE_AUTH, api_route, api_close },
+	{ "/api/v1/", NULL, 0, HTTP_ROUTE_AUTH|HTTP_ROUTE_JSON, api_route,
+	  api_close },
 	{ NULL, web_match, 0, HTTP_ROUTE_AUTH, web_page, NULL },
 };
 

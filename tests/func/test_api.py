@@ -216,9 +216,10 @@ def test_unknown_endpoint_and_wrong_method(api):
 # -- auth and cross-site requests -----------------------------------------
 
 def test_no_credentials_is_401(api):
-    status, headers, _ = api.request("GET", "/api/v1/processes", auth=False)
+    status, headers, data = api.request("GET", "/api/v1/processes", auth=False)
     assert status == 401
     assert headers["WWW-Authenticate"].startswith("Basic")
+    assert json.loads(data)["error"]["code"] == "UNAUTHORIZED"
     status, _, _ = api.request("GET", "/api/v1/processes",
                                headers=api.auth(password="wrong"))
     assert status == 401
