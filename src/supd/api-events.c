@@ -12,6 +12,7 @@
  * idle daemon without clients never wakes for it.
  */
 #include <sys/queue.h>
+#include <sys/socket.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -39,8 +40,13 @@
 	    (var) = (tvar))
 #endif
 
-/* Unsent bytes a client may have before it is dropped. */
+/*
+ * Unsent bytes a client may have before it is dropped, and the socket's
+ * send buffer: fixed, so the kernel's autotuning (up to megabytes on
+ * loopback) does not hide a client that stopped reading.
+ */
 #define API_EVENTS_MAX_QUEUED	(256 * 1024)
+#define API_EVENTS_SNDBUF	(64 * 1024)
 #define API_EVENTS_HEARTBEAT	15
 
 struct api_stream {
@@ -150,6 +156,7 @@ api_events_open(struct evhttp_request *req)
 	struct timeval		 tv = { API_EVENTS_HEARTBEAT, 0 };
 	struct api_stream	*s;
 	struct evbuffer		*b;
+	int			 fd, sndbuf = API_EVENTS_SNDBUF;
 
 	evhttp_add_header(out, "Server", "supd");
 	evhttp_add_header(out, "Content-Type", "text/event-stream");
@@ -159,6 +166,8 @@ api_events_open(struct evhttp_request *req)
 	s = xcalloc(1, sizeof *s);
 	s->req = req;
 	s->evcon = evhttp_request_get_connection(req);
+	fd = bufferevent_getfd(evhttp_connection_get_bufferevent(s->evcon));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
 	s->heartbeat = event_new(server_base, -1, EV_PERSIST,
 	    api_events_heartbeat_cb, s);
 	TAILQ_INSERT_TAIL(&api_streams, s, entry);

@@ -3,6 +3,7 @@ logs, errors with fault names and HTTP statuses, auth, cross-site refusal,
 and the Server-Sent Event streams of state changes and log data; and the
 server-rendered dashboard page at /."""
 import base64
+import os
 import json
 import socket
 import urllib.error
@@ -543,3 +544,43 @@ def test_page_escapes_what_it_shows(sup):
     assert status == 200
     assert "<img" not in page
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&#39;" in page
+
+
+def test_slow_event_client_is_dropped(sup):
+    """A client that does not read is dropped once 256 KiB wait for it;
+    the daemon neither blocks nor grows."""
+    port = free_port()
+    sup.write("[inet_http_server]\nport=127.0.0.1:%d\n" % port + """
+[program:many]
+command=sleep 1000
+numprocs=40
+process_name=%(program_name)s-%(process_num)d
+startsecs=0
+stdout_logfile=NONE
+stderr_logfile=NONE
+""")
+    sup.start()
+    wait_until(lambda: all(p["statename"] == "RUNNING"
+                           for p in sup.rpc.getAllProcessInfo()))
+    pid = sup.proc.pid
+
+    def nfds():
+        return len(os.listdir("/proc/%d/fd" % pid))
+    before = nfds()
+    lazy = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lazy.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    lazy.connect(("127.0.0.1", port))
+    lazy.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    wait_until(lambda: nfds() == before + 1, what="the stream to open")
+    for _ in range(40):
+        sup.rpc.stopProcessGroup("many")
+        sup.rpc.startProcessGroup("many")
+        if nfds() == before:
+            break
+    wait_until(lambda: nfds() == before, what="the slow client to be dropped")
+    lazy.settimeout(30)
+    while lazy.recv(65536):
+        pass
+    lazy.close()
+    api = Api(sup, port)
+    assert api.get("processes/many:many-0")[1]["statename"] == "RUNNING"
