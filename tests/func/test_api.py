@@ -563,21 +563,35 @@ stderr_logfile=NONE
     wait_until(lambda: all(p["statename"] == "RUNNING"
                            for p in sup.rpc.getAllProcessInfo()))
     pid = sup.proc.pid
-
-    def nfds():
-        return len(os.listdir("/proc/%d/fd" % pid))
-    before = nfds()
     lazy = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     lazy.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     lazy.connect(("127.0.0.1", port))
     lazy.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\n\r\n")
-    wait_until(lambda: nfds() == before + 1, what="the stream to open")
+    mine = lazy.getsockname()[1]
+
+    def connected():
+        """Whether the daemon still holds the connection from lazy."""
+        inodes = set()
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            try:
+                link = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+            except OSError:
+                continue
+            if link.startswith("socket:["):
+                inodes.add(link[8:-1])
+        with open("/proc/net/tcp") as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                if int(fields[2].split(":")[1], 16) == mine and fields[9] in inodes:
+                    return True
+        return False
+    wait_until(connected, what="the stream to open")
     for _ in range(40):
         sup.rpc.stopProcessGroup("many")
         sup.rpc.startProcessGroup("many")
-        if nfds() == before:
+        if not connected():
             break
-    wait_until(lambda: nfds() == before, what="the slow client to be dropped")
+    wait_until(lambda: not connected(), what="the slow client to be dropped")
     lazy.settimeout(30)
     while lazy.recv(65536):
         pass
