@@ -226,13 +226,13 @@ api_log_done(struct api_req *a, int fault, const char *text,
 		api_fault(a, fault, text);
 		return;
 	}
-	if (v == NULL || v->type != XR_ARRAY || v->u.a.n != 3) {
+	if (v == NULL || v->type != XR_ARRAY || v->u.a.n != 3 ||
+	    (d = v->u.a.items[0])->type != XR_STRING ||
+	    (o = v->u.a.items[1])->type != XR_INT ||
+	    (f = v->u.a.items[2])->type != XR_BOOL) {
 		api_error(a, 500, "FAILED", "FAILED: no log data");
 		return;
 	}
-	d = v->u.a.items[0];
-	o = v->u.a.items[1];
-	f = v->u.a.items[2];
 	api_reply(a, 200, json_pack("{s:o,s:I,s:b}",
 	    "data", api_info_text(d->u.s.ptr, d->u.s.len),
 	    "offset", (json_int_t)o->u.i, "overflow", f->u.b));
