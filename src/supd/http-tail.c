@@ -71,6 +71,9 @@ struct http_tail {
 	int			 wd;		/* inotify: the file */
 	int			 dwd;		/* inotify: its directory */
 	struct event		*poll;
+	const struct http_tail_format *fmt;	/* NULL: plain text */
+	struct event		*heartbeat;
+	int			 reset;		/* fmt: say it started over */
 };
 
 static TAILQ_HEAD(, http_tail)	 http_tails =
@@ -191,6 +194,8 @@ http_tail_free(struct http_tail *t)
 	http_tail_rm_watch(t->dwd);
 	if (t->poll != NULL)
 		event_free(t->poll);
+	if (t->heartbeat != NULL)
+		event_free(t->heartbeat);
 	if (t->fd != -1)
 		close(t->fd);
 	free(t->path);
@@ -219,7 +224,28 @@ http_tail_send(struct http_tail *t, const void *data, size_t len)
 	struct evbuffer	*b;
 
 	b = evbuffer_new();
-	evbuffer_add(b, data, len);
+	if (t->fmt == NULL)
+		evbuffer_add(b, data, len);
+	else {
+		if (t->reset)
+			t->fmt->reset(b);
+		t->reset = 0;
+		if (len > 0)
+			t->fmt->frame(b, data, len, (long long)t->pos);
+	}
+	t->busy = 1;
+	evhttp_send_reply_chunk_with_cb(t->req, b, http_tail_sent_cb, t);
+	evbuffer_free(b);
+}
+
+/* Text as it is, in any format (a heartbeat). */
+static void
+http_tail_send_raw(struct http_tail *t, const char *text)
+{
+	struct evbuffer	*b;
+
+	b = evbuffer_new();
+	evbuffer_add(b, text, strlen(text));
 	t->busy = 1;
 	evhttp_send_reply_chunk_with_cb(t->req, b, http_tail_sent_cb, t);
 	evbuffer_free(b);
@@ -240,6 +266,7 @@ http_tail_open(struct http_tail *t)
 	}
 	if (t->fd != -1)
 		close(t->fd);
+	t->reset = t->fd != -1;
 	t->fd = fd;
 	t->dev = st.st_dev;
 	t->ino = st.st_ino;
@@ -258,6 +285,33 @@ http_tail_follow(struct http_tail *t)
 		return;
 	if (st.st_ino != t->ino || st.st_dev != t->dev)
 		http_tail_open(t);
+}
+
+/*
+ * Bytes of buf that do not end inside a UTF-8 sequence: a lead byte near
+ * the end whose sequence is longer than what follows it waits for the
+ * rest. Anything else (ASCII, invalid bytes) goes as it is.
+ */
+static ssize_t
+http_tail_whole_utf8(const char *buf, ssize_t n)
+{
+	const unsigned char	*u = (const unsigned char *)buf;
+	ssize_t			 i, need;
+
+	for (i = n - 1; i >= 0 && i >= n - 3; i--) {
+		if ((u[i] & 0xc0) == 0x80)
+			continue;
+		if (u[i] >= 0xf0)
+			need = 4;
+		else if (u[i] >= 0xe0)
+			need = 3;
+		else if (u[i] >= 0xc0)
+			need = 2;
+		else
+			return (n);
+		return (n - i < need ? i : n);
+	}
+	return (n);
 }
 
 /*
@@ -280,16 +334,23 @@ http_tail_check(struct http_tail *t)
 		return;
 	if (st.st_size < t->pos) {
 		t->pos = 0;
-		http_tail_send(t, truncated, sizeof truncated - 1);
+		t->reset = 1;
+		http_tail_send(t, truncated, t->fmt != NULL ? 0 :
+		    sizeof truncated - 1);
 		return;
 	}
-	if (st.st_size == t->pos)
+	if (st.st_size == t->pos) {
+		if (t->reset && t->fmt != NULL)
+			http_tail_send(t, NULL, 0);
 		return;
+	}
 	len = st.st_size - t->pos;
 	if (len > HTTP_TAIL_CHUNK)
 		len = HTTP_TAIL_CHUNK;
 	buf = xmalloc(len);
 	n = pread(t->fd, buf, len, t->pos);
+	if (n > 0 && t->fmt != NULL)
+		n = http_tail_whole_utf8(buf, n);
 	if (n > 0) {
 		t->pos += n;
 		http_tail_send(t, buf, n);
@@ -411,6 +472,53 @@ http_tail_main(struct evhttp_request *req)
 		http_error(req, 404);
 	else
 		http_tail_start(req, path, 0);
+}
+
+static void
+http_tail_heartbeat_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_tail	*t = arg;
+
+	if (!t->busy)
+		http_tail_send_raw(t, t->fmt->heartbeat);
+}
+
+/* A tail in another format; see http-tail.h. */
+int
+http_tail_stream(struct evhttp_request *req, const char *path,
+    long long offset, const struct http_tail_format *fmt)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	struct http_tail	*t;
+	struct timeval		 tv = { fmt->heartbeat_secs, 0 };
+	struct stat		 st;
+
+	t = xcalloc(1, sizeof *t);
+	t->fd = t->wd = t->dwd = -1;
+	t->path = xstrdup(path);
+	TAILQ_INSERT_TAIL(&http_tails, t, entry);
+	if (http_tail_open(t) != 0 || fstat(t->fd, &st) != 0) {
+		http_tail_free(t);
+		return (-1);
+	}
+	if (offset < 0)
+		offset += st.st_size;
+	if (offset < 0)
+		offset = 0;
+	t->pos = offset > st.st_size ? st.st_size : offset;
+	t->fmt = fmt;
+	evhttp_add_header(out, "Content-Type", fmt->content_type);
+	evhttp_add_header(out, "Cache-Control", "no-store");
+	evhttp_add_header(out, "X-Accel-Buffering", "no");
+	evhttp_add_header(out, "Server", "supd");
+	t->req = req;
+	evhttp_send_reply_start(req, 200, "OK");
+	t->hold = http_hold(req, http_tail_gone, t, 1);
+	t->heartbeat = event_new(server_base, -1, EV_PERSIST,
+	    http_tail_heartbeat_cb, t);
+	event_add(t->heartbeat, &tv);
+	http_tail_send_raw(t, fmt->heartbeat);
+	return (0);
 }
 
 /* After http_close(): nothing is tailed any more. */

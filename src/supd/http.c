@@ -30,6 +30,7 @@
 
 #include <netinet/in.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -823,14 +824,39 @@ http_release(struct http_hold *h)
 /* -------------------------------------------------------------------- */
 /* Routing.                                                              */
 
+/*
+ * A refusal as a JSON route's clients read errors: the code is the
+ * reason's name ("UNAUTHORIZED"), as the API names faults.
+ */
 static void
-http_unauthorized(struct evhttp_request *req)
+http_error_json(struct evhttp_request *req, int code)
+{
+	struct evbuffer	*body;
+	char		 name[64], *p;
+
+	snprintf(name, sizeof name, "%s", http_reason(code));
+	for (p = name; *p != '\0'; p++)
+		*p = *p == ' ' ? '_' : toupper((unsigned char)*p);
+	body = evbuffer_new();
+	evbuffer_add_printf(body, "{\"error\":{\"code\":\"%s\",\"message\":"
+	    "\"%s: %s\"}}\n", name, name, code == 401 ? "credentials needed" :
+	    "bad Authorization header");
+	http_headers(req, "application/json", evbuffer_get_length(body));
+	evhttp_send_reply(req, code, http_reason(code), body);
+	evbuffer_free(body);
+}
+
+static void
+http_unauthorized(struct evhttp_request *req, int json)
 {
 	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
 
 	evhttp_add_header(out, "WWW-Authenticate", "Basic realm=\"default\"");
 	evhttp_add_header(out, "Connection", "close");
-	http_error(req, 401);
+	if (json)
+		http_error_json(req, 401);
+	else
+		http_error(req, 401);
 }
 
 void
@@ -891,7 +917,8 @@ http_find_route(struct evhttp_request *req, const char *uri,
 
 /* Basic auth against the server's credentials; answers if it fails. */
 static int
-http_authorized(struct http_server *srv, struct evhttp_request *req)
+http_authorized(struct http_server *srv, struct evhttp_request *req,
+    int json)
 {
 	const char	*auth;
 
@@ -903,10 +930,13 @@ http_authorized(struct http_server *srv, struct evhttp_request *req)
 	case HTTP_AUTH_OK:
 		return (1);
 	case HTTP_AUTH_DENIED:
-		http_unauthorized(req);
+		http_unauthorized(req, json);
 		return (0);
 	case HTTP_AUTH_MALFORMED:
-		http_error(req, 400);
+		if (json)
+			http_error_json(req, 400);
+		else
+			http_error(req, 400);
 		return (0);
 	}
 	return (0);
@@ -928,7 +958,8 @@ http_request_cb(struct evhttp_request *req, void *arg)
 	path = http_path(req);
 	r = http_find_route(req, uri, path);
 	if ((r == NULL || (r->flags & HTTP_ROUTE_AUTH)) &&
-	    !http_authorized(srv, req))
+	    !http_authorized(srv, req, r != NULL &&
+	    (r->flags & HTTP_ROUTE_JSON)))
 		goto out;
 	if (r == NULL)
 		http_error(req, 404);

@@ -26,6 +26,8 @@ typedef int	(*http_match_fn)(struct evhttp_request *, const char *path);
 
 #define HTTP_ROUTE_AUTH		0x1
 #define HTTP_ROUTE_BODY		0x2
+/* Refusals (401, 400) as {"error": {"code", "message"}}, for JSON APIs. */
+#define HTTP_ROUTE_JSON		0x4
 
 struct http_route {
 	const char	*prefix;

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "config.h"
 #include "config-value.h"
 #include "deps-run.h"
@@ -528,6 +529,8 @@ static const struct http_route supd_routes[] = {
 	{ "/mainlogtail", NULL, 0, HTTP_ROUTE_AUTH, supd_mainlogtail, NULL },
 	{ "/metrics", NULL, EVHTTP_REQ_GET|EVHTTP_REQ_HEAD, HTTP_ROUTE_AUTH,
 	  metrics_route, NULL },
+	{ "/api/v1/", NULL, 0, HTTP_ROUTE_AUTH|HTTP_ROUTE_JSON, api_route,
+	  api_close },
 	{ NULL, web_match, 0, HTTP_ROUTE_AUTH, web_page, NULL },
 };
 
@@ -550,6 +553,7 @@ supd_add_routes(void)
 	rpc_init(supd_rpc_tables, sizeof supd_rpc_tables /
 	    sizeof supd_rpc_tables[0]);
 	rpc_process_init();
+	api_init();
 	for (i = 0; i < sizeof supd_routes / sizeof supd_routes[0]; i++)
 		http_add_route(&supd_routes[i]);
 }

@@ -1,10 +1,10 @@
-/* The page at / of the HTTP servers: a read-only process list. */
+/* The dashboard at / of the HTTP servers, and its embedded files. */
 #ifndef WEB_H
 #define WEB_H
 
 struct evhttp_request;
 
-/* Whether path is one of the pages (/, /index.html). */
+/* Whether path is the page (/, /index.html) or one of its files. */
 int	web_match(struct evhttp_request *, const char *path);
 void	web_page(struct evhttp_request *, const char *path);
 
