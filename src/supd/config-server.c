@@ -138,6 +138,8 @@ static const struct config_row config_server_supervisord[] = {
 	{ "strip_ansi", SD, &config_type_bool, "false", F(strip_ansi), 0, NULL,
 	  NULL },
 	{ "environment", SD, &config_server_type_env, "", 0, 0, NULL, NULL },
+	{ "environment_file", SD, &config_type_envfile_server, NULL, 0, 0,
+	  NULL, NULL },
 };
 #undef F
 #undef SD

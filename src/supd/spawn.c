@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "envfile.h"
 #include "log.h"
 #include "shlex.h"
 #include "repr.h"
@@ -323,11 +324,16 @@ spawn_base_env(void)
  * environment (which may override SUPERVISOR_* as in Supervisor). The
  * entries of spawn_base are shared, not copied.
  */
-static void
-spawn_build_env(struct spawn_args *sa, const struct process_config *pc)
+static int
+spawn_build_env(struct spawn_args *sa, const struct process_config *pc,
+    char **cause)
 {
-	int	i;
+	struct envfile_var	*fv;
+	int			 i, nfv;
 
+	/* Read first: a file gone bad since load is a spawn error. */
+	if (config_envfile_load(pc, &fv, &nfv, cause) != 0)
+		return (-1);
 	spawn_base_env();
 	sa->envp = xcalloc(spawn_nbase + 1, sizeof *sa->envp);
 	memcpy(sa->envp, spawn_base, spawn_nbase * sizeof *sa->envp);
@@ -336,8 +342,15 @@ spawn_build_env(struct spawn_args *sa, const struct process_config *pc)
 		spawn_setenv(sa, "SUPERVISOR_SERVER_URL", pc->serverurl);
 	spawn_setenv(sa, "SUPERVISOR_PROCESS_NAME", pc->name);
 	spawn_setenv(sa, "SUPERVISOR_GROUP_NAME", pc->group->name);
+	/* environment_file= below environment=; see config-envfile.c. */
+	for (i = 0; i < pc->nfileenv; i++)
+		spawn_setenv(sa, pc->fileenv[i].name, pc->fileenv[i].value);
+	for (i = 0; i < nfv; i++)
+		spawn_setenv(sa, fv[i].name, fv[i].value);
+	envfile_free(fv, nfv);
 	for (i = 0; i < pc->nenv; i++)
 		spawn_setenv(sa, pc->env[i].name, pc->env[i].value);
+	return (0);
 }
 
 /* Supervisor's drop_privileges(), decided here and applied in the child. */
@@ -397,7 +410,10 @@ spawn_prepare(const struct process_config *pc, char **cause)
 		spawn_args_free(sa);
 		return (NULL);
 	}
-	spawn_build_env(sa, pc);
+	if (spawn_build_env(sa, pc, cause) != 0) {
+		spawn_args_free(sa);
+		return (NULL);
+	}
 	spawn_user(sa, pc);
 	sa->directory = pc->directory ? xstrdup(pc->directory) : NULL;
 	sa->umask = pc->umask;
