@@ -185,26 +185,33 @@ spawn_msg(const char *fmt, const char *arg)
 	return (out);
 }
 
-/* The PATH a program is looked up in: its environment's, or ours. */
+/*
+ * The PATH a program is looked up in: its environment's (environment=,
+ * or an environment file's), or ours.
+ */
 static const char *
-spawn_path(const struct process_config *pc)
+spawn_path(const struct process_config *pc, char **envp)
 {
-	const char	*path;
+	const char	*path = NULL;
 	int		 i;
 
 	for (i = pc->nenv - 1; i >= 0; i--) {
 		if (strcmp(pc->env[i].name, "PATH") == 0)
 			return (pc->env[i].value);
 	}
-	if ((path = getenv("PATH")) != NULL && *path != '\0')
+	for (i = 0; envp != NULL && envp[i] != NULL; i++) {
+		if (strncmp(envp[i], "PATH=", 5) == 0)
+			path = envp[i] + 5;
+	}
+	if (path != NULL && *path != '\0')
 		return (path);
 	return ("/bin:/usr/bin:/usr/local/bin");
 }
 
 /* Supervisor's get_execv_args(): the file to exec for argv[0]. */
 static char *
-spawn_resolve(const struct process_config *pc, const char *program,
-    char **cause)
+spawn_resolve(const struct process_config *pc, char **envp,
+    const char *program, char **cause)
 {
 	struct stat	 st;
 	const char	*path, *p, *colon;
@@ -215,7 +222,7 @@ spawn_resolve(const struct process_config *pc, const char *program,
 		candidate = xstrdup(program);
 		found = stat(candidate, &st) == 0;
 	} else {
-		path = spawn_path(pc);
+		path = spawn_path(pc, envp);
 		for (p = path;; p = colon + 1) {
 			colon = strchr(p, ':');
 			dir = colon ? xstrndup(p, colon - p) : xstrdup(p);
@@ -406,11 +413,9 @@ spawn_prepare(const struct process_config *pc, char **cause)
 	sa = xcalloc(1, sizeof *sa);
 	sa->name = xstrdup(pc->name);
 	sa->argv = argv;
-	if ((sa->filename = spawn_resolve(pc, argv[0], cause)) == NULL) {
-		spawn_args_free(sa);
-		return (NULL);
-	}
-	if (spawn_build_env(sa, pc, cause) != 0) {
+	if (spawn_build_env(sa, pc, cause) != 0 ||
+	    (sa->filename = spawn_resolve(pc, sa->envp, argv[0],
+	    cause)) == NULL) {
 		spawn_args_free(sa);
 		return (NULL);
 	}

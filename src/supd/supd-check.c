@@ -81,7 +81,7 @@ supd_check(struct cmdline *cmd, int print)
 	struct config	 *cf;
 	const char	 *source;
 	char		**errors, *profile, *cause = NULL;
-	int		  nerrors, i, problems;
+	int		  nerrors, i, n, problems;
 
 	if (profile_resolve(cmd->profile, NULL, &profile, &source,
 	    &cause) == 0) {
@@ -114,9 +114,10 @@ supd_check(struct cmdline *cmd, int print)
 		config_dump_write(cf->dump, stdout);
 		fflush(stdout);
 	}
-	fprintf(stderr, "supd: configuration file %s is ok: %d program%s\n",
-	    cf->configfile, supd_check_count(cf),
-	    supd_check_count(cf) == 1 ? "" : "s");
+	n = supd_check_count(cf);
+	fprintf(stderr, "supd: configuration file %s is ok: %d program%s, "
+	    "%d process%s\n", cf->configfile, cf->ngroups,
+	    cf->ngroups == 1 ? "" : "s", n, n == 1 ? "" : "es");
 	config_free(cf);
 	return (0);
 }
