@@ -333,13 +333,13 @@ spawn_base_env(void)
  */
 static int
 spawn_build_env(struct spawn_args *sa, const struct process_config *pc,
-    char **cause)
+    int envfiles, char **cause)
 {
-	struct envfile_var	*fv;
-	int			 i, nfv;
+	struct envfile_var	*fv = NULL;
+	int			 i, nfv = 0;
 
 	/* Read first: a file gone bad since load is a spawn error. */
-	if (config_envfile_load(pc, &fv, &nfv, cause) != 0)
+	if (envfiles && config_envfile_load(pc, &fv, &nfv, cause) != 0)
 		return (-1);
 	spawn_base_env();
 	sa->envp = xcalloc(spawn_nbase + 1, sizeof *sa->envp);
@@ -389,8 +389,13 @@ spawn_user(struct spawn_args *sa, const struct process_config *pc)
 	sa->ngroups = n;
 }
 
-struct spawn_args *
-spawn_prepare(const struct process_config *pc, char **cause)
+/*
+ * Everything for one spawn; with envfiles 0, without reading the
+ * program's environment files (spawn_check_command).
+ */
+static struct spawn_args *
+spawn_prepare_env(const struct process_config *pc, int envfiles,
+    char **cause)
 {
 	struct spawn_args	*sa;
 	char			*parse_error = NULL, *repr;
@@ -413,7 +418,7 @@ spawn_prepare(const struct process_config *pc, char **cause)
 	sa = xcalloc(1, sizeof *sa);
 	sa->name = xstrdup(pc->name);
 	sa->argv = argv;
-	if (spawn_build_env(sa, pc, cause) != 0 ||
+	if (spawn_build_env(sa, pc, envfiles, cause) != 0 ||
 	    (sa->filename = spawn_resolve(pc, sa->envp, argv[0],
 	    cause)) == NULL) {
 		spawn_args_free(sa);
@@ -423,6 +428,34 @@ spawn_prepare(const struct process_config *pc, char **cause)
 	sa->directory = pc->directory ? xstrdup(pc->directory) : NULL;
 	sa->umask = pc->umask;
 	return (sa);
+}
+
+struct spawn_args *
+spawn_prepare(const struct process_config *pc, char **cause)
+{
+	return (spawn_prepare_env(pc, 1, cause));
+}
+
+/*
+ * Whether the command can be found and run, as startProcess asks before
+ * it starts anything. The environment files are left to the spawn, where
+ * a bad one is a spawn error with file:line, not a fault about the
+ * command; their PATH is used when they can be read.
+ */
+int
+spawn_check_command(const struct process_config *pc, char **cause)
+{
+	struct spawn_args	*sa;
+	char			*why = NULL;
+
+	if ((sa = spawn_prepare_env(pc, 1, &why)) == NULL) {
+		free(why);
+		sa = spawn_prepare_env(pc, 0, cause);
+	}
+	if (sa == NULL)
+		return (-1);
+	spawn_args_free(sa);
+	return (0);
 }
 
 void
