@@ -446,13 +446,14 @@ int
 spawn_check_command(const struct process_config *pc, char **cause)
 {
 	struct spawn_args	*sa;
+	struct envfile_var	*fv;
 	char			*why = NULL;
+	int			 nfv, envfiles;
 
-	if ((sa = spawn_prepare_env(pc, 1, &why)) == NULL) {
-		free(why);
-		sa = spawn_prepare_env(pc, 0, cause);
-	}
-	if (sa == NULL)
+	envfiles = config_envfile_load(pc, &fv, &nfv, &why) == 0;
+	envfile_free(fv, nfv);
+	free(why);
+	if ((sa = spawn_prepare_env(pc, envfiles, cause)) == NULL)
 		return (-1);
 	spawn_args_free(sa);
 	return (0);
