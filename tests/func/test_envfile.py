@@ -273,3 +273,19 @@ export BK_BKLOG_REDIS_HOST=redis.service.consul
     assert env["DB_PASSWORD"] == "p@ss w0rd's"
     assert env["BK_ENV"] == "production"
     assert env["BKAPP_GRAFANA_URL"] == "http://10.0.0.6:3000"
+
+
+def test_start_process_finds_the_command_on_the_files_path(sup):
+    os.makedirs(sup.path("venv/bin"))
+    sup.script("venv/bin/serve", "#!/bin/sh\nexec sleep 1000\n")
+    envfile(sup, "app.env", "export PATH=%s/venv/bin:$PATH\n" % sup.dir)
+    sup.write("""
+        [program:p]
+        command=serve
+        environment_file=%(here)s/app.env
+        autostart=false
+        startsecs=0
+        """)
+    sup.start()
+    assert sup.rpc.startProcess("p") is True
+    sup.wait_state("p", "RUNNING")
