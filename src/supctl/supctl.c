@@ -512,6 +512,7 @@ supctl_add_profile(struct expand_vars *vars, const char *opt)
 	if (profile_resolve(opt, NULL, &name, &source, &cause) != 0)
 		supctl_usage("%s", cause);
 	expand_vars_set_str(vars, "profile", name);
+	expand_vars_hide(vars, "profile");
 	free(name);
 }
 

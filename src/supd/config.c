@@ -637,6 +637,7 @@ config_init_env(struct config_ctx *ctx)
 		cf->profile = xstrdup("default");
 	}
 	expand_vars_set_str(&ctx->env, "profile", cf->profile);
+	expand_vars_hide(&ctx->env, "profile");
 }
 
 /* Order "file:line: ..." messages by file, then line number. */

@@ -198,5 +198,16 @@ def test_an_unknown_name_is_still_an_error(sup):
     rc, out = sup.run_to_exit()
     assert rc == 2
     assert "nosuch" in out
-    if sup.is_supd:
-        assert "profile" in out     # listed among the names there are
+    assert "profile" not in out     # Supervisor's list of names, as it was
+
+
+@pytest.mark.supd_only
+def test_supctl_lists_the_names_as_supervisorctl_does(sup):
+    sup.write("""
+        [supervisorctl]
+        serverurl=unix://%(nosuch)s/x
+        """, base=False)
+    res = sup.supctl("status")
+    assert res.returncode == 2
+    assert "contains names ('nosuch') which cannot be expanded" in res.stderr
+    assert "profile" not in res.stderr
