@@ -424,7 +424,8 @@ expand_put_int(struct expand_cps *s, long long num)
 /*
  * Every variable a set sees, in dict order: the parent's first (an
  * overridden one in its place with its new value), then the set's own
- * new ones. Returns how many; *out is an array the caller frees.
+ * new ones, hidden ones left out. Returns how many; *out is an array the
+ * caller frees.
  */
 static size_t
 expand_vars_flatten(const struct expand_vars *v,
@@ -445,8 +446,12 @@ expand_vars_flatten(const struct expand_vars *v,
 		if (j == n)
 			n++;
 	}
+	for (i = j = 0; i < n; i++) {
+		if (!all[i]->hidden)
+			all[j++] = all[i];
+	}
 	*out = all;
-	return (n);
+	return (j);
 }
 
 /* str() and repr() of the dict: {'name': 'value', 'num': 1}, in order. */
@@ -1184,6 +1189,16 @@ expand_vars_add_environ(struct expand_vars *v, char **environ)
 		expand_vars_set_str(v, name, eq + 1);
 		free(name);
 	}
+}
+
+/* Leave a variable out of listings; see expand.h. */
+void
+expand_vars_hide(struct expand_vars *v, const char *name)
+{
+	struct expand_var	*var;
+
+	if ((var = expand_vars_find_own(v, name)) != NULL)
+		var->hidden = 1;
 }
 
 /* Find a variable by name, or NULL. */

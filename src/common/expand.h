@@ -14,6 +14,7 @@ struct expand_var {
 	enum expand_type	 type;
 	const char		*str;		/* EXPAND_STR */
 	long long		 num;		/* EXPAND_INT */
+	int			 hidden;	/* see expand_vars_hide */
 };
 
 /*
@@ -43,6 +44,12 @@ void	 expand_vars_set_int(struct expand_vars *, const char *name,
 void	 expand_vars_add_environ(struct expand_vars *, char **environ);
 const struct expand_var *expand_vars_find(const struct expand_vars *,
 	     const char *name);
+/*
+ * Keep the variable name (set in this set) out of the names an error
+ * lists and out of %s of the whole dict: an extension of supd's (profile)
+ * then leaves Supervisor's messages as they were.
+ */
+void	 expand_vars_hide(struct expand_vars *, const char *name);
 
 /*
  * Expand `format` like Python's `format % vars`: %(name)<flags><width>

@@ -20,6 +20,7 @@
 #include "expand.h"
 #include "multi.h"
 #include "ini.h"
+#include "profile.h"
 #include "repr.h"
 #include "shell.h"
 #include "xmalloc.h"
@@ -45,6 +46,8 @@ static const char supctl_doc[] =
 "\n"
 "Several -s (or a [hosts] section listing server URLs) make \"status\"\n"
 "ask every server in parallel and print one table with a HOST column.\n"
+"-P/--profile NAME -- the profile for %(profile)s in the config file, as\n"
+"     supd -P (else SUPD_PROFILE, BKPAAS_ENVIRONMENT, BK_ENV, \"default\")\n"
 "\n"
 "action [arguments] -- an action such as \"status\" or \"tail\"; \"help\"\n"
 "lists them, \"help <action>\" describes one. Without an action, supctl\n"
@@ -65,6 +68,7 @@ struct supctl_opts {
 	char		**urls;		/* every -s, in order */
 	int		 nurls;
 	char		*second_s;	/* how the second -s was spelled */
+	char		*profile;
 	char		**args;
 	int		 nargs;
 };
@@ -116,10 +120,10 @@ supctl_help(void)
 /* ------------------------------------------------------------------ */
 /* The command line, as Python's getopt.getopt reads it.               */
 
-static const char	 supctl_shortopts[] = "h?c:is:u:p:r:";
+static const char	 supctl_shortopts[] = "h?c:is:u:p:r:P:";
 static const char	*supctl_longopts[] = {
 	"help", "configuration=", "interactive", "serverurl=", "username=",
-	"password=", "history_file=", "timeout=", NULL
+	"password=", "history_file=", "timeout=", "profile=", NULL
 };
 
 /* Find a long option by name or unique prefix; returns it, or exits. */
@@ -269,7 +273,10 @@ supctl_apply(struct supctl_opts *o, const char *key, const char *value)
 	char		 c = key[1] == '-' ? key[2] : key[1];
 	const char	*r;
 
-	if (c == 'h' || c == '?')
+	/* -P and --profile first: --profile would read as -p. */
+	if (strcmp(key, "-P") == 0 || strcmp(key, "--profile") == 0)
+		supctl_set(&o->profile, key, value);
+	else if (c == 'h' || c == '?')
 		supctl_help();
 	else if (c == 'c')
 		supctl_set(&o->configfile, key, value);
@@ -541,8 +548,23 @@ supctl_read_hosts(struct ini *ini, struct supctl_config *cf)
 	}
 }
 
+/* %(profile)s, as supd would choose it, so both read the same file. */
 static void
-supctl_read_config(const char *path, struct supctl_config *cf)
+supctl_add_profile(struct expand_vars *vars, const char *opt)
+{
+	const char	*source;
+	char		*name, *cause = NULL;
+
+	if (profile_resolve(opt, NULL, &name, &source, &cause) != 0)
+		supctl_usage("%s", cause);
+	expand_vars_set_str(vars, "profile", name);
+	expand_vars_hide(vars, "profile");
+	free(name);
+}
+
+static void
+supctl_read_config(const char *path, const char *profile,
+    struct supctl_config *cf)
 {
 	struct ini		*ini;
 	struct ini_section	*sec;
@@ -568,6 +590,8 @@ supctl_read_config(const char *path, struct supctl_config *cf)
 	expand_vars_init(&here);
 	expand_vars_add_environ(&here, environ);
 	expand_vars_set_str(&here, "here", dir);
+	supctl_add_profile(&env, profile);
+	supctl_add_profile(&here, profile);
 
 	cf->path = supctl_normalize(path);
 	v = supctl_get(ini, sec, "serverurl", "http://localhost:9001", &here,
@@ -613,6 +637,7 @@ supctl_free(struct supctl_opts *o, struct supctl_config *cf, char *conf)
 	for (i = 0; i < cf->nhosts; i++)
 		free(cf->hosts[i]);
 	free(cf->hosts);
+	free(o->profile);
 	free(cf->path);
 	free(cf->serverurl);
 	free(cf->prompt);
@@ -756,7 +781,7 @@ main(int argc, char **argv)
 	if (conf == NULL && !supctl_needs_no_config(&o))
 		conf = supctl_search_config(supctl_progname);
 	if (conf != NULL)
-		supctl_read_config(conf, &cf);
+		supctl_read_config(conf, o.profile, &cf);
 	if ((rc = supctl_multi(&o, &cf)) != -1) {
 		supctl_free(&o, &cf, conf);
 		return (rc);

@@ -90,6 +90,11 @@ void	 config_group_free(struct group_config *);
 void	 config_fcgi_group(struct config_ctx *, const struct ini_section *);
 void	 config_process_free(struct process_config *);
 
+/* environment_file= (config-envfile.c). */
+int	 config_envfile_supervisord(struct config_ctx *);
+extern const struct config_type	config_type_envfile_server;
+extern const struct config_type	config_type_envfile;
+
 /* The option tables of processes (config-process.c) and groups. */
 extern const struct config_row	config_process_rows[];
 extern const size_t		config_process_nrows;

@@ -689,6 +689,8 @@ config_process_killasgroup_default(struct config_parse *cp)
 const struct config_row config_process_rows[] = {
 	{ "environment", P, &config_process_type_env, "", F(env), 0, NULL,
 	  NULL },
+	{ "environment_file", P, &config_type_envfile, "", F(envfiles), 0,
+	  NULL, NULL },
 	{ "stopasgroup", P, &config_type_bool, "false", F(stopasgroup), 0,
 	  NULL, NULL },
 	{ "autorestart", P, &config_process_type_autorestart, "unexpected",

@@ -140,6 +140,8 @@ static const struct config_row config_server_supervisord[] = {
 	{ "environment", SD, &config_server_type_env, "", 0, 0, NULL, NULL },
 	{ "exit_on_fatal", SD, &config_type_list, NULL, F(exit_on_fatal), 0,
 	  NULL, NULL },
+	{ "environment_file", SD, &config_type_envfile_server, NULL, 0, 0,
+	  NULL, NULL },
 };
 #undef F
 #undef SD

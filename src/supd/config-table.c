@@ -11,9 +11,12 @@
 #include <string.h>
 
 #include "config.h"
+#include "config-dump.h"
 #include "config-parse.h"
 #include "config-table.h"
 #include "config-value.h"
+#include "expand.h"
+#include "ini.h"
 #include "xmalloc.h"
 
 static int
@@ -302,6 +305,27 @@ config_list_free(struct config_list *l)
 	l->n = 0;
 }
 
+/*
+ * Record a row's value for check --print. A raw row (its type expands
+ * it, or not at all) is shown expanded when it can be, quietly as it is
+ * when not: process_name then reads as the name, not %(program_name)s.
+ */
+static void
+config_table_dump(struct config_parse *cp, const struct config_row *row,
+    const char *value, int flags)
+{
+	const struct ini_option	*opt = cp->ctx->opt;
+	char			*shown = NULL, *cause = NULL;
+
+	if (value != NULL && (flags & CONFIG_F_RAW) && cp->vars != NULL)
+		shown = expand_format(value, cp->vars, row->name, &cause);
+	free(cause);
+	config_dump_add(cp->ctx->cf->dump, cp->sec->name, row->name,
+	    shown != NULL ? shown : value, opt != NULL ? opt->file : NULL,
+	    opt != NULL ? opt->line : 0);
+	free(shown);
+}
+
 /* Read one row: the value or its default, expanded, then converted. */
 int
 config_row_parse(struct config_parse *cp, const struct config_row *row)
@@ -314,6 +338,8 @@ config_row_parse(struct config_parse *cp, const struct config_row *row)
 	if (config_get(cp->ctx, cp->sec, row->name, def,
 	    (flags & CONFIG_F_RAW) ? NULL : cp->vars, &value) != 0)
 		return (-1);
+	if (cp->ctx->cf->dump != NULL)
+		config_table_dump(cp, row, value, flags);
 	if (value == NULL)
 		return (0);
 	if ((rc = row->type->conv(cp, row, value, &cause)) != 0 &&

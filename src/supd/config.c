@@ -28,12 +28,14 @@
 
 #include "config.h"
 #include "config-deps.h"
+#include "config-dump.h"
 #include "config-parse.h"
 #include "config-value.h"
 #include "deps.h"
 #include "expand.h"
 #include "ini.h"
 #include "log.h"
+#include "profile.h"
 #include "shlex.h"
 #include "xmalloc.h"
 
@@ -645,14 +647,27 @@ config_find_file(struct config_ctx *ctx)
 	return (NULL);
 }
 
+/*
+ * The expansions every section sees: ENV_*, and supd's %(profile)s (a
+ * config that does not name it reads as it does in Supervisor).
+ */
 static void
 config_init_env(struct config_ctx *ctx)
 {
-	struct utsname	un;
+	struct config	*cf = ctx->cf;
+	struct utsname	 un;
+	char		*cause = NULL;
 
 	expand_vars_init(&ctx->env);
 	expand_vars_add_environ(&ctx->env, environ);
 	ctx->node = xstrdup(uname(&un) == 0 ? un.nodename : "localhost");
+	if (profile_resolve(ctx->cmd->profile, NULL, &cf->profile,
+	    &cf->profile_source, &cause) != 0) {
+		config_add_msg(&ctx->errors, &ctx->nerrors, cause);
+		cf->profile = xstrdup("default");
+	}
+	expand_vars_set_str(&ctx->env, "profile", cf->profile);
+	expand_vars_hide(&ctx->env, "profile");
 }
 
 /* Order "file:line: ..." messages by file, then line number. */
@@ -680,10 +695,13 @@ config_load(const struct cmdline *cmd, char ***errors, int *nerrors)
 	struct config		*cf;
 	struct ini_section	*sec;
 	char			*path, *cause = NULL;
+	int			 envfile;
 
 	memset(&ctx, 0, sizeof ctx);
 	ctx.cmd = cmd;
 	ctx.cf = cf = xcalloc(1, sizeof *cf);
+	if (cmd->dump)
+		cf->dump = config_dump_create();
 	config_init_env(&ctx);
 	path = cmd->configfile ? xstrdup(cmd->configfile) :
 	    config_find_file(&ctx);
@@ -707,7 +725,11 @@ config_load(const struct cmdline *cmd, char ***errors, int *nerrors)
 		config_add_msg(&ctx.errors, &ctx.nerrors, cause);
 		goto out;
 	}
+	/* Its variables are ENV_ expansions in [include] files= too. */
+	envfile = config_envfile_supervisord(&ctx);
 	config_read_includes(&ctx);
+	if (!envfile)
+		config_envfile_supervisord(&ctx);
 	if ((sec = ini_find_section(ctx.ini, "supervisord")) == NULL) {
 		config_add_msg(&ctx.errors, &ctx.nerrors, xprintf("%s: .ini "
 		    "file does not include supervisord section (every config "
@@ -778,6 +800,9 @@ config_free(struct config *cf)
 	config_registry_free(&cf->registry);
 	config_free_env(cf->env, cf->nenv);
 	config_list_free(&cf->exit_on_fatal);
+	config_free_env(cf->fileenv, cf->nfileenv);
+	free(cf->profile);
+	config_dump_free(cf->dump);
 	config_free_errors(cf->criticals, cf->ncriticals);
 	config_free_errors(cf->warnings, cf->nwarnings);
 	config_free_errors(cf->infos, cf->ninfos);

@@ -75,6 +75,7 @@ struct depends_config {
 	char	 *file;
 	int	  line;
 };
+struct config_dump;
 
 struct process_config {
 	char			*name;
@@ -102,6 +103,12 @@ struct process_config {
 	int			 redirect_stderr;
 	struct env_var		*env;	/* [supervisord] environment, then ours */
 	int			 nenv;
+	/* environment_file=: read at each spawn, under env. */
+	char			**envfiles;
+	int			 nenvfiles;
+	/* [supervisord] environment_file's variables, under envfiles'. */
+	struct env_var		*fileenv;
+	int			 nfileenv;
 	char			*serverurl;	/* NULL: the daemon's own */
 	int			 process_num;
 	int			 numprocs;
@@ -195,6 +202,8 @@ struct cmdline {
 	int	 minfds;		/* -1 */
 	int	 minprocs;		/* -1 */
 	int	 strip_ansi;
+	char	*profile;	/* -P */
+	int	 dump;		/* record the effective config (check) */
 };
 
 struct config {
@@ -224,6 +233,15 @@ struct config {
 	int			  nenv;
 	/* supd: programs whose death ends the daemon ("*": any). */
 	struct config_list	  exit_on_fatal;
+	/* environment_file=: its variables, for every child. */
+	struct env_var		 *fileenv;
+	int			  nfileenv;
+
+	/* %(profile)s and where it came from ("-P", "BK_ENV", ...). */
+	char			 *profile;
+	const char		 *profile_source;
+	/* The effective config, when cmdline's dump asked for it. */
+	struct config_dump	 *dump;
 
 	struct group_config	**groups;	/* sorted by priority, name */
 	int			  ngroups;
@@ -289,6 +307,15 @@ void		 config_process_info(const struct process_config *, int inuse,
 /* The name supervisord gives an AUTO child log; creates the file. */
 char		*config_auto_logfile(const struct config *, const char *name,
 		     const char *channel, char **cause);
+
+/*
+ * Read a program's environment_file= files, as at each spawn: their
+ * variables in *vars (free with envfile_free), or -1 with *cause (caller
+ * frees) as "path:line: what is wrong".
+ */
+struct envfile_var;
+int		 config_envfile_load(const struct process_config *,
+		     struct envfile_var **vars, int *nvars, char **cause);
 
 /* Helpers shared with the RPC layer and supctl. */
 int		 config_signal_number(const char *);	/* -1 if unknown */

@@ -423,18 +423,16 @@ static int
 rpc_process_start_one(struct process *p, const char *namespec, int wait,
     int *code, char **extra)
 {
-	struct spawn_args	*sa;
 	char			*cause = NULL;
 
 	*code = FAULT_SUCCESS;
 	*extra = NULL;
-	if ((sa = spawn_prepare(p->config, &cause)) == NULL) {
+	if (spawn_check_command(p->config, &cause) != 0) {
 		*code = strncmp(cause, "can't find command", 18) == 0 ?
 		    FAULT_NO_FILE : FAULT_NOT_EXECUTABLE;
 		*extra = cause;
 		return (0);
 	}
-	spawn_args_free(sa);
 	if (process_is_running_state(p->state)) {
 		*code = FAULT_ALREADY_STARTED;
 		*extra = xstrdup(namespec);

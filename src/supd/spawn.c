@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "envfile.h"
 #include "log.h"
 #include "shlex.h"
 #include "repr.h"
@@ -184,26 +185,33 @@ spawn_msg(const char *fmt, const char *arg)
 	return (out);
 }
 
-/* The PATH a program is looked up in: its environment's, or ours. */
+/*
+ * The PATH a program is looked up in: its environment's (environment=,
+ * or an environment file's), or ours.
+ */
 static const char *
-spawn_path(const struct process_config *pc)
+spawn_path(const struct process_config *pc, char **envp)
 {
-	const char	*path;
+	const char	*path = NULL;
 	int		 i;
 
 	for (i = pc->nenv - 1; i >= 0; i--) {
 		if (strcmp(pc->env[i].name, "PATH") == 0)
 			return (pc->env[i].value);
 	}
-	if ((path = getenv("PATH")) != NULL && *path != '\0')
+	for (i = 0; envp != NULL && envp[i] != NULL; i++) {
+		if (strncmp(envp[i], "PATH=", 5) == 0)
+			path = envp[i] + 5;
+	}
+	if (path != NULL && *path != '\0')
 		return (path);
 	return ("/bin:/usr/bin:/usr/local/bin");
 }
 
 /* Supervisor's get_execv_args(): the file to exec for argv[0]. */
 static char *
-spawn_resolve(const struct process_config *pc, const char *program,
-    char **cause)
+spawn_resolve(const struct process_config *pc, char **envp,
+    const char *program, char **cause)
 {
 	struct stat	 st;
 	const char	*path, *p, *colon;
@@ -214,7 +222,7 @@ spawn_resolve(const struct process_config *pc, const char *program,
 		candidate = xstrdup(program);
 		found = stat(candidate, &st) == 0;
 	} else {
-		path = spawn_path(pc);
+		path = spawn_path(pc, envp);
 		for (p = path;; p = colon + 1) {
 			colon = strchr(p, ':');
 			dir = colon ? xstrndup(p, colon - p) : xstrdup(p);
@@ -323,11 +331,16 @@ spawn_base_env(void)
  * environment (which may override SUPERVISOR_* as in Supervisor). The
  * entries of spawn_base are shared, not copied.
  */
-static void
-spawn_build_env(struct spawn_args *sa, const struct process_config *pc)
+static int
+spawn_build_env(struct spawn_args *sa, const struct process_config *pc,
+    int envfiles, char **cause)
 {
-	int	i;
+	struct envfile_var	*fv = NULL;
+	int			 i, nfv = 0;
 
+	/* Read first: a file gone bad since load is a spawn error. */
+	if (envfiles && config_envfile_load(pc, &fv, &nfv, cause) != 0)
+		return (-1);
 	spawn_base_env();
 	sa->envp = xcalloc(spawn_nbase + 1, sizeof *sa->envp);
 	memcpy(sa->envp, spawn_base, spawn_nbase * sizeof *sa->envp);
@@ -336,8 +349,15 @@ spawn_build_env(struct spawn_args *sa, const struct process_config *pc)
 		spawn_setenv(sa, "SUPERVISOR_SERVER_URL", pc->serverurl);
 	spawn_setenv(sa, "SUPERVISOR_PROCESS_NAME", pc->name);
 	spawn_setenv(sa, "SUPERVISOR_GROUP_NAME", pc->group->name);
+	/* environment_file= below environment=; see config-envfile.c. */
+	for (i = 0; i < pc->nfileenv; i++)
+		spawn_setenv(sa, pc->fileenv[i].name, pc->fileenv[i].value);
+	for (i = 0; i < nfv; i++)
+		spawn_setenv(sa, fv[i].name, fv[i].value);
+	envfile_free(fv, nfv);
 	for (i = 0; i < pc->nenv; i++)
 		spawn_setenv(sa, pc->env[i].name, pc->env[i].value);
+	return (0);
 }
 
 /* Supervisor's drop_privileges(), decided here and applied in the child. */
@@ -376,10 +396,14 @@ spawn_args_setenv(struct spawn_args *sa, const char *name, const char *value)
 	spawn_setenv(sa, name, value);
 }
 
-/* spawn_prepare() for any command line, run as the program would be. */
+/*
+ * Everything for one spawn of command (the program's own, or an exec:
+ * check's), run as the program would be; with envfiles 0, without
+ * reading the program's environment files (spawn_check_command).
+ */
 static struct spawn_args *
 spawn_prepare_command(const struct process_config *pc, const char *command,
-    char **cause)
+    int envfiles, char **cause)
 {
 	struct spawn_args	*sa;
 	char			*parse_error = NULL, *repr;
@@ -402,11 +426,12 @@ spawn_prepare_command(const struct process_config *pc, const char *command,
 	sa = xcalloc(1, sizeof *sa);
 	sa->name = xstrdup(pc->name);
 	sa->argv = argv;
-	if ((sa->filename = spawn_resolve(pc, argv[0], cause)) == NULL) {
+	if (spawn_build_env(sa, pc, envfiles, cause) != 0 ||
+	    (sa->filename = spawn_resolve(pc, sa->envp, argv[0],
+	    cause)) == NULL) {
 		spawn_args_free(sa);
 		return (NULL);
 	}
-	spawn_build_env(sa, pc);
 	spawn_user(sa, pc);
 	sa->directory = pc->directory ? xstrdup(pc->directory) : NULL;
 	sa->umask = pc->umask;
@@ -416,7 +441,31 @@ spawn_prepare_command(const struct process_config *pc, const char *command,
 struct spawn_args *
 spawn_prepare(const struct process_config *pc, char **cause)
 {
-	return (spawn_prepare_command(pc, pc->command, cause));
+	return (spawn_prepare_command(pc, pc->command, 1, cause));
+}
+
+/*
+ * Whether the command can be found and run, as startProcess asks before
+ * it starts anything. The environment files are left to the spawn, where
+ * a bad one is a spawn error with file:line, not a fault about the
+ * command; their PATH is used when they can be read.
+ */
+int
+spawn_check_command(const struct process_config *pc, char **cause)
+{
+	struct spawn_args	*sa;
+	struct envfile_var	*fv;
+	char			*why = NULL;
+	int			 nfv, envfiles;
+
+	envfiles = config_envfile_load(pc, &fv, &nfv, &why) == 0;
+	envfile_free(fv, nfv);
+	free(why);
+	if ((sa = spawn_prepare_command(pc, pc->command, envfiles,
+	    cause)) == NULL)
+		return (-1);
+	spawn_args_free(sa);
+	return (0);
 }
 
 void
@@ -716,7 +765,7 @@ spawn_command(const struct process_config *pc, const char *command,
 	struct spawn_fds	 fds;
 	pid_t			 pid;
 
-	if ((sa = spawn_prepare_command(pc, command, cause)) == NULL)
+	if ((sa = spawn_prepare_command(pc, command, 1, cause)) == NULL)
 		return (-1);
 	memset(&fds, -1, sizeof fds);
 	if ((fds.in_child = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1 ||

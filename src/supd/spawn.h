@@ -30,6 +30,13 @@ void		 spawn_args_free(struct spawn_args *);
 /* Set name=value in the child's environment, over what is there. */
 void		 spawn_args_setenv(struct spawn_args *, const char *name,
 		     const char *value);
+/*
+ * Only whether the command resolves (startProcess's NO_FILE and
+ * NOT_EXECUTABLE): 0, or -1 with *cause as spawn_prepare's. A bad
+ * environment file is left for the spawn to report.
+ */
+int		 spawn_check_command(const struct process_config *,
+		     char **cause);
 
 /*
  * Create the pipes; a discarded channel gets /dev/null instead of a pipe.

@@ -46,6 +46,7 @@
 #include "sdnotify.h"
 #include "server.h"
 #include "spawn.h"
+#include "supd-check.h"
 #include "version.h"
 #include "web.h"
 #include "xmalloc.h"
@@ -58,11 +59,15 @@ static char		**supd_argv;
 static int		 supd_pidfd = -1;
 static int		 supd_pidfile_written;
 static char		*supd_pidfile;
+static const char	*supd_command;	/* "check", "echo-config" or NULL */
+static int		 supd_print;	/* check --print */
 
 static const char supd_help[] =
 "supd -- run a set of programs as daemons (a drop-in supervisord).\n"
 "\n"
 "Usage: %s [options]\n"
+"       %s [options] check [--print]\n"
+"       %s echo-config\n"
 "\n"
 "Options:\n"
 "-c/--configuration FILENAME -- configuration file path (searches if not given)\n"
@@ -85,7 +90,12 @@ static const char supd_help[] =
 "-a/--minfds NUM -- the minimum number of file descriptors for start success\n"
 "-t/--strip_ansi -- strip ansi escape codes from process output\n"
 "--minprocs NUM  -- the minimum number of processes available for start success\n"
-"--profile_options OPTIONS -- accepted for compatibility; supd ignores it\n";
+"--profile_options OPTIONS -- accepted for compatibility; supd ignores it\n"
+"-P/--profile NAME -- the profile for %%(profile)s (dev, stag, prod, ...)\n"
+"\n"
+"check -- load the config, report every problem as file:line, start\n"
+"         nothing; exit 0 or 2. --print also prints the effective config.\n"
+"echo-config -- print a commented sample config\n";
 
 /* Supervisor's usage(): "Error: ..." and a pointer to -h, status 2. */
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -159,7 +169,7 @@ supd_check_value(int ch, const char *opt, const char *arg)
 		break;
 	case 'z':
 	case 'a':
-	case 'P':
+	case 'M':
 		if (cv_int(arg, &v, &cause) == 0)
 			return;
 		break;
@@ -191,7 +201,9 @@ static const struct option supd_longopts[] = {
 	{ "childlogdir", required_argument, NULL, 'q' },
 	{ "nocleanup", no_argument, NULL, 'k' },
 	{ "minfds", required_argument, NULL, 'a' },
-	{ "minprocs", required_argument, NULL, 'P' },
+	{ "minprocs", required_argument, NULL, 'M' },
+	{ "profile", required_argument, NULL, 'P' },
+	{ "print", no_argument, NULL, 'R' },
 	{ "strip_ansi", no_argument, NULL, 't' },
 	{ "profile_options", required_argument, NULL, 'O' },
 	{ NULL, 0, NULL, 0 },
@@ -213,7 +225,7 @@ supd_parse_args(int argc, char **argv, struct cmdline *cmd)
 	opterr = 0;
 	for (;;) {
 		longidx = -1;
-		ch = getopt_long(argc, argv, ":hc:nsvu:m:d:l:y:z:e:j:i:q:kta:?",
+		ch = getopt_long(argc, argv, ":hc:nsvu:m:d:l:y:z:e:j:i:q:kta:P:?",
 		    supd_longopts, &longidx);
 		if (ch == -1)
 			break;
@@ -226,7 +238,8 @@ supd_parse_args(int argc, char **argv, struct cmdline *cmd)
 			supd_check_value(ch, optname, optarg);
 		switch (ch) {
 		case 'h':
-			printf(supd_help, supd_progname);
+			printf(supd_help, supd_progname, supd_progname,
+			    supd_progname);
 			exit(0);
 		case 'v':
 			printf("%s\n", SUPD_VERSION);
@@ -287,9 +300,15 @@ supd_parse_args(int argc, char **argv, struct cmdline *cmd)
 			cv_int(optarg, &v, &cause);
 			supd_set_int(&cmd->minfds, optname, (int)v);
 			break;
-		case 'P':
+		case 'M':
 			cv_int(optarg, &v, &cause);
 			supd_set_int(&cmd->minprocs, optname, (int)v);
+			break;
+		case 'P':
+			supd_set_str(&cmd->profile, optname, optarg);
+			break;
+		case 'R':
+			supd_print = 1;
 			break;
 		case 'O':
 			break;
@@ -299,13 +318,21 @@ supd_parse_args(int argc, char **argv, struct cmdline *cmd)
 		default:
 			if (optopt == '?' && ch == '?' &&
 			    strcmp(argv[optind - 1], "-?") == 0) {
-				printf(supd_help, supd_progname);
+				printf(supd_help, supd_progname, supd_progname,
+				    supd_progname);
 				exit(0);
 			}
 			supd_usage("option %s not recognized", argv[optind - 1]);
 		}
 	}
 	free(cause);
+	if (optind == argc - 1 && (strcmp(argv[optind], "check") == 0 ||
+	    strcmp(argv[optind], "echo-config") == 0)) {
+		supd_command = argv[optind];
+		return;
+	}
+	if (supd_print)
+		supd_usage("--print goes with check (supd check --print)");
 	if (optind < argc) {
 		char	*list = xstrdup("");
 		char	*next;
@@ -679,6 +706,12 @@ main(int argc, char **argv)
 	unsetenv(SUPD_RESTART_ENV);
 
 	supd_parse_args(argc, argv, &supd_cmdline);
+	if (supd_command != NULL && strcmp(supd_command, "check") == 0)
+		return (supd_check(&supd_cmdline, supd_print));
+	if (supd_command != NULL) {
+		supd_echo_config(stdout);
+		return (0);
+	}
 	supd_load_config(&cf);
 	server_set_config(cf);
 	supd_set_uid(cf);

@@ -252,6 +252,35 @@ test_vars(void **state)
 	expand_vars_free(&v);
 }
 
+/* A hidden variable expands but is neither listed nor in the dict. */
+static void
+test_hidden(void **state)
+{
+	struct expand_vars	 parent, child;
+	char			*got, *cause = NULL;
+
+	expand_vars_init(&parent);
+	expand_vars_set_str(&parent, "here", "/etc");
+	expand_vars_set_str(&parent, "profile", "prod");
+	expand_vars_hide(&parent, "profile");
+	expand_vars_hide(&parent, "nosuch");
+	expand_vars_init_child(&child, &parent);
+	expand_vars_set_str(&child, "program_name", "x");
+	got = expand_format("%(here)s/%(profile)s", &child, "w", &cause);
+	assert_string_equal(got, "/etc/prod");
+	free(got);
+	got = expand_format("%s", &child, "w", &cause);
+	assert_string_equal(got, "{'here': '/etc', 'program_name': 'x'}");
+	free(got);
+	assert_null(expand_format("%(nope)s", &child, "w", &cause));
+	assert_string_equal(cause, "Format string '%(nope)s' for 'w' contains "
+	    "names ('nope') which cannot be expanded. Available names: here, "
+	    "program_name");
+	free(cause);
+	expand_vars_free(&child);
+	expand_vars_free(&parent);
+}
+
 /* Bytes that are not UTF-8 pass through, as surrogateescape would. */
 static void
 test_raw_bytes(void **state)
@@ -305,6 +334,7 @@ main(void)
 		cmocka_unit_test(test_bad_formats),
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_vars),
+		cmocka_unit_test(test_hidden),
 		cmocka_unit_test(test_raw_bytes),
 		cmocka_unit_test(test_fuzz_regressions),
 	};
