@@ -354,6 +354,13 @@ def test_consul_failing_health_check_goes_critical_then_passing(sup, consul):
                what="passing again")
     assert json.loads(consul.requests("/v1/agent/check/update/" + check)[-1]
                       ["body"])["Status"] == "passing"
+    # And again: each turn is news.
+    set_status(sup, "503")
+    wait_until(lambda: consul.state()["checks"].get(check) == "critical",
+               what="critical a second time")
+    clear_status(sup)
+    wait_until(lambda: consul.state()["checks"].get(check) == "passing",
+               what="passing a second time")
     assert sup.info("web")["pid"] == pid
     assert len(consul.requests("/v1/agent/service/register")) == 1
 
