@@ -16,6 +16,7 @@ import urllib.request
 import pytest
 
 from conftest import wait_until
+from test_ready import PY, free_ports, server, touch
 
 PROMETHEUS = shutil.which("prometheus")
 PROMTOOL = shutil.which("promtool")
@@ -297,3 +298,60 @@ def test_real_prometheus_scrapes_every_program(sup, tmp_path):
             prom.kill()
             prom.wait()
         log.close()
+
+
+# --- ready and healthy follow the checks -----------------------------------
+
+def test_ready_follows_the_ready_check(sup):
+    port = free_ports()
+    sup.write("""
+    [program:web]
+    command=%s %s tcp %d {dir}/gate
+    ready_check = tcp:127.0.0.1:%d
+    startsecs=0
+    """ % (PY, server(sup), port, port))
+    sup.start()
+    # Spawned, its check not passed yet: STARTING and not ready.
+    wait_until(lambda: "spawned: 'web'" in sup.log(), what="web spawned")
+    s = samples(scrape(sup))
+    assert value(s, "supd_process_state", group="web", name="web") == 10
+    assert value(s, "supd_process_ready", group="web", name="web") == 0
+    touch(sup, "gate")
+    sup.wait_state("web", "RUNNING")
+    s = samples(scrape(sup))
+    assert value(s, "supd_process_ready", group="web", name="web") == 1
+    assert value(s, "supd_process_healthy", group="web", name="web") == 1
+    sup.rpc.stopProcess("web")
+    s = samples(scrape(sup))
+    assert value(s, "supd_process_ready", group="web", name="web") == 0
+
+
+def test_healthy_is_0_while_the_health_check_fails(sup):
+    port = free_ports()
+    sup.write("""
+    [program:web]
+    command=%s %s http %d - {dir}/status
+    health_check = http://127.0.0.1:%d/health
+    health_interval = 1
+    health_timeout = 1
+    health_retries = 100
+    startsecs=0
+    """ % (PY, server(sup), port, port))
+    sup.start()
+    pid = sup.wait_state("web", "RUNNING")["pid"]
+    hits = "%d.hits" % port
+    wait_until(lambda: sup.read(hits).count("\n") >= 1, what="a passing check")
+    s = samples(scrape(sup))
+    assert value(s, "supd_process_healthy", group="web", name="web") == 1
+    with open(sup.path("status"), "w") as f:
+        f.write("503")
+
+    def healthy():
+        return value(samples(scrape(sup)), "supd_process_healthy", group="web", name="web")
+    wait_until(lambda: healthy() == 0, what="healthy 0 while failing")
+    s = samples(scrape(sup))
+    assert value(s, "supd_process_up", group="web", name="web") == 1
+    assert value(s, "supd_process_ready", group="web", name="web") == 1
+    os.unlink(sup.path("status"))
+    wait_until(lambda: healthy() == 1, what="healthy again")
+    assert sup.info("web")["pid"] == pid
