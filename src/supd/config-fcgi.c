@@ -151,7 +151,7 @@ static const struct config_row config_fcgi_rows[] = {
 #undef F
 
 /* The socket of an [fcgi-program:x]; -1 after reporting a problem. */
-static int
+int
 config_fcgi_socket_section(struct config_ctx *ctx,
     const struct ini_section *sec, const char *name,
     struct fcgi_socket_config *fs)
@@ -194,23 +194,4 @@ config_fcgi_socket_section(struct config_ctx *ctx,
 	free(owner.user);
 	expand_vars_free(&vars);
 	return (bad ? -1 : 0);
-}
-
-/* [fcgi-program:x]: a program group sharing one listening socket. */
-void
-config_fcgi_group(struct config_ctx *ctx, const struct ini_section *sec)
-{
-	struct group_config	*g;
-	int			 bad = 0;
-
-	if ((g = config_group_new(ctx, sec, GROUP_FCGI, &bad)) == NULL)
-		return;
-	g->socket = xcalloc(1, sizeof *g->socket);
-	if (config_fcgi_socket_section(ctx, sec, g->name, g->socket) != 0)
-		bad = 1;
-	if (bad || config_program(ctx, sec, g->name, &g->procs,
-	    &g->nprocs) != 0)
-		config_group_free(g);
-	else
-		config_add_group(ctx->cf, g);
 }

@@ -35,6 +35,8 @@ struct config_ctx {
 };
 
 void	 config_add_msg(char ***, int *, char *msg);
+/* A template placeholder left in v ("{{.x}}", "__X__"), or NULL. */
+char	*config_placeholder(const char *v);
 /* Report a problem at the option looked up last (see config_at). */
 void	 config_error(struct config_ctx *, const char *, ...)
 	     __attribute__((format(printf, 2, 3)));
@@ -88,6 +90,10 @@ struct group_config *config_group_new(struct config_ctx *,
 void	 config_add_group(struct config *, struct group_config *);
 void	 config_group_free(struct group_config *);
 void	 config_fcgi_group(struct config_ctx *, const struct ini_section *);
+/* [fcgi-program:x] socket=, into fs (config-fcgi.c). 0 or -1. */
+int	 config_fcgi_socket_section(struct config_ctx *,
+	     const struct ini_section *, const char *group,
+	     struct fcgi_socket_config *);
 void	 config_process_free(struct process_config *);
 
 /* environment_file= (config-envfile.c). */

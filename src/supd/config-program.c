@@ -138,19 +138,6 @@ const size_t config_group_nrows =
 #undef L
 #undef F
 
-void
-config_parse_init(struct config_parse *cp, struct config_ctx *ctx,
-    const struct ini_section *sec, int kind, struct expand_vars *vars,
-    void *obj)
-{
-	memset(cp, 0, sizeof *cp);
-	cp->ctx = ctx;
-	cp->sec = sec;
-	cp->kind = kind;
-	cp->vars = vars;
-	cp->obj = obj;
-}
-
 int
 config_program_kind(const char *section)
 {
@@ -595,3 +582,28 @@ config_groups(struct config_ctx *ctx)
 	}
 }
 
+void
+config_group_unref(struct group_config *g)
+{
+	if (g != NULL && --g->refs == 0)
+		config_group_free(g);
+}
+
+/* [fcgi-program:x]: a program group sharing one listening socket. */
+void
+config_fcgi_group(struct config_ctx *ctx, const struct ini_section *sec)
+{
+	struct group_config	*g;
+	int			 bad = 0;
+
+	if ((g = config_group_new(ctx, sec, GROUP_FCGI, &bad)) == NULL)
+		return;
+	g->socket = xcalloc(1, sizeof *g->socket);
+	if (config_fcgi_socket_section(ctx, sec, g->name, g->socket) != 0)
+		bad = 1;
+	if (bad || config_program(ctx, sec, g->name, &g->procs,
+	    &g->nprocs) != 0)
+		config_group_free(g);
+	else
+		config_add_group(ctx->cf, g);
+}

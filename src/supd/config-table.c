@@ -483,3 +483,17 @@ config_table_find(const struct config_row *table, size_t n, const char *name,
 	}
 	return (NULL);
 }
+
+/* Start reading one object of a section. */
+void
+config_parse_init(struct config_parse *cp, struct config_ctx *ctx,
+    const struct ini_section *sec, int kind, struct expand_vars *vars,
+    void *obj)
+{
+	memset(cp, 0, sizeof *cp);
+	cp->ctx = ctx;
+	cp->sec = sec;
+	cp->kind = kind;
+	cp->vars = vars;
+	cp->obj = obj;
+}
