@@ -31,6 +31,7 @@ enum event_type {
 	EVENT_TICK_3600,
 	EVENT_PROCESS_GROUP_ADDED,
 	EVENT_PROCESS_GROUP_REMOVED,
+	EVENT_PROCESS_RECYCLED,		/* supd's: max_rss or max_uptime */
 	EVENT_NTYPES
 };
 

@@ -446,6 +446,7 @@ process_spawn(struct process *p)
 	}
 	spawn_args_free(sa);
 	p->pid = pid;
+	p->spawns++;
 	hmap_put_int(&process_by_pid, pid, p);
 	capture_start(p->out);
 	if (p->err != NULL)

@@ -32,6 +32,7 @@ struct process {
 	struct timespec		 started;
 
 	int			 backoff;	/* start attempts that failed */
+	int			 spawns;	/* forks since supd started */
 	int			 killing;	/* a stop signal was sent */
 	int			 administrative_stop;
 	int			 system_stop;

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bounce.h"
 #include "config.h"
 #include "config-value.h"
 #include "event.h"
@@ -34,6 +35,7 @@
 #include "logfile.h"
 #include "mainlog.h"
 #include "process.h"
+#include "recycle.h"
 #include "rpc.h"
 #include "rpc-process.h"
 #include "server.h"
@@ -524,6 +526,7 @@ static const struct rpc_method *const supd_rpc_tables[] = {
 	rpc_log_methods,
 	rpc_system_methods,
 	rpc_supd_methods,
+	rpc_supd_process_methods,
 };
 
 /* The XML-RPC methods and the routes, before the sockets open. */
@@ -669,6 +672,8 @@ main(int argc, char **argv)
 
 	server_base = event_base_new();
 	server_prepare();
+	bounce_init();	/* before recycle: it asks bounces who is busy */
+	recycle_init();
 	logfile_init(server_base);
 	spawn_set_serverurl(cf->serverurl);
 	listener_init();	/* before groups: pools subscribe as they come */
@@ -696,6 +701,8 @@ main(int argc, char **argv)
 		log_crit("cannot restart: %s", strerror(errno));
 		return (1);
 	}
+	recycle_done();
+	bounce_done();
 	group_remove_all();
 	listener_done();
 	server_done();
