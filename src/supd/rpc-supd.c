@@ -34,8 +34,8 @@ struct rpc_supd_roll {
 	struct rpc_call	 *call;
 	struct rolling	 *roll;
 	int		  step;		/* answer the names of one batch */
-	char		**back;		/* namespecs that came back */
-	int		  nback;
+	char		**names;	/* the members, in roll order */
+	int		  nnames;
 };
 
 #define RPC_SUPD_MEMBER(o, name) rpc_out_member_begin(o, name)
@@ -151,19 +151,10 @@ rpc_supd_roll_free(struct rpc_supd_roll *w)
 {
 	int	i;
 
-	for (i = 0; i < w->nback; i++)
-		free(w->back[i]);
-	free(w->back);
+	for (i = 0; i < w->nnames; i++)
+		free(w->names[i]);
+	free(w->names);
 	free(w);
-}
-
-static void
-rpc_supd_roll_back(struct process *p, void *arg)
-{
-	struct rpc_supd_roll	*w = arg;
-
-	w->back = xreallocarray(w->back, w->nback + 1, sizeof *w->back);
-	w->back[w->nback++] = xstrdup(p->namespec);
 }
 
 static void
@@ -183,8 +174,8 @@ rpc_supd_roll_reply(struct rpc_supd_roll *w, struct process *failed)
 	}
 	b = rpc_result(w->call);
 	xr_encode_array_begin(b);
-	for (i = 0; i < w->nback; i++)
-		xr_encode_string(b, w->back[i]);
+	for (i = 0; i < w->nnames; i++)
+		xr_encode_string(b, w->names[i]);
 	xr_encode_array_end(b);
 	rpc_done(w->call);
 }
@@ -248,7 +239,7 @@ rpc_supd_rolling_restart(struct rpc_call *c, struct xr_value **argv,
 	struct group		 *g;
 	const char		 *name;
 	long long		  batch = 1, first = 0;
-	int			  n, step = argc > 2;
+	int			  n, i, step = argc > 2;
 
 	if (rpc_arg_string(c, argv[0], &name) != 0 ||
 	    (argc > 1 && rpc_arg_int(c, argv[1], &batch) != 0) ||
@@ -281,10 +272,15 @@ rpc_supd_rolling_restart(struct rpc_call *c, struct xr_value **argv,
 	w = xcalloc(1, sizeof *w);
 	w->call = c;
 	w->step = step;
+	/* A step's answer lists its members in roll order, all back. */
+	w->names = xcalloc(n, sizeof *w->names);
+	for (i = 0; i < n; i++)
+		w->names[i] = xstrdup(members[first + i]->namespec);
+	w->nnames = n;
 	rpc_call_ref(c);
 	rpc_call_set_cancel(c, rpc_supd_roll_cancel, w);
-	w->roll = rolling_start(members + first, n, (int)batch,
-	    rpc_supd_roll_back, rpc_supd_roll_done, w);
+	w->roll = rolling_start(members + first, n, (int)batch, NULL,
+	    rpc_supd_roll_done, w);
 	free(members);
 }
 
@@ -310,6 +306,8 @@ const struct rpc_method rpc_supd_process_methods[] = {
 	  "not come back; the members after it are left running.\n\n"
 	  "@param string name  The group ('g' or 'g:*').\n"
 	  "@param int batch  Members restarted at once (default 1).\n"
+	  "@param int first  Optional: restart only the batch that starts\n"
+	  "    at this member and answer its members' names instead.\n"
 	  "@return boolean result  True when every member is back." },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL },
 };
