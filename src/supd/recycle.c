@@ -5,8 +5,9 @@
  *
  * - max_uptime arms one timer at RUNNING, for max_uptime plus a jitter
  *   drawn anew at each start, so members started together drift apart.
- * - max_rss is watched by one timer for all of them, every second, and
- *   only while some RUNNING process has max_rss: one /proc scan samples
+ * - max_rss is watched by one timer for all of them, every second (less
+ *   often when a scan is dear), and only while some RUNNING process has
+ *   max_rss: one /proc scan samples
  *   every watched tree (usage.c), and other callers reuse that sample.
  *   A process is recycled once its tree has been above the limit for
  *   max_rss_secs of consecutive samples.
@@ -39,7 +40,15 @@
 #include "usage.h"
 #include "xmalloc.h"
 
-#define RECYCLE_RSS_INTERVAL	1	/* seconds between max_rss samples */
+/*
+ * Seconds between max_rss samples: one, unless a scan costs more than a
+ * fiftieth of that (a host with many thousand processes, or a loaded
+ * one), then fifty times the scan, up to RECYCLE_RSS_MAX_INTERVAL, so the
+ * watch never takes more than 2% of a core.
+ */
+#define RECYCLE_RSS_INTERVAL	1.0
+#define RECYCLE_RSS_COST_FACTOR	50.0
+#define RECYCLE_RSS_MAX_INTERVAL 10.0
 
 enum recycle_reason {
 	RECYCLE_NONE,
@@ -182,11 +191,26 @@ recycle_uptime_cb(evutil_socket_t fd, short what, void *arg)
 	recycle_request(arg, RECYCLE_MAX_UPTIME);
 }
 
+static void
+recycle_rss_arm(void)
+{
+	struct timeval	tv;
+	double		secs;
+
+	secs = usage_last_cost() * RECYCLE_RSS_COST_FACTOR;
+	if (secs < RECYCLE_RSS_INTERVAL)
+		secs = RECYCLE_RSS_INTERVAL;
+	if (secs > RECYCLE_RSS_MAX_INTERVAL)
+		secs = RECYCLE_RSS_MAX_INTERVAL;
+	tv.tv_sec = (time_t)secs;
+	tv.tv_usec = (suseconds_t)((secs - tv.tv_sec) * 1e6);
+	evtimer_add(recycle_rss_timer, &tv);
+}
+
 /* One sample of every watched tree; recycle those over for long enough. */
 static void
 recycle_rss_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct timeval		 tv = { RECYCLE_RSS_INTERVAL, 0 };
 	struct proctree_sample	 s;
 	struct recycle_proc	*r;
 	pid_t			*roots;
@@ -223,7 +247,7 @@ recycle_rss_cb(evutil_socket_t fd, short what, void *arg)
 		if (now - r->over_since >= r->proc->config->max_rss_secs)
 			recycle_request(r, RECYCLE_MAX_RSS);
 	}
-	evtimer_add(recycle_rss_timer, &tv);
+	recycle_rss_arm();
 }
 
 static void
@@ -250,11 +274,8 @@ recycle_add(struct process *p)
 	recycle_list = xreallocarray(recycle_list, recycle_n + 1,
 	    sizeof *recycle_list);
 	recycle_list[recycle_n++] = r;
-	if (pc->max_rss > 0 && !evtimer_pending(recycle_rss_timer, NULL)) {
-		tv.tv_sec = RECYCLE_RSS_INTERVAL;
-		tv.tv_usec = 0;
-		evtimer_add(recycle_rss_timer, &tv);
-	}
+	if (pc->max_rss > 0 && !evtimer_pending(recycle_rss_timer, NULL))
+		recycle_rss_arm();
 }
 
 static void

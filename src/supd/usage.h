@@ -12,7 +12,8 @@
 
 /*
  * Make sure the latest sample holds every pid of roots and is at most
- * max_age seconds old; scan /proc again (for all of them at once) if not.
+ * max_age seconds old; scan /proc again (for all of them at once, and the
+ * live pids of the previous sample) if not.
  * Returns 0, or -1 with errno when /proc cannot be read.
  */
 int	usage_refresh(const pid_t *roots, size_t n, double max_age);
@@ -22,6 +23,9 @@ int	usage_refresh(const pid_t *roots, size_t n, double max_age);
  * the latest sample does not hold pid.
  */
 int	usage_get(pid_t pid, struct proctree_sample *out);
+
+/* Seconds the last /proc scan took, for pacing a timer; 0 before one. */
+double	usage_last_cost(void);
 
 /* Free the scan state and the sample (at exit). */
 void	usage_free(void);
