@@ -121,12 +121,16 @@ bounce_busy(const struct process *p)
 	struct bounce	*b;
 
 	/*
-	 * A bounce that has decided is over, though its callback is still
-	 * to run: a sibling's recycle waiting for this process to come
-	 * back is tried when it enters RUNNING, and must not find it busy.
+	 * A bounce that has decided and has nobody to tell is over: a
+	 * sibling's recycle waiting for this process to come back is tried
+	 * when it enters RUNNING, and must not find it busy. One whose
+	 * callback is still to run is not: a rolling restart is about to
+	 * take the next member down, and a recycle let in between would
+	 * make two members down at once (the roll restarts the waiting
+	 * member anyway, which ends its recycle).
 	 */
 	for (b = bounce_list; b != NULL; b = b->next) {
-		if (b->proc == p && b->phase != BOUNCE_DONE)
+		if (b->proc == p && (b->phase != BOUNCE_DONE || b->done != NULL))
 			return (1);
 	}
 	return (0);

@@ -28,7 +28,10 @@ struct bounce	*bounce_start(struct process *, bounce_done_fn, void *arg);
  * down: a bounce never leaves a process stopped.
  */
 void		 bounce_cancel(struct bounce *);
-/* Whether p is being restarted by a bounce that has not decided yet. */
+/*
+ * Whether p is being restarted: a bounce has not decided yet, or has and
+ * its callback is still to run.
+ */
 int		 bounce_busy(const struct process *);
 /*
  * Look at p again: for what decides "back" without a state change (a
