@@ -178,14 +178,18 @@ static void
 bounce_step_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct bounce	*b = arg;
+	bounce_done_fn	 done;
 
 	switch (b->phase) {
 	case BOUNCE_SPAWN:
 		bounce_spawn(b);
 		break;
 	case BOUNCE_DONE:
-		if (b->done != NULL)
-			b->done(b->proc, b->ok, b->arg);
+		/* Told, it is over: the callback may ask bounce_busy. */
+		if ((done = b->done) != NULL) {
+			b->done = NULL;
+			done(b->proc, b->ok, b->arg);
+		}
 		bounce_free(b);
 		break;
 	default:

@@ -4,8 +4,10 @@
  * until RUNNING, ready and not unhealthy), and the next batch begins when
  * the whole batch has come back. The first member that does not come
  * back ends the roll once the rest of its batch has settled, so the reply
- * names it and nothing more is taken down. Everything is driven by the
- * bounces' callbacks; there is no timer of its own.
+ * names it and nothing more is taken down. A batch also waits while a
+ * member is being restarted by something else (a recycle), until that
+ * restart has decided. Everything is driven by the bounces' callbacks and
+ * state changes; there is no timer.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,9 @@ struct rolling_member {
 };
 
 struct rolling {
+	struct group		*group;		/* of the first member */
+	int			 waiting;	/* for a sibling's recycle */
+	struct rolling		*next_waiting;
 	struct rolling_member	*members;
 	int			 n;
 	int			 next;		/* first member not begun */
@@ -72,10 +77,31 @@ rolling_members(const struct group *g, int *n)
 	return (out);
 }
 
+/* Rolls waiting for a member that something else is restarting. */
+static struct rolling	*rolling_waiting;
+static int		 rolling_observing;
+
+static void
+rolling_unwait(struct rolling *r)
+{
+	struct rolling	**pp;
+
+	for (pp = &rolling_waiting; *pp != NULL; pp = &(*pp)->next_waiting) {
+		if (*pp == r) {
+			*pp = r->next_waiting;
+			break;
+		}
+	}
+	r->waiting = 0;
+}
+
 static void
 rolling_free(struct rolling *r)
 {
 	int	i;
+
+	if (r->waiting)
+		rolling_unwait(r);
 
 	for (i = 0; i < r->n; i++)
 		process_unref(r->members[i].proc);
@@ -86,6 +112,45 @@ rolling_free(struct rolling *r)
 }
 
 static void	rolling_member_cb(struct process *, int, void *);
+
+/*
+ * Whether a member of the group is being restarted by something else (a
+ * recycle): the next batch waits for it to come back, or the group
+ * would have more than a batch down.
+ */
+static int
+rolling_sibling_busy(const struct rolling *r)
+{
+	const struct group	*g = r->group;
+	int			 i;
+
+	for (i = 0; i < g->nprocs; i++) {
+		if (!g->procs[i]->dead && bounce_busy(g->procs[i]))
+			return (1);
+	}
+	return (0);
+}
+
+static void	rolling_advance(struct rolling *);
+
+/*
+ * A waiting roll goes on once no member of its group is busy, looked at
+ * whenever one changes state (bounce.c's observer, registered first, has
+ * decided by then: back, or not coming back).
+ */
+static void
+rolling_observer(struct process *p, enum process_state old, void *arg)
+{
+	struct rolling	*r, *next;
+
+	for (r = rolling_waiting; r != NULL; r = next) {
+		next = r->next_waiting;
+		if (p->group == r->group && !rolling_sibling_busy(r)) {
+			rolling_unwait(r);
+			rolling_advance(r);
+		}
+	}
+}
 
 /* Begin the next batch, or end the roll. Called with nothing in flight. */
 static void
@@ -101,6 +166,16 @@ rolling_advance(struct rolling *r)
 	if (r->failed != NULL || r->next >= r->n) {
 		r->done(r->failed, r->arg);
 		rolling_free(r);
+		return;
+	}
+	if (r->group != NULL && rolling_sibling_busy(r)) {
+		if (!rolling_observing) {
+			process_add_observer(rolling_observer, NULL);
+			rolling_observing = 1;
+		}
+		r->waiting = 1;
+		r->next_waiting = rolling_waiting;
+		rolling_waiting = r;
 		return;
 	}
 	end = r->next + r->batch < r->n ? r->next + r->batch : r->n;
@@ -154,6 +229,7 @@ rolling_start(struct process **members, int n, int batch,
 		process_ref(members[i]);
 	}
 	r->n = n;
+	r->group = members[0]->dead ? NULL : members[0]->group;
 	r->batch = batch > 0 ? batch : 1;
 	r->back = back;
 	r->done = done;
@@ -169,5 +245,5 @@ rolling_cancel(struct rolling *r)
 	r->back = NULL;
 	r->done = NULL;
 	if (r->inflight == 0)
-		rolling_free(r);
+		rolling_free(r);	/* waiting, or not begun */
 }

@@ -196,3 +196,39 @@ def test_supctl_restart_rolling_prints_progress(sup):
     assert r.returncode != 0
     assert r.stdout.splitlines()[0] == "web:web_0: restarted (1)"
     assert "web: ERROR (FAILED: web:web_1" in r.stdout
+
+
+@pytest.mark.supd_only
+def test_rolling_restart_and_recycling_never_two_down(sup):
+    # Members recycle every second or so while a roll goes through them:
+    # the roll waits for a recycle and a recycle for the roll.
+    sleeper = sup.script("sleeper.py", "import time\nwhile True:\n"
+                         "    time.sleep(1)\n")
+    sup.write("""
+        [program:w]
+        command=%s %s
+        process_name=w_%%(process_num)s
+        numprocs=3
+        startsecs=1
+        max_uptime=1
+        """ % (PY, sleeper))
+    sup.start()
+    for i in range(3):
+        sup.wait_running("w:w_%d" % i)
+    worst = []
+    halt = threading.Event()
+
+    def watch():
+        proxy = sup.proxy()
+        while not halt.is_set():
+            infos = proxy.supervisor.getAllProcessInfo()
+            worst.append(sum(1 for i in infos if i["statename"] != "RUNNING"))
+
+    t = threading.Thread(target=watch, daemon=True)
+    t.start()
+    try:
+        assert sup.proxy().supd.rollingRestart("w", 1) is True
+    finally:
+        halt.set()
+        t.join(60)
+    assert worst and max(worst) <= 1, worst
