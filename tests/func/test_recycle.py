@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from conftest import wait_until
+from conftest import TIMEOUT_SCALE, wait_until
 from test_events import listener_section, received, wait_events
 
 PY = "/usr/bin/python3"
@@ -129,7 +129,7 @@ def test_numprocs_members_never_two_down(sup):
         sup.wait_running("w:w_%d" % i)
     seen = {}
     worst = 0
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 60 * TIMEOUT_SCALE
     # Until each member has been recycled twice: poll every state.
     while time.monotonic() < deadline:
         infos = sup.rpc.getAllProcessInfo()
@@ -141,6 +141,7 @@ def test_numprocs_members_never_two_down(sup):
                 seen.setdefault(i["name"], set()).add(i["pid"])
         if len(seen) == 3 and all(len(p) >= 3 for p in seen.values()):
             break
+        time.sleep(0.02)    # the poll interval of wait_until
     else:
         pytest.fail("members were not recycled: %r" % seen)
     assert worst == 1

@@ -111,7 +111,9 @@ class Prober(threading.Thread):
         self.halt = threading.Event()
 
     def run(self):
-        while not self.halt.is_set() and len(self.rounds) < self.max_rounds:
+        # At least one whole round, however quick the roll was.
+        while (not self.halt.is_set() or not self.rounds) and \
+                len(self.rounds) < self.max_rounds:
             self.rounds.append(answering(self.base))
 
     def finish(self):
