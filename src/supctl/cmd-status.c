@@ -14,12 +14,14 @@ static int	cmd_status_exec(struct cmd_ctx *, int, char **);
 
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
-	.usage = "status [--json] [<name>|<gname>:*|all ...]",
+	.usage = "status [-v] [--json] [<name>|<gname>:*|all ...]",
 	.help = "status\t\t\tShow every process and its state\n"
 	    "status <name>\t\tShow one process\n"
 	    "status <gname>:*\tShow the processes of a group\n"
 	    "status <name> <name>\tShow several processes\n"
-	    "status --json [...]\tThe same as a JSON array (supctl only)\n",
+	    "status --json [...]\tThe same as a JSON array (supctl only)\n"
+	    "status -v [...]\t\tAlso READY, HEALTH, RESTARTS and RSS "
+	    "(supd only)\n",
 	.args = { -1, -1, NULL, 0 },
 	.exec = cmd_status_exec,
 };
@@ -167,6 +169,55 @@ cmd_status_print(const struct cmd_status_list *l)
 	free(specs);
 }
 
+/* Bytes as ps(1) would: 812K, 12.3M, 1.2G. */
+static void
+cmd_status_bytes(char *buf, size_t len, long long v)
+{
+	if (v < 1024 * 1024)
+		snprintf(buf, len, "%lldK", v / 1024);
+	else if (v < 1024LL * 1024 * 1024)
+		snprintf(buf, len, "%.1fM", v / 1048576.0);
+	else
+		snprintf(buf, len, "%.1fG", v / 1073741824.0);
+}
+
+/*
+ * status -v: a header and supd's columns between the state and the
+ * description. Plain status stays as supervisorctl prints it, for the
+ * scripts that parse it.
+ */
+static void
+cmd_status_print_verbose(const struct cmd_status_list *l)
+{
+	const struct xr_value	*info;
+	char			**specs, rss[32];
+	size_t			  i, width = 30, w;
+
+	specs = xreallocarray(NULL, l->n + 1, sizeof *specs);
+	for (i = 0; i < l->n; i++) {
+		specs[i] = cmd_namespec(l->rows[i].group, l->rows[i].name);
+		if ((w = cmd_utf8_width(specs[i])) > width)
+			width = w;
+	}
+	cmd_print_padded("NAME", width + 3);
+	printf("%-10s %-5s %-8s %-8s %-8s %s\n", "STATE", "READY", "HEALTH",
+	    "RESTARTS", "RSS", "DESCRIPTION");
+	for (i = 0; i < l->n; i++) {
+		info = l->rows[i].info;
+		cmd_print_padded(specs[i], width + 3);
+		cmd_status_bytes(rss, sizeof rss, cmd_get_int(info, "rss"));
+		printf("%-10s %-5s %-8s %-8lld %-8s %s\n",
+		    cmd_get_string(info, "statename"),
+		    cmd_get_int(info, "ready") ? "yes" : "no",
+		    *cmd_get_string(info, "health") != '\0' ?
+		    cmd_get_string(info, "health") : "-",
+		    cmd_get_int(info, "restarts"), rss,
+		    l->rows[i].description);
+		free(specs[i]);
+	}
+	free(specs);
+}
+
 /* A value as JSON, for --json. New reference. */
 static json_t *
 cmd_status_json_value(const struct xr_value *v)
@@ -233,12 +284,21 @@ cmd_status_json(const struct xr_value **items, size_t n)
  * every field, getAllProcessInfo.
  */
 static int
-cmd_status_fetch(struct cmd_ctx *ctx, int json, struct xr_value **all,
-    int *compact)
+cmd_status_fetch(struct cmd_ctx *ctx, int json, int verbose,
+    struct xr_value **all, int *compact)
 {
 	int	rc;
 
 	*compact = 0;
+	if (verbose) {
+		if (client_call(ctx->client, all, "supd.getAllProcessInfo", "")
+		    == 0)
+			return (0);
+		if (client_fault_code(ctx->client) == FAULT_UNKNOWN_METHOD)
+			fprintf(stderr, "error: status -v needs supd: the "
+			    "server has no supd.getAllProcessInfo\n");
+		return (-1);
+	}
 	if (!json) {
 		rc = client_call(ctx->client, all, "supd.getAllProcessStatus",
 		    "");
@@ -259,19 +319,35 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct cmd_status_list	 all = { NULL, 0 }, l = { NULL, 0 };
 	struct xr_value		*reply;
-	int			 rc, json, compact, status = CMD_SUCCESS;
+	char			**args;
+	int			 rc, json, verbose = 0, compact, nargs = 0;
+	int			 status = CMD_SUCCESS;
 	size_t			 i;
 	long long		 state;
 
 	/* If upcheck fails, status says 4 whatever upcheck said. */
 	if ((rc = cmd_upcheck(ctx)) != 0)
 		return (rc == CMD_FAILED ? rc : CMD_STATUS_UNKNOWN);
+	/* -v is taken out here; --json is skipped where names are read. */
+	args = xreallocarray(NULL, argc + 1, sizeof *args);
+	for (rc = 0; rc < argc; rc++) {
+		if (strcmp(argv[rc], "-v") == 0 ||
+		    strcmp(argv[rc], "--verbose") == 0)
+			verbose = 1;
+		else
+			args[nargs++] = argv[rc];
+	}
+	argc = nargs;
+	argv = args;
 	json = cmd_has_arg(argc, argv, "--json");
-	if (cmd_status_fetch(ctx, json, &reply, &compact) != 0)
+	if (cmd_status_fetch(ctx, json, verbose, &reply, &compact) != 0) {
+		free(args);
 		return (CMD_FAILED);
+	}
 	if (cmd_status_rows(reply, compact, &all) != 0) {
 		fprintf(stderr, "error: the server's process list is not an "
 		    "array of processes\n");
+		free(args);
 		free(all.rows);
 		xr_free(reply);
 		return (CMD_FAILED);
@@ -288,7 +364,9 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			items[i] = l.rows[i].info;
 		cmd_status_json(items, l.n);
 		free(items);
-	} else
+	} else if (verbose)
+		cmd_status_print_verbose(&l);
+	else
 		cmd_status_print(&l);
 	for (i = 0; i < l.n; i++) {
 		state = l.rows[i].state;
@@ -296,6 +374,7 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    state == PROCESS_FATAL || state == PROCESS_UNKNOWN)
 			status = CMD_STATUS_NOT_RUNNING;
 	}
+	free(args);
 	free(all.rows);
 	free(l.rows);
 	xr_free(reply);

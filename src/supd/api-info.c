@@ -15,7 +15,7 @@
 #include "config.h"
 #include "group.h"
 #include "process.h"
-#include "process-check.h"
+#include "procinfo.h"
 #include "proctree.h"
 #include "api-info.h"
 #include "utf8.h"
@@ -101,30 +101,28 @@ static void
 api_info_extra(json_t *o, const struct process *p,
     const struct proctree_sample *s)
 {
-	const char	**deps, *status;
+	const char	**deps;
 	json_t		 *a;
 	int		  i, n;
 
-	json_object_set_new(o, "ready", json_boolean(process_check_ready(p)));
+	json_object_set_new(o, "ready", json_boolean(procinfo_ready(p)));
 	json_object_set_new(o, "health",
-	    json_string(process_check_health(p)));
+	    json_string(procinfo_health_name(procinfo_health(p))));
 	json_object_set_new(o, "health_failures",
-	    json_integer(process_check_failures(p)));
-	api_info_set_string(o, "last_check", process_check_last(p));
-	json_object_set_new(o, "restarts", json_integer(p->nspawns > 1 ?
-	    (json_int_t)(p->nspawns - 1) : 0));
+	    json_integer(procinfo_health_failures(p)));
+	api_info_set_string(o, "last_check", procinfo_last_check(p));
+	json_object_set_new(o, "restarts", json_integer(procinfo_restarts(p)));
 	json_object_set_new(o, "rss", json_integer(s != NULL && p->pid != 0 ?
 	    (json_int_t)s->rss_bytes : 0));
 	json_object_set_new(o, "cpu", json_real(s != NULL && p->pid != 0 ?
 	    s->cpu_seconds : 0.0));
 	a = json_array();
-	deps = config_group_depends_on(p->config->group, &n);
+	deps = procinfo_depends_on(p, &n);
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_string(deps[i]));
 	free(deps);
 	json_object_set_new(o, "depends_on", a);
-	status = process_check_status_text(p);
-	api_info_set_string(o, "status_text", status != NULL ? status : "");
+	api_info_set_string(o, "status_text", procinfo_status_text(p));
 }
 
 /* getProcessInfo's keys in Supervisor's order. */

@@ -338,25 +338,32 @@ api_rolling_done(struct api_req *a, int fault, const char *text,
 }
 
 /*
- * A rolling restart of a group is supd.rollingRestart's work; until the
- * daemon has that method, the route says so with 501.
+ * A rolling restart of a group, supd.rollingRestart's work: the optional
+ * body {"batch": N} says how many members go down at a time (1).
  */
 static void
 api_rolling_restart(struct api_req *a)
 {
-	struct xr_value	*argv[1];
+	struct xr_value	*argv[2];
+	json_t		*batch;
+	json_int_t	 n = 1;
 
 	if (group_find(a->name) == NULL) {
 		api_error(a, 404, "BAD_NAME", "BAD_NAME: %s", a->name);
 		return;
 	}
-	if (rpc_find_method("supd.rollingRestart") == NULL) {
-		api_error(a, 501, "NOT_IMPLEMENTED", "NOT_IMPLEMENTED: this supd "
-		    "has no rolling restart");
-		return;
+	batch = a->body != NULL ? json_object_get(a->body, "batch") : NULL;
+	if (batch != NULL) {
+		if (!json_is_integer(batch) || (n = json_integer_value(batch)) <
+		    1 || n > INT32_MAX) {
+			api_error(a, 400, "BAD_ARGUMENTS", "BAD_ARGUMENTS: batch "
+			    "must be a whole number from 1");
+			return;
+		}
 	}
 	argv[0] = xr_string(a->name);
-	api_call(a, "supd.rollingRestart", argv, 1, api_rolling_done);
+	argv[1] = xr_int((int)n);
+	api_call(a, "supd.rollingRestart", argv, 2, api_rolling_done);
 }
 
 /* -------------------------------------------------------------------- */

@@ -800,6 +800,14 @@ const struct config_row config_process_rows[] = {
 	/* supd's own, not in getAllConfigInfo (Supervisor has no such key). */
 	{ "depends_on", CONFIG_S_PROGRAM|CONFIG_S_FCGI,
 	  &config_process_type_depends, NULL, F(depends_on), 0, NULL, NULL },
+	/* supd's own: not in getAllConfigInfo, which keeps Supervisor's keys. */
+	{ "max_rss", P, &config_type_bytes, "0", F(max_rss), 0, NULL, NULL },
+	{ "max_rss_secs", P, &config_type_seconds, "10", F(max_rss_secs), 0,
+	  NULL, NULL },
+	{ "max_uptime", P, &config_type_seconds, "0", F(max_uptime), 0, NULL,
+	  NULL },
+	{ "max_uptime_jitter", P, &config_type_seconds, "0",
+	  F(max_uptime_jitter), 0, NULL, NULL },
 };
 const size_t config_process_nrows =
     sizeof config_process_rows / sizeof config_process_rows[0];

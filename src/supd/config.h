@@ -134,6 +134,11 @@ struct process_config {
 	char			*service_address;	/* NULL: this host's name */
 	int			 service_port;		/* 0: none */
 	struct depends_config	 depends_on;	/* read once per section */
+	/* Recycling (recycle.c); 0 is off. Supervisor has none of these. */
+	int64_t			 max_rss;	/* bytes, with descendants */
+	int			 max_rss_secs;
+	int			 max_uptime;	/* seconds in RUNNING */
+	int			 max_uptime_jitter;
 };
 
 /* The socket of an [fcgi-program:x], bound by supd and given as fd 0. */

@@ -34,6 +34,7 @@ enum event_type {
 	EVENT_PROCESS_READY,		/* supd's own, from here on */
 	EVENT_PROCESS_HEALTH_FAIL,
 	EVENT_PROCESS_HEALTH_OK,
+	EVENT_PROCESS_RECYCLED,		/* supd's: max_rss or max_uptime */
 	EVENT_NTYPES
 };
 

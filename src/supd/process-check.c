@@ -87,12 +87,28 @@ process_check_not_ready_cb(void *arg, const char *reason)
 	process_not_ready(pc->proc, reason);
 }
 
-static process_check_health_fn	process_check_health_observer;
+#define PROCESS_CHECK_MAX_OBSERVERS	4
+static process_check_health_fn	process_check_health_observers[
+				    PROCESS_CHECK_MAX_OBSERVERS];
+static int			process_check_nhealth_observers;
 
 void
-process_check_set_health_observer(process_check_health_fn fn)
+process_check_add_health_observer(process_check_health_fn fn)
 {
-	process_check_health_observer = fn;
+	if (process_check_nhealth_observers < PROCESS_CHECK_MAX_OBSERVERS)
+		process_check_health_observers[
+		    process_check_nhealth_observers++] = fn;
+}
+
+/* Tell the observers of a health result; turned: healthy changed. */
+static void
+process_check_tell_health(struct process *p, int healthy, int turned,
+    const char *result)
+{
+	int	i;
+
+	for (i = 0; i < process_check_nhealth_observers; i++)
+		process_check_health_observers[i](p, healthy, turned, result);
 }
 
 static void
@@ -101,25 +117,27 @@ process_check_health_cb(void *arg, int ok, int failures, const char *result)
 	struct process_check	*pc = arg;
 	struct process		*p = pc->proc;
 	int			 retries = p->config->health_retries;
+	int			 turned;
 
 	if (!ok) {
-		if (!pc->failing && process_check_health_observer != NULL)
-			process_check_health_observer(p, 0, result);
+		turned = !pc->failing;
 		pc->failing = 1;
 		if (failures < retries)
 			log_warn("%s: health check failed (%s), %d of %d",
 			    p->config->name, result, failures, retries);
 		process_check_emit(p, EVENT_PROCESS_HEALTH_FAIL,
 		    " failures:%d reason:%s", failures, result);
+		process_check_tell_health(p, 0, turned, result);
 		return;
 	}
-	if (!pc->failing && !pc->unhealthy)
-		return;
-	pc->failing = pc->unhealthy = 0;
-	log_info("%s: health check passed (%s)", p->config->name, result);
-	if (process_check_health_observer != NULL)
-		process_check_health_observer(p, 1, result);
-	process_check_emit(p, EVENT_PROCESS_HEALTH_OK, "%s", "");
+	turned = pc->failing || pc->unhealthy;
+	if (turned) {
+		pc->failing = pc->unhealthy = 0;
+		log_info("%s: health check passed (%s)", p->config->name,
+		    result);
+		process_check_emit(p, EVENT_PROCESS_HEALTH_OK, "%s", "");
+	}
+	process_check_tell_health(p, 1, turned, result);
 }
 
 static void

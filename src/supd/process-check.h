@@ -28,12 +28,13 @@ int		 process_check_failures(const struct process *);
 /* The latest check result ("HTTP 503", "connected"), or "". */
 const char	*process_check_last(const struct process *);
 /*
- * Told when a process's health turns: failing at the first failed check,
- * healthy again at the first pass after that (service registrations).
+ * Told of every health result; turned is set when health changed:
+ * failing at the first failed check, healthy at the first pass after
+ * that (service registrations act on turns, rolling restarts on any).
  */
 typedef void (*process_check_health_fn)(struct process *, int healthy,
-		     const char *result);
-void		 process_check_set_health_observer(process_check_health_fn);
+		     int turned, const char *result);
+void		 process_check_add_health_observer(process_check_health_fn);
 
 /* The latest notify STATUS= text, or NULL. */
 const char	*process_check_status_text(const struct process *);

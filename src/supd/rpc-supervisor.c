@@ -29,6 +29,7 @@
 #include "rpc.h"
 #include "rpc-out.h"
 #include "rpc-process.h"
+#include "rpc-supervisor.h"
 #include "server.h"
 #include "version.h"
 #include "xmalloc.h"
@@ -336,14 +337,17 @@ rpc_supervisor_uptime(struct rpc_out *o, const struct process *p, double now)
 	rpc_out_string(o, buf, q - buf);
 }
 
-/* getProcessInfo's struct, keys in Supervisor's order. */
-static void
-rpc_supervisor_info(struct rpc_out *o, const struct process *p, double now)
+/*
+ * The members of getProcessInfo's struct, keys in Supervisor's order;
+ * supd.getProcessInfo (rpc-supd.c) adds its own after them.
+ */
+void
+rpc_supervisor_info_members(struct rpc_out *o, const struct process *p,
+    double now)
 {
 	const struct process_config	*pc = p->config;
 	char				*desc;
 
-	rpc_out_struct_begin(o);
 	RPC_INFO_STRING(o, "name", pc->name);
 	RPC_INFO_STRING(o, "group", pc->group->name);
 	RPC_INFO_INT(o, "start", rpc_supervisor_capped(p->laststart));
@@ -366,6 +370,14 @@ rpc_supervisor_info(struct rpc_out *o, const struct process *p, double now)
 		RPC_INFO_STRING(o, "description", desc);
 		free(desc);
 	}
+}
+
+/* getProcessInfo's struct. */
+static void
+rpc_supervisor_info(struct rpc_out *o, const struct process *p, double now)
+{
+	rpc_out_struct_begin(o);
+	rpc_supervisor_info_members(o, p, now);
 	rpc_out_struct_end(o);
 }
 
@@ -427,7 +439,7 @@ rpc_supervisor_status_entry(struct rpc_out *o, const struct process *p, double n
  * order (Supervisor's lexical order), written into one buffer; each
  * entry is one of about bytes_each bytes written by put.
  */
-static void
+void
 rpc_supervisor_each_process(struct rpc_call *c, size_t bytes_each,
     void (*put)(struct rpc_out *, const struct process *, double))
 {

@@ -46,6 +46,7 @@ extern const struct rpc_method rpc_log_methods[];	/* rpc-log.c */
 extern const struct rpc_method rpc_system_methods[];	/* rpc-system.c */
 extern const struct rpc_method rpc_supd_methods[];	/* rpc-supervisor.c */
 extern const struct rpc_method rpc_update_methods[];	/* rpc-update.c */
+extern const struct rpc_method rpc_supd_process_methods[];	/* rpc-supd.c */
 
 /* Index the tables (borrowed, kept). Once, at start. */
 void		 rpc_init(const struct rpc_method *const *, size_t ntables);

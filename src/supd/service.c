@@ -254,11 +254,13 @@ service_set(struct service *sv, enum registry_state state, const char *why)
 
 /* A running process's health turned: its registrations follow. */
 static void
-service_health_cb(struct process *p, int healthy, const char *result)
+service_health_cb(struct process *p, int healthy, int turned,
+    const char *result)
 {
 	struct service	*sv;
 
-	if (p->state != PROCESS_RUNNING || (sv = service_get(p, 0)) == NULL)
+	if (!turned || p->state != PROCESS_RUNNING ||
+	    (sv = service_get(p, 0)) == NULL)
 		return;
 	service_set(sv, healthy ? REGISTRY_PASSING : REGISTRY_FAILING,
 	    healthy ? NULL : result);
@@ -372,7 +374,7 @@ service_start(void)
 	    service_registry[SERVICE_ETCD] == NULL)
 		return;
 	process_add_observer(service_process_cb, NULL);
-	process_check_set_health_observer(service_health_cb);
+	process_check_add_health_observer(service_health_cb);
 	group_add_observer(service_group_cb, NULL);
 }
 

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "bounce.h"
 #include "config.h"
 #include "config-value.h"
 #include "deps-run.h"
@@ -41,6 +42,7 @@
 #include "service.h"
 #include "process.h"
 #include "process-check.h"
+#include "recycle.h"
 #include "rpc.h"
 #include "rpc-process.h"
 #include "sdnotify.h"
@@ -569,6 +571,7 @@ static const struct rpc_method *const supd_rpc_tables[] = {
 	rpc_system_methods,
 	rpc_supd_methods,
 	rpc_update_methods,
+	rpc_supd_process_methods,
 };
 
 /* The XML-RPC methods and the routes, before the sockets open. */
@@ -728,6 +731,8 @@ main(int argc, char **argv)
 	deps_run_init(server_base);	/* before groups: it counts them */
 	exit_fatal_init();
 	health_init(notify);
+	bounce_init();	/* before recycle: it asks bounces who is busy */
+	recycle_init();
 	logfile_init(server_base);
 	spawn_set_serverurl(cf->serverurl);
 	listener_init();	/* before groups: pools subscribe as they come */
@@ -762,6 +767,8 @@ main(int argc, char **argv)
 		log_crit("cannot restart: %s", strerror(errno));
 		return (1);
 	}
+	recycle_done();
+	bounce_done();
 	group_remove_all();
 	process_check_done();
 	service_done();

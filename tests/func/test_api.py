@@ -351,14 +351,17 @@ def test_signal_errors(api):
         (409, "NOT_RUNNING")
 
 
-def test_rolling_restart_not_implemented_yet(api):
-    """Until supd.rollingRestart is in the daemon, the route says 501."""
-    methods = api.sup.system.listMethods()
-    status, body = api.post("groups/web/rolling-restart")
-    if "supd.rollingRestart" in methods:
-        assert status == 200
-    else:
-        assert (status, body["error"]["code"]) == (501, "NOT_IMPLEMENTED")
+def test_rolling_restart(api):
+    """A rolling restart gives every running member a new pid; a bad batch
+    or group is an error."""
+    before = {p["name"]: p["pid"] for p in api.get("processes")[1] if p["group"] == "web"
+              and p["statename"] == "RUNNING"}
+    status, body = api.post("groups/web/rolling-restart", {"batch": 1})
+    assert status == 200, body
+    after = {p["name"]: p["pid"] for p in api.get("processes")[1] if p["group"] == "web"}
+    assert before and all(after[n] != pid for n, pid in before.items())
+    assert error_of(api.post("groups/web/rolling-restart", {"batch": 0})) == \
+        (400, "BAD_ARGUMENTS")
     assert error_of(api.post("groups/nosuch/rolling-restart")) == (404, "BAD_NAME")
 
 
