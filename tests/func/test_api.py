@@ -354,13 +354,13 @@ def test_signal_errors(api):
 def test_rolling_restart(api):
     """A rolling restart gives every running member a new pid; a bad batch
     or group is an error."""
-    before = {p["name"]: p["pid"] for p in api.get("processes")[1] if p["group"] == "web"
-              and p["statename"] == "RUNNING"}
-    status, body = api.post("groups/web/rolling-restart", {"batch": 1})
+    before = {p["name"]: p["pid"] for p in api.get("processes")[1]
+              if p["group"] == "sleeper" and p["statename"] == "RUNNING"}
+    status, body = api.post("groups/sleeper/rolling-restart", {"batch": 1})
     assert status == 200, body
-    after = {p["name"]: p["pid"] for p in api.get("processes")[1] if p["group"] == "web"}
+    after = {p["name"]: p["pid"] for p in api.get("processes")[1] if p["group"] == "sleeper"}
     assert before and all(after[n] != pid for n, pid in before.items())
-    assert error_of(api.post("groups/web/rolling-restart", {"batch": 0})) == \
+    assert error_of(api.post("groups/sleeper/rolling-restart", {"batch": 0})) == \
         (400, "BAD_ARGUMENTS")
     assert error_of(api.post("groups/nosuch/rolling-restart")) == (404, "BAD_NAME")
 
