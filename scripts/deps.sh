@@ -4,7 +4,7 @@
 set -eu
 
 build="meson ninja-build pkg-config gcc libc6-dev libevent-dev libssl-dev libexpat1-dev libjansson-dev libedit-dev libhttp-parser-dev python3"
-test="$build libcmocka-dev python3 python3-pytest python3-pytest-xdist python3-pytest-timeout supervisor clang libclang-rt-14-dev valgrind prometheus etcd-server openssl scdoc dpkg-dev debhelper fakeroot logrotate bash-completion chromium chromium-driver python3-selenium"
+test="$build libcmocka-dev python3 python3-pytest python3-pytest-xdist python3-pytest-timeout supervisor clang libclang-rt-14-dev valgrind prometheus etcd-server openssl scdoc dpkg-dev debhelper fakeroot logrotate bash-completion chromium chromium-driver python3-selenium python3-yaml"
 bench="$build supervisor python3 gnuplot-nox s6 runit"
 
 case "${1:-build}" in
