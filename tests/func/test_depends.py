@@ -272,10 +272,15 @@ def test_bklog_grafana_depends_on_the_api(sup, bk):  # noqa: F811
     test_bklog.test_grafana_starts_before_the_api_in_one_config does:
     there grafana (priority 520) starts first. With depends_on, no
     priority trick and no sleep in the api's command, the api is RUNNING
-    (startsecs=3) before grafana is spawned, and stops after it."""
+    (startsecs=3) and ready (its ready_check sees gunicorn's "Listening
+    at:" line) before grafana is spawned, and stops after it."""
     confs = onprem_setup(sup, bk)
     confs["api"] = confs["api"].replace('bash -c "sleep 0.2 && ', 'bash -c "')
     assert "sleep" not in confs["api"]
+    confs["api"] = confs["api"].replace(
+        "[program:bklog-api]\n",
+        "[program:bklog-api]\nready_check = log:Listening at: http://\n")
+    assert "ready_check" in confs["api"]
     grafana = confs["grafana"][confs["grafana"].index("[program:grafana]"):]
     assert "priority = 520" in grafana
     grafana = grafana.replace("autostart = true\n",
@@ -290,6 +295,7 @@ def test_bklog_grafana_depends_on_the_api(sup, bk):  # noqa: F811
     sup.wait_state("grafana", "RUNNING", timeout=20)
     wait_until(lambda: {"gunicorn", "grafana"} <= set(stub_pids(sup)), what="stubs")
     log = sup.log()
+    assert before(log, "ready: bklog-api", "spawned: 'grafana'")
     assert before(log, "success: bklog-api entered RUNNING", "spawned: 'grafana'")
     sup.stop()
     assert before(sup.log(), "stopped: grafana", "stopped: bklog-api")
