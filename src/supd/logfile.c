@@ -143,6 +143,18 @@ logfile_init(struct event_base *base)
 	event_add(logfile_inotify_ev, NULL);
 }
 
+void
+logfile_done(void)
+{
+	if (logfile_inotify_ev != NULL)
+		event_free(logfile_inotify_ev);
+	logfile_inotify_ev = NULL;
+	if (logfile_inotify != -1)
+		close(logfile_inotify);
+	logfile_inotify = -1;
+	logfile_base = NULL;
+}
+
 /*
  * Watch the directory of a regular log file for names being removed or
  * replaced. One inotify_add_watch per directory, not per file or spawn.

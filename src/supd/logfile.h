@@ -21,6 +21,8 @@ struct logwriter;
  * every log file before freeing it.
  */
 void		 logfile_init(struct event_base *);
+/* Stop watching log directories, at exit once every log is closed. */
+void		 logfile_done(void);
 
 /*
  * Open (or share) the log at path. Every caller naming the same path gets

@@ -779,6 +779,7 @@ main(int argc, char **argv)
 	exit_fatal_done();
 	server_done();
 	sdnotify_free();
+	logfile_done();
 	mainlog_close();
 	event_base_free(server_base);
 	server_set_config(NULL);
