@@ -16,9 +16,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -28,6 +25,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include "registry-http.h"
+#include "tls-lib.h"
 #include "xmalloc.h"
 
 struct registry_http {
@@ -97,16 +95,17 @@ registry_http_finish(struct registry_http *h, int code, const char *body,
 static void
 registry_http_fail(struct registry_http *h)
 {
-	unsigned long	 e = 0, next;
-	char		 buf[256], *msg;
+	const struct tls_lib	*t = tls_lib_loaded();
+	unsigned long		 e = 0, next;
+	char			 buf[256], *msg;
 
 	/*
 	 * libevent queues OpenSSL's error codes and also, for a failed
 	 * handshake, SSL_get_error's value (no library); keep the first code
 	 * that names a library.
 	 */
-	if (h->bev != NULL) {
-		while ((next = bufferevent_get_openssl_error(h->bev)) != 0) {
+	if (h->bev != NULL && t != NULL) {
+		while ((next = t->bufferevent_get_openssl_error(h->bev)) != 0) {
 			if (e == 0 && ERR_GET_LIB(next) != 0)
 				e = next;
 		}
@@ -116,7 +115,7 @@ registry_http_fail(struct registry_http *h)
 		    h->error != NULL ? h->error : "connection failed");
 		return;
 	}
-	ERR_error_string_n(e, buf, sizeof buf);
+	t->ERR_error_string_n(e, buf, sizeof buf);
 	msg = xprintf("TLS: %s", buf);
 	registry_http_finish(h, 0, NULL, 0, msg);
 	free(msg);
@@ -173,31 +172,34 @@ static struct evhttp_connection *
 registry_http_tls(struct registry_http *h, struct event_base *base,
     struct evdns_base *dns, SSL_CTX *tls, const char *host, int port)
 {
+	const struct tls_lib	*t = tls_lib_loaded();
 	X509_VERIFY_PARAM	*param;
 	struct in6_addr		 a;
 	SSL			*ssl;
 	int			 ip;
 
-	if ((ssl = SSL_new(tls)) == NULL)
+	/* A context exists, so the library is loaded. */
+	if (t == NULL || (ssl = t->SSL_new(tls)) == NULL)
 		return (NULL);
-	param = SSL_get0_param(ssl);
+	param = t->SSL_get0_param(ssl);
 	ip = inet_pton(AF_INET, host, &a) == 1 ||
 	    inet_pton(AF_INET6, host, &a) == 1;
 	if (ip)
-		X509_VERIFY_PARAM_set1_ip_asc(param, host);
+		t->X509_VERIFY_PARAM_set1_ip_asc(param, host);
 	else {
-		X509_VERIFY_PARAM_set1_host(param, host, 0);
-		SSL_set_tlsext_host_name(ssl, host);
+		t->X509_VERIFY_PARAM_set1_host(param, host, 0);
+		t->SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME,
+		    TLSEXT_NAMETYPE_host_name, (void *)host);
 	}
-	h->bev = bufferevent_openssl_socket_new(base, -1, ssl,
+	h->bev = t->bufferevent_openssl_socket_new(base, -1, ssl,
 	    BUFFEREVENT_SSL_CONNECTING,
 	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
 	if (h->bev == NULL) {
-		SSL_free(ssl);
+		t->SSL_free(ssl);
 		return (NULL);
 	}
 	/* Connection: close answers may end without close_notify. */
-	bufferevent_openssl_set_allow_dirty_shutdown(h->bev, 1);
+	t->bufferevent_openssl_set_allow_dirty_shutdown(h->bev, 1);
 	return (evhttp_connection_base_bufferevent_new(base, dns, h->bev,
 	    host, port));
 }
