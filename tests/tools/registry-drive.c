@@ -1,6 +1,7 @@
 /*
  * registry-drive: drive the registry clients from stdin, for
- * tests/func/test_registry.py, until the daemon is wired to them.
+ * tests/func/test_registry.py, which tests them alone: hung and failing
+ * registries, back-off and catch-up, without a daemon around them.
  *
  *   registry-drive [-v] [-t timeout_ms] [-b min_ms:max_ms]
  *       [-n max_inflight] [-A ca_file] [-C cert_file] [-K key_file]
