@@ -651,15 +651,9 @@ config_process_equal_depends(const struct config_row *row, const void *a,
 {
 	const struct depends_config	*x = CONFIG_CFIELD(a, row);
 	const struct depends_config	*y = CONFIG_CFIELD(b, row);
-	int				 i;
 
-	if (x->nnames != y->nnames)
-		return (0);
-	for (i = 0; i < x->nnames; i++) {
-		if (strcmp(x->names[i], y->names[i]) != 0)
-			return (0);
-	}
-	return (1);
+	return (config_strings_equal(x->names, x->nnames, y->names,
+	    y->nnames));
 }
 
 static const struct config_type config_process_type_depends = {

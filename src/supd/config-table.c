@@ -270,21 +270,28 @@ config_table_copy_list(const struct config_row *row, void *dst,
 		d->items[i] = xstrdup(s->items[i]);
 }
 
+int
+config_strings_equal(char *const *a, int na, char *const *b, int nb)
+{
+	int	i;
+
+	if (na != nb)
+		return (0);
+	for (i = 0; i < na; i++) {
+		if (strcmp(a[i], b[i]) != 0)
+			return (0);
+	}
+	return (1);
+}
+
 static int
 config_table_equal_list(const struct config_row *row, const void *a,
     const void *b)
 {
 	const struct config_list	*x = CONFIG_CFIELD(a, row);
 	const struct config_list	*y = CONFIG_CFIELD(b, row);
-	int				 i;
 
-	if (x->n != y->n)
-		return (0);
-	for (i = 0; i < x->n; i++) {
-		if (strcmp(x->items[i], y->items[i]) != 0)
-			return (0);
-	}
-	return (1);
+	return (config_strings_equal(x->items, x->n, y->items, y->n));
 }
 
 const struct config_type config_type_list = {

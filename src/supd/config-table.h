@@ -142,6 +142,8 @@ const struct config_row *config_table_find(const struct config_row *, size_t,
 	     const char *name, int kind);
 
 void	 config_list_free(struct config_list *);
+/* Two arrays of strings, element by element. */
+int	 config_strings_equal(char *const *, int, char *const *, int);
 
 /* The hooks of config_type_string, for types that convert differently. */
 void	 config_string_free(const struct config_row *, void *);
