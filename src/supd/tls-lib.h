@@ -3,7 +3,7 @@
  * a registry reached over https needs them, and mapping libcrypto costs
  * every supd about 1.7 MiB of resident memory and milliseconds of start-up
  * (relocations), so a dynamic supd dlopen()s them when a TLS context is
- * first made; a static one links them (dlopen cannot work there).
+ * first made. A static supd has no TLS: https is a clear error there.
  */
 #ifndef TLS_LIB_H
 #define TLS_LIB_H
