@@ -44,6 +44,12 @@ def pytest_configure(config):
     # does not reap here); reap_orphans() collects them.
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    # Started in the background of a shell without job control, we (and so
+    # every child) would ignore SIGINT, and the tests that stop `tail -f`
+    # or a shell with Ctrl-C would hang. A handler, unlike SIG_IGN, is not
+    # inherited across exec: children start with SIGINT's default.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     config.addinivalue_line("markers", "supd_only: behaviour supervisord lacks (supd extensions)")
     config.addinivalue_line("markers", "slow: takes several seconds")
     config.addinivalue_line("markers", "memory: measures the daemon's memory, "
