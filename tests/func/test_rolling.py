@@ -92,7 +92,8 @@ def answering(base):
             r = c.getresponse()
             if r.status == 200 and r.read() == b"web_%d" % i:
                 up.append(i)
-        except OSError:
+        except (OSError, http.client.HTTPException):
+            # Refused, reset, or cut mid-answer by a member going down.
             pass
         finally:
             c.close()
