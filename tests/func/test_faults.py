@@ -684,7 +684,6 @@ def test_log_directory_removed(sup):
     unaffected(sup, pid)
 
 
-@pytest.mark.supd_only
 def remove_tree(path):
     """rm -rf path; True once it is gone."""
     try:
@@ -697,6 +696,7 @@ def remove_tree(path):
     return not os.path.exists(path)
 
 
+@pytest.mark.supd_only
 def test_log_directory_coming_back_resumes_the_same_log(sup):
     """supd notices the removed file, keeps what it could not write and
     retries; once the directory is back it writes the backlog into a new
