@@ -86,6 +86,12 @@ def recorder(sup):
 
 def listener_section(sup, events, out="events.jsonl", mode="ok",
                      name="listener", extra=""):
+    # The recorder takes a second or more to import childutils on a busy
+    # machine; the default buffer of 10 would then overflow and drop the
+    # oldest events, as Supervisor does, so tests that do not test the
+    # buffer get room for everything they cause.
+    if "buffer_size" not in extra:
+        extra = ("buffer_size=200\n" + extra).rstrip("\n")
     return """
         [eventlistener:%s]
         command=%s %s {dir}/%s %s
