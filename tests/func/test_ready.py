@@ -463,7 +463,7 @@ def test_event_listeners_do_not_take_the_keys(sup):
         import sys
         sys.stdout.write("READY\\n")
         sys.stdout.flush()
-        sys.stdin.readline()
+        sys.stdin.read()  # not readline: a TICK_60 must not end it
         """)
     sup.write("""
         [eventlistener:el]
