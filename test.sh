@@ -31,9 +31,17 @@ meson test -C build-asan --suite unit --print-errorlogs
 
 # The fuzz targets run one after another in the background (a minute each,
 # SUPD_FUZZ_SECONDS); any crash found fails the suite at the end.
+# They run in a process group of their own, so that a red test run, or a
+# Ctrl-C, stops them instead of leaving them fuzzing.
 fuzzlog=$(mktemp)
-fuzz/run.sh >"$fuzzlog" 2>&1 &
+setsid -w fuzz/run.sh >"$fuzzlog" 2>&1 &
 fuzzpid=$!
+stop_fuzz() {
+	kill -- -"$fuzzpid" 2>/dev/null || :
+	rm -f "$fuzzlog"
+}
+trap stop_fuzz EXIT
+trap 'exit 130' INT TERM
 
 # Black-box tests run in parallel workers (each test has its own daemon in
 # its own directory); most of their time is spent waiting on children.
@@ -48,6 +56,5 @@ fi
 fuzzrc=0
 wait $fuzzpid || fuzzrc=$?
 cat "$fuzzlog"
-rm -f "$fuzzlog"
 [ $fuzzrc -eq 0 ]
 echo "all tests passed"
