@@ -770,7 +770,7 @@ const struct config_row config_process_rows[] = {
 	{ "health_retries", PF, &config_process_type_retries, "3",
 	  F(health_retries), 0, NULL, NULL },
 	/* supd's: service registration, not in getAllConfigInfo. */
-	{ "consul_service", P, &config_type_expanded, NULL,
+	{ "consul_service", P, &config_type_optional, NULL,
 	  F(consul_service), 0, NULL, NULL },
 	{ "consul_port", P, &config_type_int, "0", F(consul_port), 0, NULL,
 	  NULL },
@@ -782,7 +782,7 @@ const struct config_row config_process_rows[] = {
 	  NULL },
 	{ "consul_check", P, &config_process_type_consul_check, "ttl",
 	  F(consul_check), 0, NULL, NULL },
-	{ "etcd_key", P, &config_type_expanded, NULL, F(etcd_key), 0, NULL,
+	{ "etcd_key", P, &config_type_optional, NULL, F(etcd_key), 0, NULL,
 	  NULL },
 	{ "etcd_value", P, &config_type_expanded, NULL, F(etcd_value), 0,
 	  NULL, NULL },

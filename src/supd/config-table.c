@@ -202,6 +202,26 @@ const struct config_type config_type_expanded = {
 	config_string_info
 };
 
+/* As expanded, but an empty value is no value, so a variable can turn
+ * the option off (consul_service = %(ENV_X)s with X empty). */
+static int
+config_table_conv_optional(struct config_parse *cp,
+    const struct config_row *row, const char *value, char **cause)
+{
+	char	**field = CONFIG_FIELD(cp->obj, row);
+
+	free(*field);
+	*field = *value == '\0' ? NULL : xstrdup(value);
+	return (0);
+}
+
+const struct config_type config_type_optional = {
+	"optional", sizeof (char *), CONFIG_F_PROCESS,
+	config_table_conv_optional, config_string_free,
+	config_string_copy, config_string_equal,
+	config_string_info
+};
+
 static int
 config_table_conv_signal(struct config_parse *cp,
     const struct config_row *row, const char *value, char **cause)

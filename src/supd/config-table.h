@@ -105,6 +105,7 @@ extern const struct config_type config_type_bytes;	/* int64_t, 16MB */
 extern const struct config_type config_type_seconds;	/* 30, 30s, 5m, 2h */
 extern const struct config_type config_type_string;	/* char *, expanded */
 extern const struct config_type config_type_expanded;	/* per process */
+extern const struct config_type config_type_optional;	/* "" is NULL */
 extern const struct config_type config_type_signal;
 extern const struct config_type config_type_octal;
 extern const struct config_type config_type_list;	/* struct config_list */

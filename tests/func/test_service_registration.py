@@ -80,6 +80,33 @@ def test_consul_registered_once_running(sup, consul):
     assert svc["Meta"] == {"zone": "a", "team": "core"}
 
 
+def test_an_empty_consul_service_registers_nothing(sup, consul):
+    """So a variable can turn registration off (the BK-LOG example's
+    consul_service is empty unless CONSUL_HTTP_ADDR is set)."""
+    sup.write("""
+    [consul]
+    address=%s
+
+    [program:web]
+    command=sleep 1000
+    startsecs=0
+    consul_service=%%(ENV_BKLOG_CONSUL_SERVICE)s
+
+    [program:marker]
+    command=sleep 1000
+    startsecs=0
+    consul_service=marker
+    """ % consul.address)
+    sup.start(env={"BKLOG_CONSUL_SERVICE": ""})
+    sup.wait_state("web", "RUNNING")
+    # The other program's registration shows the agent has been talked to.
+    wait_until(lambda: "marker-%s-marker" % HOST in consul.state()["services"],
+               what="marker registered")
+    assert list(consul.state()["services"]) == ["marker-%s-marker" % HOST]
+    assert consul.requests("/v1/agent/service/register") and all(
+        "web" not in json.dumps(r) for r in consul.requests("/v1/agent/"))
+
+
 def test_consul_deregistered_before_the_stopsignal(sup, consul):
     consul_conf(sup, consul)
     sup.start()
