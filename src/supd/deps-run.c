@@ -582,8 +582,25 @@ deps_run_start(struct process *p, char **cause)
 	return (DEPS_RUN_QUEUED);
 }
 
+/* Whether a member of p's group other than p is up and not stopping. */
+static int
+deps_run_sibling_up(const struct process *p)
+{
+	const struct group	*g = p->group;
+	const struct process	*r;
+	int			 i;
+
+	for (i = 0; i < g->nprocs; i++) {
+		r = g->procs[i];
+		if (r != p && process_is_running_state(r->state) &&
+		    r->state != PROCESS_STOPPING && !deps_run_stopping(r))
+			return (1);
+	}
+	return (0);
+}
+
 int
-deps_run_stop(struct process *p)
+deps_run_stop(struct process *p, int alone)
 {
 	struct deps	*d;
 	struct group	*h;
@@ -592,6 +609,8 @@ deps_run_stop(struct process *p)
 	int		*rby, n, i, j, gi, held = 0;
 
 	if ((d = deps_run_lookup(p->group, &gi)) == NULL)
+		return (0);
+	if (alone && deps_run_sibling_up(p))
 		return (0);
 	rby = deps_required_by(d, gi, 1, &n);
 	/* Last in start order first: what depends on the most goes first. */

@@ -57,9 +57,11 @@ enum deps_run_verdict deps_run_start(struct process *, char **cause);
 /*
  * An explicit stop of p: 0 when nothing running depends on p's group
  * (stop it now), 1 when its dependents are being stopped first and p
- * gets its stop signal once they have all stopped.
+ * gets its stop signal once they have all stopped. With alone (p is
+ * stopped by itself, not with its group), a sibling that stays up keeps
+ * the group serving, so the dependents are left alone.
  */
-int		 deps_run_stop(struct process *);
+int		 deps_run_stop(struct process *, int alone);
 
 /* Forget p's start waiting for dependencies; 1 if it had one. */
 int		 deps_run_cancel(struct process *);

@@ -482,7 +482,7 @@ rpc_process_start_one(struct process *p, const char *namespec, int wait,
  */
 static int
 rpc_process_stop_one(struct process *p, const char *namespec, int wait,
-    int *code, char **extra)
+    int alone, int *code, char **extra)
 {
 	const char	*msg;
 
@@ -495,7 +495,7 @@ rpc_process_stop_one(struct process *p, const char *namespec, int wait,
 		*extra = xstrdup(namespec);
 		return (0);
 	}
-	if (deps_run_stop(p))
+	if (deps_run_stop(p, alone))
 		return (wait && !process_is_stopped_state(p->state));
 	if ((msg = process_stop(p)) != NULL) {
 		*code = FAULT_FAILED;
@@ -601,7 +601,7 @@ rpc_process_list_one(struct rpc_list *l, struct group *g, struct process *p)
 		waits = rpc_process_start_one(p, namespec, l->wait, &code,
 		    &extra);
 	else if (l->action == RPC_STOP)
-		waits = rpc_process_stop_one(p, namespec, l->wait, &code,
+		waits = rpc_process_stop_one(p, namespec, l->wait, 0, &code,
 		    &extra);
 	else
 		rpc_process_signal_one(p, namespec, l->sig, l->sigtext, &code,
@@ -762,7 +762,7 @@ rpc_process_stop(struct rpc_call *c, struct xr_value **argv, int argc)
 		return;
 	}
 	b = rpc_process_batch_new(c, RPC_WAIT_STOP, 1);
-	if (rpc_process_stop_one(p, argv[0]->u.s.ptr, wait, &code, &extra))
+	if (rpc_process_stop_one(p, argv[0]->u.s.ptr, wait, 1, &code, &extra))
 		rpc_process_batch_wait(b, p, argv[0]->u.s.ptr, 0);
 	else
 		rpc_process_batch_status(b, p, g->config->name, code, extra, 0, 0);

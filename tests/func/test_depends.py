@@ -174,6 +174,33 @@ def test_stop_of_a_dependency_stops_its_dependents_first(sup):
     assert_stop_order(log)
 
 
+def test_stopping_one_member_while_another_serves_leaves_dependents_alone(sup):
+    """nginx in front of two API members: draining one is no reason to
+    stop nginx; stopping the last one (or the group) is."""
+    configure(sup, program(sup, "api", numprocs=2,
+                           process_name="%(program_name)s_%(process_num)s"),
+              program(sup, "web", depends_on="api"))
+    web = sup.wait_running("web")
+    r = sup.ctl("stop", "api:api_0")
+    assert r.stdout == "api:api_0: stopped\n", r.stdout + r.stderr
+    info = sup.info("web")
+    assert (info["statename"], info["pid"]) == ("RUNNING", web["pid"])
+    assert "stopping web first" not in sup.log()
+    r = sup.ctl("stop", "api:api_1")
+    assert r.stdout == "api:api_1: stopped\n", r.stdout + r.stderr
+    assert sup.state("web") == "STOPPED"
+    assert before(sup.log(), "stopped: web", "stopped: api_1")
+    # The group as a whole stops its dependents before any member.
+    sup.ctl("start", "web")
+    sup.wait_state("web", "RUNNING")
+    r = sup.ctl("stop", "api:*")
+    assert r.returncode == 0, r.stdout + r.stderr
+    log = sup.log()
+    log = log[log.rindex("spawned: 'web'"):]
+    assert before(log, "stopped: web", "stopped: api_0")
+    assert before(log, "stopped: web", "stopped: api_1")
+
+
 def test_a_dependency_restarted_after_a_crash_leaves_dependents_alone(sup):
     configure(sup, program(sup, "api", autorestart="true"),
           program(sup, "web", depends_on="api"))
