@@ -733,6 +733,16 @@ process_reaped(struct process *p, int status)
 			    p->config->name, msg);
 		}
 	}
+	/*
+	 * What its process group left behind (a uWSGI or Celery worker whose
+	 * master was killed) would otherwise live on beside the restarted
+	 * one; killasgroup asked for the whole group to go, as systemd's
+	 * control-group kill mode does. The group id cannot be reused while
+	 * any member lives, so this reaches only the dead one's own.
+	 */
+	if (p->config->killasgroup && kill(-p->pid, SIGKILL) == 0)
+		log_debug("killed what %s (pid %d) left in its process group",
+		    p->config->name, (int)p->pid);
 	hmap_del_int(&process_by_pid, p->pid);
 	p->pid = 0;
 	process_close_channels(p);

@@ -157,6 +157,48 @@ def test_grandchildren_ignoring_sigterm_are_killed_with_killasgroup(sup):
     unaffected(sup, pid)
 
 
+def crashing_tree(sup, extra):
+    write(sup, """
+        [program:tree]
+        command=sh -c 'sleep 1000 & sleep 1001 & wait'
+        startsecs=0
+        autorestart=true
+        %s
+        """ % extra)
+    sup.start()
+    pid = steady_pid(sup)
+    tree = sup.wait_running("tree")["pid"]
+    kids = wait_until(lambda: len(descendants_of(tree)) == 2 and descendants_of(tree),
+                      what="both grandchildren")
+    for k in kids:
+        pid_alive(k)  # remember them
+    os.kill(tree, signal.SIGKILL)
+    wait_until(lambda: sup.info("tree")["pid"] not in (0, tree) and
+               sup.state("tree") == "RUNNING", what="the tree restarted")
+    return pid, kids
+
+
+@pytest.mark.supd_only
+def test_a_dead_masters_group_is_killed_with_killasgroup(sup):
+    """A main process killed from outside (a uWSGI master the OOM killer
+    took): with killasgroup, what it leaves in its process group is
+    killed, as systemd does, instead of living on beside the restart."""
+    pid, kids = crashing_tree(sup, "killasgroup=true")
+    wait_until(lambda: not any(pid_alive(k) for k in kids),
+               what="the dead master's children to go")
+    unaffected(sup, pid)
+
+
+def test_a_dead_masters_group_is_left_without_killasgroup(sup):
+    """Supervisor's behaviour, kept without killasgroup: the orphans live."""
+    pid, kids = crashing_tree(sup, "")
+    time.sleep(0.5)
+    assert all(pid_alive(k) for k in kids)
+    for k in kids:
+        os.kill(k, signal.SIGKILL)
+    unaffected(sup, pid)
+
+
 def test_sigstopped_child_is_still_killed_by_stop(sup):
     write(sup, """
         [program:frozen]
