@@ -246,9 +246,20 @@ def stack(tmp_path, consul):
     try:
         yield s
     finally:
+        # After a failure: stop it as an operator would, then make sure.
         if s.proc.poll() is None:
-            os.killpg(s.proc.pid, signal.SIGKILL)
-            s.proc.wait(30)
+            left = descendants_of(s.proc.pid)
+            for pid in left:
+                pid_alive(pid)
+            s.proc.send_signal(signal.SIGTERM)
+            try:
+                s.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                s.proc.kill()
+                s.proc.wait(30)
+            for pid in left:
+                if pid_alive(pid):
+                    os.kill(pid, signal.SIGKILL)
         s.out.close()
 
 
@@ -297,10 +308,17 @@ def test_the_stack_end_to_end(stack, consul):
     victims = ["bklog-async-export", "bklog-api:bklog-api_1",
                "bklog-api-uwsgi:bklog-api-uwsgi_0"]
     old = {n: stack.pid(n) for n in victims}
+    orphans = [k for n in victims for k in descendants_of(old[n])]
+    assert len(orphans) >= 5  # the pool process, gunicorn's and uWSGI's workers
+    for k in orphans:
+        pid_alive(k)
     for n in victims:
         os.kill(old[n], signal.SIGKILL)
     for n in victims:
         wait_respawned(stack, n, old[n])
+    # Their workers went with them (killasgroup), none lives on orphaned.
+    wait_until(lambda: not [k for k in orphans if pid_alive(k)], timeout=30,
+               what="the killed masters' workers gone")
     assert stack.task("/api/export?queue=async_export&n=10")["worker"] == \
         "bklog-async-export"
     wait_until(lambda: sorted(stack.etcd_members()) == live_members(stack) and
