@@ -679,6 +679,17 @@ process_reaped(struct process *p, int status)
 	double	up;
 
 	process_ref(p);
+	/*
+	 * What its process group left behind (a uWSGI or Celery worker whose
+	 * master was killed) would otherwise live on beside the restarted
+	 * one; killasgroup asked for the whole group to go, as systemd's
+	 * control-group kill mode does. The group id cannot be reused while
+	 * any member lives, and the reaper calls this as soon as waitpid
+	 * freed the pid, so this reaches only the dead one's own.
+	 */
+	if (p->config->killasgroup && kill(-p->pid, SIGKILL) == 0)
+		log_debug("killed what %s (pid %d) left in its process group",
+		    p->config->name, (int)p->pid);
 	capture_drain(p->out);
 	capture_drain(p->err);
 	es = process_decode_status(status, msg, sizeof msg);
@@ -733,16 +744,6 @@ process_reaped(struct process *p, int status)
 			    p->config->name, msg);
 		}
 	}
-	/*
-	 * What its process group left behind (a uWSGI or Celery worker whose
-	 * master was killed) would otherwise live on beside the restarted
-	 * one; killasgroup asked for the whole group to go, as systemd's
-	 * control-group kill mode does. The group id cannot be reused while
-	 * any member lives, so this reaches only the dead one's own.
-	 */
-	if (p->config->killasgroup && kill(-p->pid, SIGKILL) == 0)
-		log_debug("killed what %s (pid %d) left in its process group",
-		    p->config->name, (int)p->pid);
 	hmap_del_int(&process_by_pid, p->pid);
 	p->pid = 0;
 	process_close_channels(p);
