@@ -9,13 +9,12 @@ a leaking worker recycled, one celery.log of whole lines, Prometheus and
 etcd agreeing with supd, and a clean stop that leaves nothing behind."""
 import json
 import os
+import pwd
 import random
 import re
-import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -46,6 +45,8 @@ WORKERS = {  # program: a queue it serves
 }
 API = ["bklog-api:bklog-api_0", "bklog-api:bklog-api_1",
        "bklog-api-uwsgi:bklog-api-uwsgi_0", "bklog-api-uwsgi:bklog-api-uwsgi_1"]
+PASSWORD = "test-%d" % os.getpid()
+USER = pwd.getpwuid(os.getuid()).pw_name
 PROCESSES = sorted(API + list(WORKERS) + [
     "bklog-celery-beat", "redis", "etcd", "nginx", "grafana"])
 
@@ -94,7 +95,7 @@ class Stack:
         cannot send again."""
         from supervisor.xmlrpc import SupervisorTransport
         return xmlrpc.client.ServerProxy("http://127.0.0.1", SupervisorTransport(
-            None, None, "unix://" + os.path.join(self.home, "run", "supd.sock")))
+            "bklog", PASSWORD, "unix://" + os.path.join(self.home, "run", "supd.sock")))
 
     def port(self, n):
         return self.prefix * 100 + n
@@ -241,6 +242,7 @@ def stack(tmp_path, consul):
     home = str(tmp_path / "bklog")
     env = dict(os.environ, BKLOG_HOME=home, BKLOG_PORT_PREFIX=str(port_prefix()),
                SUPD_BUILD=BUILD, CONSUL_HTTP_ADDR=consul.address,
+               BKLOG_SUPD_PASSWORD=PASSWORD,
                SUPD_PROFILE="", BKPAAS_ENVIRONMENT="", BK_ENV="")
     s = Stack(home, int(env["BKLOG_PORT_PREFIX"]), env)
     try:
@@ -436,7 +438,8 @@ def test_the_templates_render_for_every_profile(tmp_path):
     for profile, workers in (("dev", "2"), ("stag", "4"), ("prod", "8")):
         home = tmp_path / profile
         env = {k: v for k, v in os.environ.items() if k != "CONSUL_HTTP_ADDR"}
-        env.update(BKLOG_HOME=str(home), BKLOG_PORT_PREFIX="150")
+        env.update(BKLOG_HOME=str(home), BKLOG_PORT_PREFIX="150",
+                   BKLOG_USER=USER)
         r = subprocess.run(
             [SUPCTL, "render", os.path.join(EXAMPLE, "templates"),
              "--vars", os.path.join(EXAMPLE, "vars", "common.env"),
