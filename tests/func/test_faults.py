@@ -689,6 +689,20 @@ def test_log_disk_full_newest_output_comes_first(sup, tmpfs):
     unaffected(sup, pid)
 
 
+def remove_tree(path):
+    """rm -rf path; True once it is gone. The daemon may make the log
+    file again between rmtree's unlink and its rmdir (it reopens a log
+    that was removed), so callers retry."""
+    try:
+        shutil.rmtree(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        if exc.errno != errno.ENOTEMPTY:
+            raise
+    return not os.path.exists(path)
+
+
 def test_log_directory_removed(sup):
     lines = sup.script("lines.py", LINES)
     os.mkdir(sup.path("logdir"))
@@ -704,7 +718,7 @@ def test_log_directory_removed(sup):
     log = sup.path("logdir", "chatty.log")
     wait_until(lambda: os.path.exists(log) and os.path.getsize(log) > 1000,
                what="output in the log")
-    shutil.rmtree(sup.path("logdir"))
+    wait_until(lambda: remove_tree(sup.path("logdir")), what="logdir removed")
     if sup.is_supd:
         # Noticed within a second of writing; said once, then retried.
         sup.wait_log("cannot write log file %s" % log, timeout=20)
@@ -724,18 +738,6 @@ def test_log_directory_removed(sup):
     if sup.is_supd:
         assert sup.log().count("cannot write log file %s" % log) == 1
     unaffected(sup, pid)
-
-
-def remove_tree(path):
-    """rm -rf path; True once it is gone."""
-    try:
-        shutil.rmtree(path)
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        if exc.errno != errno.ENOTEMPTY:
-            raise
-    return not os.path.exists(path)
 
 
 @pytest.mark.supd_only
