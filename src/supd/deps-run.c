@@ -582,7 +582,10 @@ deps_run_start(struct process *p, char **cause)
 	return (DEPS_RUN_QUEUED);
 }
 
-/* Whether a member of p's group other than p is up and not stopping. */
+/*
+ * Whether a member of p's group other than p serves and stays: RUNNING
+ * (not STARTING or BACKOFF, which serve nothing yet) and not stopping.
+ */
 static int
 deps_run_sibling_up(const struct process *p)
 {
@@ -592,8 +595,8 @@ deps_run_sibling_up(const struct process *p)
 
 	for (i = 0; i < g->nprocs; i++) {
 		r = g->procs[i];
-		if (r != p && process_is_running_state(r->state) &&
-		    r->state != PROCESS_STOPPING && !deps_run_stopping(r))
+		if (r != p && r->state == PROCESS_RUNNING &&
+		    !deps_run_stopping(r))
 			return (1);
 	}
 	return (0);
