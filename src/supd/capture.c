@@ -74,26 +74,26 @@ capture_line_fn capture_line_input;
 
 struct capture {
 	struct process		*proc;
-	int			 channel;	/* 0 stdout, 1 stderr */
-	int			 fd;
 	struct event		*ev;
 	struct logwriter	*writer;
 	struct logsyslog	*syslog;
-	int			 strip_ansi;
-	int			 grown;		/* pipe made bigger */
-	int			 splice;	/* splicing to the file */
+	int			 channel;	/* 0 stdout, 1 stderr */
+	int			 fd;
 	/* Reading a line-by-line writer from a timer. */
 	struct event		*tick;
 	struct timeval		 last;		/* previous wake-up */
-	int			 rapid;		/* small ones in a row */
 	size_t			 got;		/* bytes this wake-up */
+	int			 rapid;		/* small ones in a row */
+	unsigned int		 strip_ansi:1;
+	unsigned int		 grown:1;	/* pipe made bigger */
+	unsigned int		 splice:1;	/* splicing to the file */
+	unsigned int		 capturemode:1;
+	/* Lines for a log: check (capture_line_input). */
+	unsigned int		 lines:1;
 	/* Capture mode (capture_maxbytes > 0). */
 	int64_t			 capture_max;
-	int			 capturemode;
 	struct evbuffer		*pending;	/* may hold a partial token */
 	struct evbuffer		*captured;
-	/* Lines for a log: check (capture_line_input). */
-	int			 lines;
 	struct evbuffer		*partial;	/* a line not yet ended */
 };
 
@@ -117,8 +117,8 @@ static int
 capture_wants_lines(const struct process_config *pc)
 {
 	return (capture_line_input != NULL &&
-	    ((pc->ready_check != NULL && pc->ready_check->kind == CHECK_LOG) ||
-	    (pc->health_check != NULL && pc->health_check->kind == CHECK_LOG)));
+	    ((pc->ext->ready_check != NULL && pc->ext->ready_check->kind == CHECK_LOG) ||
+	    (pc->ext->health_check != NULL && pc->ext->health_check->kind == CHECK_LOG)));
 }
 
 /*

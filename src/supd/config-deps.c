@@ -65,10 +65,10 @@ config_deps_group(struct config_deps_build *b, struct deps_group *dg,
 		dp->name = pc->program;
 		if (gc->kind == GROUP_FCGI)
 			dp->section = xprintf("fcgi-program:%s", pc->program);
-		dp->depends_on = config_deps_names(b, &pc->depends_on,
+		dp->depends_on = config_deps_names(b, &pc->ext->depends_on,
 		    &dp->ndepends_on);
-		dp->file = pc->depends_on.file;
-		dp->line = pc->depends_on.line;
+		dp->file = pc->ext->depends_on.file;
+		dp->line = pc->ext->depends_on.line;
 	}
 	dg->name = gc->name;
 	dg->priority = gc->priority;
@@ -99,7 +99,7 @@ config_deps_any(struct group_config *const *groups, int n)
 
 	for (g = 0; g < n; g++) {
 		for (i = 0; i < groups[g]->nprocs; i++) {
-			if (groups[g]->procs[i]->depends_on.nnames > 0)
+			if (groups[g]->procs[i]->ext->depends_on.nnames > 0)
 				return (1);
 		}
 	}
@@ -144,7 +144,7 @@ config_group_depends_on(const struct group_config *gc, int *n)
 
 	*n = 0;
 	for (i = 0; i < gc->nprocs; i++) {
-		d = &gc->procs[i]->depends_on;
+		d = &gc->procs[i]->ext->depends_on;
 		for (j = 0; j < d->nnames; j++) {
 			for (k = 0; k < *n; k++) {
 				if (strcmp(names[k], d->names[j]) == 0)

@@ -15,7 +15,7 @@ config_process_equal(const struct process_config *a,
     const struct process_config *b)
 {
 	return (config_table_equal(config_process_rows, config_process_nrows,
-	    a, b));
+	    a, b) && config_process_ext_equal(a->ext, b->ext));
 }
 
 /* Whether reread sees this group as unchanged. */

@@ -95,6 +95,11 @@ int	 config_fcgi_socket_section(struct config_ctx *,
 	     const struct ini_section *, const char *group,
 	     struct fcgi_socket_config *);
 void	 config_process_free(struct process_config *);
+/* A process's struct process_ext: shared by equal ones, freed by the last. */
+struct process_ext *config_process_ext_share(struct process_ext *);
+void	 config_process_ext_unref(struct process_ext *);
+int	 config_process_ext_equal(const struct process_ext *,
+	     const struct process_ext *);
 
 /* environment_file= (config-envfile.c). */
 int	 config_envfile_supervisord(struct config_ctx *);
@@ -104,6 +109,8 @@ extern const struct config_type	config_type_envfile;
 /* The option tables of processes (config-process.c) and groups. */
 extern const struct config_row	config_process_rows[];
 extern const size_t		config_process_nrows;
+extern const struct config_row	config_process_ext_rows[];
+extern const size_t		config_process_ext_nrows;
 extern const struct config_row	config_group_rows[];
 extern const size_t		config_group_nrows;
 

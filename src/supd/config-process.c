@@ -755,56 +755,66 @@ const struct config_row config_process_rows[] = {
 
 	{ "serverurl", P, &config_process_type_serverurl, NULL, F(serverurl),
 	  0, "serverurl", NULL },
-
-	/* supd's own: readiness and health, not reported by getAllConfigInfo. */
-	{ "ready_check", PF, &config_process_type_check, NULL,
-	  F(ready_check), 0, NULL, NULL },
-	{ "ready_timeout", PF, &config_process_type_period, "60",
-	  F(ready_timeout), 0, NULL, NULL },
-	{ "health_check", PF, &config_process_type_check, NULL,
-	  F(health_check), 0, NULL, NULL },
-	{ "health_interval", PF, &config_process_type_period, "10",
-	  F(health_interval), 0, NULL, NULL },
-	{ "health_timeout", PF, &config_process_type_period, "5",
-	  F(health_timeout), 0, NULL, NULL },
-	{ "health_retries", PF, &config_process_type_retries, "3",
-	  F(health_retries), 0, NULL, NULL },
-	/* supd's: service registration, not in getAllConfigInfo. */
-	{ "consul_service", P, &config_type_optional, NULL,
-	  F(consul_service), 0, NULL, NULL },
-	{ "consul_port", P, &config_type_int, "0", F(consul_port), 0, NULL,
-	  NULL },
-	{ "consul_address", P, &config_type_expanded, NULL,
-	  F(consul_address), 0, NULL, NULL },
-	{ "consul_tags", P, &config_type_list, "", F(consul_tags), 0, NULL,
-	  NULL },
-	{ "consul_meta", P, &config_type_list, "", F(consul_meta), 0, NULL,
-	  NULL },
-	{ "consul_check", P, &config_process_type_consul_check, "ttl",
-	  F(consul_check), 0, NULL, NULL },
-	{ "etcd_key", P, &config_type_optional, NULL, F(etcd_key), 0, NULL,
-	  NULL },
-	{ "etcd_value", P, &config_type_expanded, NULL, F(etcd_value), 0,
-	  NULL, NULL },
-	{ "etcd_ttl", P, &config_type_int, "10", F(etcd_ttl), 0, NULL, NULL },
-	{ "service_address", P, &config_type_expanded, NULL,
-	  F(service_address), 0, NULL, NULL },
-	{ "service_port", P, &config_type_int, "0", F(service_port), 0, NULL,
-	  NULL },
-	/* supd's own, not in getAllConfigInfo (Supervisor has no such key). */
-	{ "depends_on", CONFIG_S_PROGRAM|CONFIG_S_FCGI,
-	  &config_process_type_depends, NULL, F(depends_on), 0, NULL, NULL },
-	/* supd's own: not in getAllConfigInfo, which keeps Supervisor's keys. */
-	{ "max_rss", P, &config_type_bytes, "0", F(max_rss), 0, NULL, NULL },
-	{ "max_rss_secs", P, &config_type_seconds, "10", F(max_rss_secs), 0,
-	  NULL, NULL },
-	{ "max_uptime", P, &config_type_seconds, "0", F(max_uptime), 0, NULL,
-	  NULL },
-	{ "max_uptime_jitter", P, &config_type_seconds, "0",
-	  F(max_uptime_jitter), 0, NULL, NULL },
 };
 const size_t config_process_nrows =
     sizeof config_process_rows / sizeof config_process_rows[0];
+
+/*
+ * supd's own options, into the process's struct process_ext: not in
+ * getAllConfigInfo, which keeps Supervisor's keys.
+ */
+#define E(f) offsetof(struct process_ext, f)
+const struct config_row config_process_ext_rows[] = {
+	/* Readiness and health. */
+	{ "ready_check", PF, &config_process_type_check, NULL,
+	  E(ready_check), 0, NULL, NULL },
+	{ "ready_timeout", PF, &config_process_type_period, "60",
+	  E(ready_timeout), 0, NULL, NULL },
+	{ "health_check", PF, &config_process_type_check, NULL,
+	  E(health_check), 0, NULL, NULL },
+	{ "health_interval", PF, &config_process_type_period, "10",
+	  E(health_interval), 0, NULL, NULL },
+	{ "health_timeout", PF, &config_process_type_period, "5",
+	  E(health_timeout), 0, NULL, NULL },
+	{ "health_retries", PF, &config_process_type_retries, "3",
+	  E(health_retries), 0, NULL, NULL },
+	/* Service registration. */
+	{ "consul_service", P, &config_type_optional, NULL,
+	  E(consul_service), 0, NULL, NULL },
+	{ "consul_port", P, &config_type_int, "0", E(consul_port), 0, NULL,
+	  NULL },
+	{ "consul_address", P, &config_type_expanded, NULL,
+	  E(consul_address), 0, NULL, NULL },
+	{ "consul_tags", P, &config_type_list, "", E(consul_tags), 0, NULL,
+	  NULL },
+	{ "consul_meta", P, &config_type_list, "", E(consul_meta), 0, NULL,
+	  NULL },
+	{ "consul_check", P, &config_process_type_consul_check, "ttl",
+	  E(consul_check), 0, NULL, NULL },
+	{ "etcd_key", P, &config_type_optional, NULL, E(etcd_key), 0, NULL,
+	  NULL },
+	{ "etcd_value", P, &config_type_expanded, NULL, E(etcd_value), 0,
+	  NULL, NULL },
+	{ "etcd_ttl", P, &config_type_int, "10", E(etcd_ttl), 0, NULL, NULL },
+	{ "service_address", P, &config_type_expanded, NULL,
+	  E(service_address), 0, NULL, NULL },
+	{ "service_port", P, &config_type_int, "0", E(service_port), 0, NULL,
+	  NULL },
+	/* Start order. */
+	{ "depends_on", CONFIG_S_PROGRAM|CONFIG_S_FCGI,
+	  &config_process_type_depends, NULL, E(depends_on), 0, NULL, NULL },
+	/* Recycling. */
+	{ "max_rss", P, &config_type_bytes, "0", E(max_rss), 0, NULL, NULL },
+	{ "max_rss_secs", P, &config_type_seconds, "10", E(max_rss_secs), 0,
+	  NULL, NULL },
+	{ "max_uptime", P, &config_type_seconds, "0", E(max_uptime), 0, NULL,
+	  NULL },
+	{ "max_uptime_jitter", P, &config_type_seconds, "0",
+	  E(max_uptime_jitter), 0, NULL, NULL },
+};
+const size_t config_process_ext_nrows =
+    sizeof config_process_ext_rows / sizeof config_process_ext_rows[0];
+#undef E
 #undef NE
 #undef FP
 #undef F
@@ -820,6 +830,50 @@ config_process_info(const struct process_config *p, int inuse,
 }
 
 
+/* The latest ext shared, which the next equal one joins (or NULL). */
+static struct process_ext	*config_process_ext_last;
+
+void
+config_process_ext_unref(struct process_ext *x)
+{
+	if (x == NULL || --x->refs > 0)
+		return;
+	if (x == config_process_ext_last)
+		config_process_ext_last = NULL;
+	config_table_free(config_process_ext_rows, config_process_ext_nrows,
+	    x);
+	free(x);
+}
+
+int
+config_process_ext_equal(const struct process_ext *a,
+    const struct process_ext *b)
+{
+	return (a == b || config_table_equal(config_process_ext_rows,
+	    config_process_ext_nrows, a, b));
+}
+
+/*
+ * x (just read, its only reference) or an equal one already in use. Equal
+ * neighbours are the common case: programs that set none of these, and
+ * the members of one numprocs program. A depends_on is kept apart, for
+ * its errors name the file and line it was written at.
+ */
+struct process_ext *
+config_process_ext_share(struct process_ext *x)
+{
+	struct process_ext	*last = config_process_ext_last;
+
+	if (last != NULL && last != x && x->depends_on.nnames == 0 &&
+	    last->depends_on.nnames == 0 && config_process_ext_equal(x, last)) {
+		config_process_ext_unref(x);
+		last->refs++;
+		return (last);
+	}
+	config_process_ext_last = x;
+	return (x);
+}
+
 /* Free a process's config, as made by config_program(). */
 void
 config_process_free(struct process_config *p)
@@ -827,6 +881,7 @@ config_process_free(struct process_config *p)
 	if (p == NULL)
 		return;
 	config_table_free(config_process_rows, config_process_nrows, p);
+	config_process_ext_unref(p->ext);
 	free(p->program);
 	free(p);
 }

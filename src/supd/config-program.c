@@ -244,6 +244,10 @@ config_process(struct config_parse *cp, const struct process_config *t,
 
 	p = xcalloc(1, sizeof *p);
 	config_table_copy(config_process_rows, config_process_nrows, p, t);
+	p->ext = xcalloc(1, sizeof *p->ext);
+	p->ext->refs = 1;
+	config_table_copy(config_process_ext_rows, config_process_ext_nrows,
+	    p->ext, t->ext);
 	p->program = xstrdup(program);
 	p->process_num = num;
 	expand_vars_set_int(cp->vars, "process_num", num);
@@ -251,10 +255,14 @@ config_process(struct config_parse *cp, const struct process_config *t,
 	cp->obj = p;
 	bad = config_table_parse(cp, config_process_rows, config_process_nrows,
 	    CONFIG_PHASE_PROCESS);
+	cp->obj = p->ext;
+	bad |= config_table_parse(cp, config_process_ext_rows,
+	    config_process_ext_nrows, CONFIG_PHASE_PROCESS);
 	if (config_process_check(cp->ctx, cp->sec, p) != 0 || bad) {
 		config_process_free(p);
 		return (NULL);
 	}
+	p->ext = config_process_ext_share(p->ext);
 	return (p);
 }
 
@@ -305,10 +313,16 @@ config_program(struct config_ctx *ctx, const struct ini_section *sec,
 	expand_vars_set_str(&vars, "host_node_name", ctx->node);
 	expand_vars_set_str(&vars, "group_name", group_name);
 	t = xcalloc(1, sizeof *t);
+	t->ext = xcalloc(1, sizeof *t->ext);
+	t->ext->refs = 1;
 	config_parse_init(&cp, ctx, sec, config_program_kind(sec->name),
 	    &vars, t);
 	bad = config_table_parse(&cp, config_process_rows, config_process_nrows,
 	    CONFIG_PHASE_ONCE);
+	cp.obj = t->ext;
+	bad |= config_table_parse(&cp, config_process_ext_rows,
+	    config_process_ext_nrows, CONFIG_PHASE_ONCE);
+	cp.obj = t;
 	if (config_program_scaled != NULL &&
 	    strcmp(config_program_scaled, program) == 0)
 		t->numprocs = config_program_scaled_n;

@@ -23,11 +23,11 @@ enum logfile_kind {
 
 /* One output channel of a program: stdout or stderr. */
 struct channel_config {
-	enum logfile_kind	 kind;
 	char			*logfile;	/* LOGFILE_PATH, or AUTO once named */
 	int64_t			 maxbytes;
-	int			 backups;
 	int64_t			 capture_maxbytes;
+	enum logfile_kind	 kind;
+	int			 backups;
 	int			 events_enabled;
 	int			 syslog;
 };
@@ -77,42 +77,15 @@ struct depends_config {
 };
 struct config_dump;
 
-struct process_config {
-	char			*name;
-	char			*program;	/* the section's program name */
-	struct group_config	*group;
-	char			*command;
-	char			*directory;	/* NULL: the daemon's */
-	int			 umask;		/* -1: inherit */
-	int			 priority;
-	int			 autostart;
-	enum autorestart	 autorestart;
-	int			 startsecs;
-	int			 startretries;
-	char			*user;		/* NULL: no switch */
-	uid_t			 uid;
-	gid_t			 gid;
-	struct channel_config	 out;
-	struct channel_config	 err;
-	int			 stopsignal;
-	int			 stopwaitsecs;
-	int			 stopasgroup;
-	int			 killasgroup;
-	int			*exitcodes;
-	int			 nexitcodes;
-	int			 redirect_stderr;
-	struct env_var		*env;	/* [supervisord] environment, then ours */
-	int			 nenv;
-	/* environment_file=: read at each spawn, under env. */
-	char			**envfiles;
-	int			 nenvfiles;
-	/* [supervisord] environment_file's variables, under envfiles'. */
-	struct env_var		*fileenv;
-	int			 nfileenv;
-	char			*serverurl;	/* NULL: the daemon's own */
-	int			 process_num;
-	int			 numprocs;
-	int			 numprocs_start;
+/*
+ * supd's own options of a process, which Supervisor has no keys for:
+ * readiness, health, registration, dependencies, recycling. Out of line
+ * and immutable once read, so that processes with equal settings share
+ * one (config_process_ext_share): most programs set none of these, and a
+ * thousand of them then cost one copy, not a thousand.
+ */
+struct process_ext {
+	int			 refs;
 	/* Readiness and health checks (supd's own; not in listeners). */
 	struct check_spec	*ready_check;	/* NULL: ready once started */
 	int			 ready_timeout;	/* s */
@@ -120,7 +93,6 @@ struct process_config {
 	int			 health_interval;	/* s */
 	int			 health_timeout;	/* s */
 	int			 health_retries;
-
 	/* Service registration (config-registry.c reads [consul], [etcd]). */
 	char			*consul_service;	/* NULL: not in Consul */
 	int			 consul_port;		/* 0: service_port */
@@ -141,6 +113,47 @@ struct process_config {
 	int			 max_uptime_jitter;
 };
 
+/* One process of a program; fields are ordered to leave no holes. */
+struct process_config {
+	char			*name;
+	char			*program;	/* the section's program name */
+	struct group_config	*group;
+	char			*command;
+	char			*directory;	/* NULL: the daemon's */
+	char			*user;		/* NULL: no switch */
+	char			*serverurl;	/* NULL: the daemon's own */
+	/* supd's own options, shared (see struct process_ext). */
+	struct process_ext	*ext;
+	struct channel_config	 out;
+	struct channel_config	 err;
+	uid_t			 uid;
+	gid_t			 gid;
+	int			 umask;		/* -1: inherit */
+	int			 priority;
+	int			 autostart;
+	enum autorestart	 autorestart;
+	int			 startsecs;
+	int			 startretries;
+	int			 stopsignal;
+	int			 stopwaitsecs;
+	int			 stopasgroup;
+	int			 killasgroup;
+	int			 redirect_stderr;
+	int			 process_num;
+	int			 numprocs;
+	int			 numprocs_start;
+	int			*exitcodes;
+	int			 nexitcodes;
+	int			 nenv;
+	struct env_var		*env;	/* [supervisord] environment, then ours */
+	/* environment_file=: read at each spawn, under env. */
+	char			**envfiles;
+	int			 nenvfiles;
+	int			 nfileenv;
+	/* [supervisord] environment_file's variables, under envfiles'. */
+	struct env_var		*fileenv;
+};
+
 /* The socket of an [fcgi-program:x], bound by supd and given as fd 0. */
 struct fcgi_socket_config {
 	char	*url;		/* "tcp://host:port" or "unix:///path" */
@@ -155,17 +168,18 @@ struct fcgi_socket_config {
 };
 
 struct group_config {
-	int			  refs;	/* the config and a running group */
 	char			 *name;
+	int			  refs;	/* the config and a running group */
 	enum group_kind		  kind;
 	int			  priority;
-	struct process_config	**procs;	/* sorted by priority, name */
 	int			  nprocs;
+	struct process_config	**procs;	/* sorted by priority, name */
 	struct fcgi_socket_config *socket;	/* GROUP_FCGI */
-	int			  buffer_size;	/* GROUP_LISTENER */
-	uint64_t		  events;	/* GROUP_LISTENER: event mask */
-	char			**event_names;
+	/* GROUP_LISTENER: the pool's buffer, its events (a mask, names). */
+	int			  buffer_size;
 	int			  nevent_names;
+	uint64_t		  events;
+	char			**event_names;
 	char			 *result_handler;
 };
 

@@ -27,6 +27,8 @@ static struct group	**group_list;
 static int		  group_nlist;
 static struct hmap	  group_by_name;
 
+#define GROUP_INDEX_MIN	9
+
 struct group_observer {
 	group_observer_fn	 fn;
 	void			*arg;
@@ -182,6 +184,24 @@ group_emit(enum event_type type, const char *name)
 	event_emit(type, buf, n < (int)sizeof buf ? n : (int)sizeof buf - 1);
 }
 
+/*
+ * Members by name for groups of GROUP_INDEX_MIN or more; smaller ones are
+ * searched in order, since a map for each of a thousand one-process
+ * groups costs more memory than it saves time.
+ */
+static void
+group_index(struct group *g)
+{
+	int	i;
+
+	hmap_free(&g->by_name);
+	if (g->nprocs < GROUP_INDEX_MIN)
+		return;
+	for (i = 0; i < g->nprocs; i++)
+		hmap_put_str(&g->by_name, g->procs[i]->config->name,
+		    g->procs[i]);
+}
+
 struct group *
 group_add(const struct config *cf, struct group_config *gc, char **cause)
 {
@@ -216,9 +236,9 @@ group_add(const struct config *cf, struct group_config *gc, char **cause)
 	for (i = 0; i < gc->nprocs; i++) {
 		g->procs[i] = process_create(gc->procs[i], g);
 		g->procs[i]->fcgi_fd = fd;
-		hmap_put_str(&g->by_name, gc->procs[i]->name, g->procs[i]);
 	}
 	g->nprocs = gc->nprocs;
+	group_index(g);
 	group_insert_sorted(g);
 	hmap_put_str(&group_by_name, gc->name, g);
 	group_notify(g, GROUP_CHANGE_ADDED);
@@ -260,8 +280,8 @@ int
 group_update(struct group *g, const struct config *cf,
     struct group_config *gc, char **cause)
 {
-	struct process	**procs, *p;
-	int		  i;
+	struct process	**procs, **old, *p;
+	int		  i, nold;
 
 	if (group_check_gone(g, gc, cause) != 0)
 		return (-1);
@@ -273,31 +293,34 @@ group_update(struct group *g, const struct config *cf,
 		if (group_name_auto_logs(cf, gc->procs[i], cause) != 0)
 			return (-1);
 	}
+	/*
+	 * Kept members take their new config; the old index still finds
+	 * them, its keys being the old config's names, alive until the end.
+	 */
 	procs = xcalloc(gc->nprocs + 1, sizeof *procs);
 	for (i = 0; i < gc->nprocs; i++) {
-		if ((p = group_find_process(g, gc->procs[i]->name)) != NULL) {
-			hmap_del_str(&g->by_name, p->config->name);
+		if ((p = group_find_process(g, gc->procs[i]->name)) != NULL)
 			p->config = gc->procs[i];
-		} else {
+		else {
 			p = process_create(gc->procs[i], g);
 			p->fcgi_fd = g->fcgi_fd;
 		}
 		procs[i] = p;
 	}
-	/* What is left in the index is gone from the config. */
-	for (i = 0; i < g->nprocs; i++) {
-		p = g->procs[i];
-		if (group_find_process(g, p->config->name) != p)
+	old = g->procs;
+	nold = g->nprocs;
+	g->procs = procs;
+	g->nprocs = gc->nprocs;
+	group_index(g);
+	/* Old members the new set does not find are gone from the config. */
+	for (i = 0; i < nold; i++) {
+		p = old[i];
+		if (group_find_process(g, p->config->name) == p)
 			continue;
-		hmap_del_str(&g->by_name, p->config->name);
 		p->dead = 1;
 		process_unref(p);
 	}
-	free(g->procs);
-	g->procs = procs;
-	g->nprocs = gc->nprocs;
-	for (i = 0; i < g->nprocs; i++)
-		hmap_put_str(&g->by_name, procs[i]->config->name, procs[i]);
+	free(old);
 	/* The indexes borrow their keys from the config. */
 	hmap_del_str(&group_by_name, g->config->name);
 	hmap_put_str(&group_by_name, gc->name, g);
@@ -387,7 +410,15 @@ group_count(void)
 struct process *
 group_find_process(const struct group *g, const char *name)
 {
-	return (hmap_get_str(&g->by_name, name));
+	int	i;
+
+	if (g->nprocs >= GROUP_INDEX_MIN)
+		return (hmap_get_str(&g->by_name, name));
+	for (i = 0; i < g->nprocs; i++) {
+		if (strcmp(g->procs[i]->config->name, name) == 0)
+			return (g->procs[i]);
+	}
+	return (NULL);
 }
 
 int

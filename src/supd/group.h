@@ -16,7 +16,7 @@ struct group {
 	struct group_config	 *config;	/* referenced */
 	struct process		**procs;	/* config order */
 	int			  nprocs;
-	struct hmap		  by_name;
+	struct hmap		  by_name;	/* big groups only (group.c) */
 	int			  fcgi_fd;	/* GROUP_FCGI: listening socket */
 	void			 *pool;		/* GROUP_LISTENER: the pool */
 };

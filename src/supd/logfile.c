@@ -50,20 +50,14 @@
 
 struct logfile {
 	char			*path;		/* absolute, normalised */
-	int			 fd;		/* -1 while it cannot be opened */
 	dev_t			 dev;
 	ino_t			 ino;
-	int			 special;	/* not a regular file */
-	int			 devnull;
-	int			 noappend;	/* O_APPEND off for splice */
-
 	int64_t			 maxbytes;	/* 0: never rotate */
-	int			 backups;
 	int64_t			 size;
 	int64_t			 rotate_at;
 	time_t			 checked;	/* last st_nlink check */
-	int			 rotate_failed;
-
+	int			 fd;		/* -1 while it cannot be opened */
+	int			 backups;
 	int			 refs;
 	int			 nwriters;
 
@@ -73,7 +67,6 @@ struct logfile {
 	 * output. unmarked counts output dropped since the last marker,
 	 * dropped all output dropped in this episode.
 	 */
-	int			 failing;
 	uint64_t		 dropped_total;	/* over the file's life */
 	char			*held;
 	size_t			 held_off;
@@ -82,11 +75,17 @@ struct logfile {
 	size_t			 held_marker;
 	uint64_t		 unmarked;
 	uint64_t		 dropped;
-	int			 retry_ms;
 	struct event		*retry;
+	int			 retry_ms;
+
+	unsigned int		 special:1;	/* not a regular file */
+	unsigned int		 devnull:1;
+	unsigned int		 noappend:1;	/* O_APPEND off for splice */
+	unsigned int		 rotate_failed:1;
+	unsigned int		 failing:1;
+	unsigned int		 listed:1;	/* in the list and indexes */
 
 	TAILQ_ENTRY(logfile)	 entry;
-	int			 listed;	/* in the list and indexes */
 	struct logfile		*ino_next;	/* same st_ino, other file */
 };
 static TAILQ_HEAD(, logfile) logfile_list = TAILQ_HEAD_INITIALIZER(logfile_list);

@@ -116,7 +116,7 @@ process_check_health_cb(void *arg, int ok, int failures, const char *result)
 {
 	struct process_check	*pc = arg;
 	struct process		*p = pc->proc;
-	int			 retries = p->config->health_retries;
+	int			 retries = p->config->ext->health_retries;
 	int			 turned;
 
 	if (!ok) {
@@ -189,7 +189,7 @@ process_check_spawn(const char *command, int outfd, void *arg, char **cause)
 static struct process_check *
 process_check_create(struct process *p)
 {
-	const struct process_config	*c = p->config;
+	const struct process_ext	*c = p->config->ext;
 	struct process_check		*pc;
 	struct checker_config		 cf;
 
@@ -224,7 +224,7 @@ static int
 process_check_spawning(struct process *p, struct spawn_args *sa,
     char **cause)
 {
-	const struct process_config	*c = p->config;
+	const struct process_ext	*c = p->config->ext;
 	const char			*address;
 	char				*why = NULL, usec[32];
 
@@ -304,14 +304,14 @@ process_check_ready(const struct process *p)
 {
 	if (p->state != PROCESS_RUNNING)
 		return (0);
-	return (p->check == NULL || p->config->ready_check == NULL ||
+	return (p->check == NULL || p->config->ext->ready_check == NULL ||
 	    checker_is_ready(p->check->checker));
 }
 
 const char *
 process_check_health(const struct process *p)
 {
-	if (p->check == NULL || p->config->health_check == NULL)
+	if (p->check == NULL || p->config->ext->health_check == NULL)
 		return (checker_health_name(CHECKER_HEALTH_NONE));
 	if (p->check->unhealthy)
 		return (checker_health_name(CHECKER_HEALTH_FAILING));

@@ -215,7 +215,7 @@ process_arm(struct process *p, double seconds)
 	event_base_update_cache_time(process_base);
 	tv.tv_sec = (time_t)seconds;
 	tv.tv_usec = (suseconds_t)((seconds - tv.tv_sec) * 1e6);
-	/* Made at the first deadline: most processes never have one. */
+	/* Made for each state with a deadline, freed when it ends. */
 	if (p->timer == NULL)
 		p->timer = evtimer_new(process_base, process_timer_cb, p);
 	evtimer_add(p->timer, &tv);
@@ -270,8 +270,11 @@ process_set_state(struct process *p, enum process_state state, int expected)
 	if (state == old)
 		return;
 	p->state = state;
-	if (p->timer != NULL)
-		evtimer_del(p->timer);
+	/* Freed, not kept: a RUNNING process (most of them) needs none. */
+	if (p->timer != NULL) {
+		event_free(p->timer);
+		p->timer = NULL;
+	}
 	switch (state) {
 	case PROCESS_STARTING:
 		p->nspawns++;

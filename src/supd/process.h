@@ -23,55 +23,26 @@ struct process {
 	struct process_config	*config;	/* owned by the group's config */
 	struct group		*group;
 	char			*namespec;	/* "group:name" or "name" */
-	enum process_state	 state;
-	pid_t			 pid;
+	char			*spawnerr;
+	/* "waiting for api" while a start waits for depends_on (deps-run.c). */
+	char			*waitfor;
+	/* Readiness and health checks (process-check.c), or NULL. */
+	struct process_check	*check;
+	/* The latest notify STATUS= text, the description while STARTING. */
+	char			*status_text;
+	struct event		*timer;	/* the current state's deadline, or NULL */
+	struct capture		*out;
+	struct capture		*err;
+	struct evbuffer		*stdin_buf;	/* bytes not yet written */
+	struct event		*stdin_ev;
+	/* Listener protocol state (event listeners only). */
+	void			*listener;
 
 	/* Wall-clock times for the API; 0 when never started/stopped. */
 	double			 laststart;
 	double			 laststop;
 	/* Monotonic start, for "did it stay up startsecs" decisions. */
 	struct timespec		 started;
-
-	int			 backoff;	/* start attempts that failed */
-	int			 killing;	/* a stop signal was sent */
-	int			 administrative_stop;
-	int			 system_stop;
-	int			 exitstatus;
-	char			*spawnerr;
-	/* "waiting for api" while a start waits for depends_on (deps-run.c). */
-	char			*waitfor;
-
-	/*
-	 * STARTING ends when startsecs have passed and the process is ready
-	 * (always, until a readiness check is configured).
-	 */
-	int			 startsecs_done;
-	int			 ready;
-	/* Readiness and health checks (process-check.c), or NULL. */
-	struct process_check	*check;
-	/* A check stopped it: BACKOFF (not ready) or start again after. */
-	enum {
-		PROCESS_CHECK_STOP_NONE,
-		PROCESS_CHECK_STOP_NOT_READY,
-		PROCESS_CHECK_STOP_RESTART,
-	}			 check_stop;
-	/* The latest notify STATUS= text, the description while STARTING. */
-	char			*status_text;
-
-	struct event		*timer;	/* the current state's deadline, or NULL */
-	struct capture		*out;
-	struct capture		*err;
-	int			 stdin_fd;	/* -1 when closed */
-	struct evbuffer		*stdin_buf;	/* bytes not yet written */
-	struct event		*stdin_ev;
-	int			 fcgi_fd;	/* borrowed from the group */
-
-	/* Listener protocol state (event listeners only). */
-	void			*listener;
-
-	/* Set when removed from its group while still referenced. */
-	int			 dead;
-	int			 refs;
 
 	/*
 	 * Counters for /metrics, kept for the process's life in the config:
@@ -81,8 +52,34 @@ struct process {
 	uint64_t		 nspawns;
 	uint64_t		 log_bytes[2];
 	uint64_t		 log_dropped[2];
+
+	enum process_state	 state;
+	pid_t			 pid;
+	int			 backoff;	/* start attempts that failed */
+	int			 exitstatus;
+	/* A check stopped it: BACKOFF (not ready) or start again after. */
+	enum {
+		PROCESS_CHECK_STOP_NONE,
+		PROCESS_CHECK_STOP_NOT_READY,
+		PROCESS_CHECK_STOP_RESTART,
+	}			 check_stop;
+	int			 stdin_fd;	/* -1 when closed */
+	int			 fcgi_fd;	/* borrowed from the group */
+	int			 refs;
+
+	unsigned int		 killing:1;	/* a stop signal was sent */
+	unsigned int		 administrative_stop:1;
+	unsigned int		 system_stop:1;
+	/*
+	 * STARTING ends when startsecs have passed and the process is ready
+	 * (always, until a readiness check is configured).
+	 */
+	unsigned int		 startsecs_done:1;
+	unsigned int		 ready:1;
+	/* Set when removed from its group while still referenced. */
+	unsigned int		 dead:1;
 	/* A stop waits for the before_stop hook (see process_hooks). */
-	int			 stop_pending;
+	unsigned int		 stop_pending:1;
 };
 
 /*

@@ -91,7 +91,7 @@ recycle_mono(void)
 static int
 recycle_watches_rss(const struct recycle_proc *r)
 {
-	return (r->proc->config->max_rss > 0);
+	return (r->proc->config->ext->max_rss > 0);
 }
 
 /* Whether every other member of p's program is up and ready. */
@@ -147,13 +147,13 @@ recycle_log(const struct recycle_proc *r)
 	if (r->pending == RECYCLE_MAX_RSS) {
 		log_warn("recycling %s: rss %llu bytes (with its descendants) "
 		    "above max_rss %lld for %d seconds", pc->name,
-		    (unsigned long long)r->rss, (long long)pc->max_rss,
-		    pc->max_rss_secs);
+		    (unsigned long long)r->rss, (long long)pc->ext->max_rss,
+		    pc->ext->max_rss_secs);
 		return;
 	}
 	up = process_now() - r->proc->laststart;
 	log_info("recycling %s: up %.0f seconds, max_uptime %d (jitter %d)",
-	    pc->name, up, pc->max_uptime, pc->max_uptime_jitter);
+	    pc->name, up, pc->ext->max_uptime, pc->ext->max_uptime_jitter);
 }
 
 /*
@@ -237,14 +237,14 @@ recycle_rss_cb(evutil_socket_t fd, short what, void *arg)
 		r = recycle_list[i];
 		if (!recycle_watches_rss(r) || usage_get(r->proc->pid, &s) != 0)
 			continue;
-		if (s.rss_bytes <= (uint64_t)r->proc->config->max_rss) {
+		if (s.rss_bytes <= (uint64_t)r->proc->config->ext->max_rss) {
 			r->over_since = 0;
 			continue;
 		}
 		r->rss = s.rss_bytes;
 		if (r->over_since == 0)
 			r->over_since = now;
-		if (now - r->over_since >= r->proc->config->max_rss_secs)
+		if (now - r->over_since >= r->proc->config->ext->max_rss_secs)
 			recycle_request(r, RECYCLE_MAX_RSS);
 	}
 	recycle_rss_arm();
@@ -261,10 +261,10 @@ recycle_add(struct process *p)
 	r = xcalloc(1, sizeof *r);
 	r->proc = p;
 	process_ref(p);
-	if (pc->max_uptime > 0) {
-		secs = pc->max_uptime;
-		if (pc->max_uptime_jitter > 0)
-			secs += arc4random_uniform(pc->max_uptime_jitter + 1);
+	if (pc->ext->max_uptime > 0) {
+		secs = pc->ext->max_uptime;
+		if (pc->ext->max_uptime_jitter > 0)
+			secs += arc4random_uniform(pc->ext->max_uptime_jitter + 1);
 		tv.tv_sec = secs;
 		tv.tv_usec = 0;
 		r->uptime = evtimer_new(server_base, recycle_uptime_cb, r);
@@ -274,7 +274,7 @@ recycle_add(struct process *p)
 	recycle_list = xreallocarray(recycle_list, recycle_n + 1,
 	    sizeof *recycle_list);
 	recycle_list[recycle_n++] = r;
-	if (pc->max_rss > 0 && !evtimer_pending(recycle_rss_timer, NULL))
+	if (pc->ext->max_rss > 0 && !evtimer_pending(recycle_rss_timer, NULL))
 		recycle_rss_arm();
 }
 
@@ -319,8 +319,8 @@ recycle_observer(struct process *p, enum process_state old, void *arg)
 
 	r = hmap_get_int(&recycle_procs, recycle_key(p));
 	if (p->state == PROCESS_RUNNING) {
-		if (r == NULL && (p->config->max_rss > 0 ||
-		    p->config->max_uptime > 0))
+		if (r == NULL && (p->config->ext->max_rss > 0 ||
+		    p->config->ext->max_uptime > 0))
 			recycle_add(p);
 		if (recycle_npending > 0)
 			recycle_retry();

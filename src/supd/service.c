@@ -110,7 +110,7 @@ service_address(const struct process_config *pc, const char *own)
 {
 	if (own != NULL)
 		return (own);
-	return (pc->service_address != NULL ? pc->service_address :
+	return (pc->ext->service_address != NULL ? pc->ext->service_address :
 	    service_host);
 }
 
@@ -118,11 +118,11 @@ service_address(const struct process_config *pc, const char *own)
 static int
 service_port(const struct process_config *pc)
 {
-	if (pc->service_port != 0)
-		return (pc->service_port);
-	if (pc->ready_check != NULL && (pc->ready_check->kind == CHECK_TCP ||
-	    pc->ready_check->kind == CHECK_HTTP))
-		return (pc->ready_check->port);
+	if (pc->ext->service_port != 0)
+		return (pc->ext->service_port);
+	if (pc->ext->ready_check != NULL && (pc->ext->ready_check->kind == CHECK_TCP ||
+	    pc->ext->ready_check->kind == CHECK_HTTP))
+		return (pc->ext->ready_check->port);
 	return (0);
 }
 
@@ -130,10 +130,10 @@ service_port(const struct process_config *pc)
 static const char *
 service_http_check(const struct process_config *pc)
 {
-	if (pc->health_check != NULL && pc->health_check->kind == CHECK_HTTP)
-		return (pc->health_check->text);
-	if (pc->ready_check != NULL && pc->ready_check->kind == CHECK_HTTP)
-		return (pc->ready_check->text);
+	if (pc->ext->health_check != NULL && pc->ext->health_check->kind == CHECK_HTTP)
+		return (pc->ext->health_check->text);
+	if (pc->ext->ready_check != NULL && pc->ext->ready_check->kind == CHECK_HTTP)
+		return (pc->ext->ready_check->text);
 	return (NULL);
 }
 
@@ -157,15 +157,15 @@ service_add_consul(const struct process *p)
 	int				 i;
 
 	memset(&s, 0, sizeof s);
-	s.name = pc->consul_service;
-	s.id = registry_consul_id(pc->consul_service, service_host, pc->name);
-	s.address = service_address(pc, pc->consul_address);
-	s.port = pc->consul_port != 0 ? pc->consul_port : service_port(pc);
-	s.tags = (const char **)pc->consul_tags.items;
-	s.ntags = pc->consul_tags.n;
-	meta = xcalloc(pc->consul_meta.n + 1, sizeof *meta);
-	for (i = 0; i < pc->consul_meta.n; i++) {
-		meta[s.nmeta].key = xstrdup(pc->consul_meta.items[i]);
+	s.name = pc->ext->consul_service;
+	s.id = registry_consul_id(pc->ext->consul_service, service_host, pc->name);
+	s.address = service_address(pc, pc->ext->consul_address);
+	s.port = pc->ext->consul_port != 0 ? pc->ext->consul_port : service_port(pc);
+	s.tags = (const char **)pc->ext->consul_tags.items;
+	s.ntags = pc->ext->consul_tags.n;
+	meta = xcalloc(pc->ext->consul_meta.n + 1, sizeof *meta);
+	for (i = 0; i < pc->ext->consul_meta.n; i++) {
+		meta[s.nmeta].key = xstrdup(pc->ext->consul_meta.items[i]);
 		if ((eq = strchr(meta[s.nmeta].key, '=')) == NULL) {
 			free((char *)meta[s.nmeta].key);
 			continue;
@@ -174,7 +174,7 @@ service_add_consul(const struct process *p)
 		meta[s.nmeta++].value = eq + 1;
 	}
 	s.meta = meta;
-	s.check = (enum registry_check)pc->consul_check;
+	s.check = (enum registry_check)pc->ext->consul_check;
 	if (s.check == REGISTRY_CHECK_HTTP && service_http_check(pc) != NULL)
 		target = xstrdup(service_http_check(pc));
 	else if (s.check == REGISTRY_CHECK_HTTP)
@@ -201,15 +201,15 @@ service_add_etcd(const struct process *p, int *is_default)
 
 	memset(&s, 0, sizeof s);
 	s.name = pc->name;
-	s.id = pc->etcd_key;
+	s.id = pc->ext->etcd_key;
 	s.address = service_address(pc, NULL);
 	s.port = service_port(pc);
-	s.etcd_key = pc->etcd_key;
-	*is_default = pc->etcd_value == NULL;
+	s.etcd_key = pc->ext->etcd_key;
+	*is_default = pc->ext->etcd_value == NULL;
 	if (*is_default)
 		value = service_etcd_value(p);
-	s.etcd_value = *is_default ? value : pc->etcd_value;
-	s.etcd_ttl = pc->etcd_ttl;
+	s.etcd_value = *is_default ? value : pc->ext->etcd_value;
+	s.etcd_ttl = pc->ext->etcd_ttl;
 	reg = registry_add(service_registry[SERVICE_ETCD], &s);
 	free(value);
 	return (reg);
@@ -225,16 +225,16 @@ service_get(struct process *p, int create)
 	if ((sv = hmap_get_int(&service_by_proc, (intptr_t)p)) != NULL ||
 	    !create)
 		return (sv);
-	if ((pc->consul_service == NULL ||
+	if ((pc->ext->consul_service == NULL ||
 	    service_registry[SERVICE_CONSUL] == NULL) &&
-	    (pc->etcd_key == NULL || service_registry[SERVICE_ETCD] == NULL))
+	    (pc->ext->etcd_key == NULL || service_registry[SERVICE_ETCD] == NULL))
 		return (NULL);
 	sv = xcalloc(1, sizeof *sv);
 	sv->p = p;
-	if (pc->consul_service != NULL &&
+	if (pc->ext->consul_service != NULL &&
 	    service_registry[SERVICE_CONSUL] != NULL)
 		sv->reg[SERVICE_CONSUL] = service_add_consul(p);
-	if (pc->etcd_key != NULL && service_registry[SERVICE_ETCD] != NULL)
+	if (pc->ext->etcd_key != NULL && service_registry[SERVICE_ETCD] != NULL)
 		sv->reg[SERVICE_ETCD] = service_add_etcd(p, &sv->etcd_default);
 	hmap_put_int(&service_by_proc, (intptr_t)p, sv);
 	return (sv);

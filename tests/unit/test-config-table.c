@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "check.h"
 #include "config.h"
 #include "config-parse.h"
 #include "config-table.h"
@@ -395,6 +396,57 @@ test_group_equal(void **state)
 	test_rmdir(dir);
 }
 
+/*
+ * supd's own options are shared by processes that set them alike, and
+ * not by those that differ; reread still sees every difference.
+ */
+static void
+test_process_ext_shared(void **state)
+{
+	char		 dir[] = "/tmp/test-config-table.XXXXXX";
+	struct config	*x, *y;
+	struct process_ext *plain, *api0, *api1;
+
+	assert_non_null(mkdtemp(dir));
+	x = test_load(dir, "[program:a]\ncommand=sleep 1\n"
+	    "[program:b]\ncommand=sleep 1\nstartsecs=3\n"
+	    "[program:api]\ncommand=sleep 1\nnumprocs=2\n"
+	    "process_name=api_%(process_num)d\n"
+	    "health_check=tcp:127.0.0.1:80%(process_num)d\n"
+	    "etcd_key=/svc/api_%(process_num)d\nmax_rss=64MB\n");
+	y = test_load(dir, "[program:a]\ncommand=sleep 1\n"
+	    "[program:b]\ncommand=sleep 1\nstartsecs=3\nmax_uptime=1h\n"
+	    "[program:api]\ncommand=sleep 1\nnumprocs=2\n"
+	    "process_name=api_%(process_num)d\n"
+	    "health_check=tcp:127.0.0.1:80%(process_num)d\n"
+	    "etcd_key=/svc/api_%(process_num)d\nmax_rss=64MB\n");
+	plain = config_find_group(x, "a")->procs[0]->ext;
+	assert_ptr_equal(config_find_group(x, "b")->procs[0]->ext, plain);
+	assert_int_equal(plain->refs, 2);
+	assert_null(plain->health_check);
+	assert_int_equal(plain->ready_timeout, 60);
+	assert_int_equal(plain->health_retries, 3);
+	assert_int_equal(plain->etcd_ttl, 10);
+	api0 = config_find_group(x, "api")->procs[0]->ext;
+	api1 = config_find_group(x, "api")->procs[1]->ext;
+	assert_ptr_not_equal(api0, plain);
+	assert_ptr_not_equal(api0, api1);
+	assert_string_equal(api0->etcd_key, "/svc/api_0");
+	assert_string_equal(api1->etcd_key, "/svc/api_1");
+	assert_string_equal(api1->health_check->text, "tcp:127.0.0.1:801");
+	assert_int_equal(api1->max_rss, 64 * 1024 * 1024);
+	/* Reread: a and api unchanged, b changed only in its ext. */
+	assert_true(config_group_equal(config_find_group(x, "a"),
+	    config_find_group(y, "a")));
+	assert_true(config_group_equal(config_find_group(x, "api"),
+	    config_find_group(y, "api")));
+	assert_false(config_group_equal(config_find_group(x, "b"),
+	    config_find_group(y, "b")));
+	config_free(x);
+	config_free(y);
+	test_rmdir(dir);
+}
+
 /* depends_on=: names split and kept per process, where, equality. */
 static void
 test_depends_on(void **state)
@@ -416,13 +468,16 @@ test_depends_on(void **state)
 	    "[program:api2]\ncommand=sleep 1\n");
 	a = config_find_group(x, "p")->procs[0];
 	b = config_find_group(x, "p")->procs[1];
-	assert_int_equal(a->depends_on.nnames, 2);
-	assert_string_equal(a->depends_on.names[0], "api");
-	assert_string_equal(b->depends_on.names[1], "api2");
-	assert_ptr_not_equal(a->depends_on.names, b->depends_on.names);
-	assert_int_equal(a->depends_on.line, 11);
-	assert_int_equal(config_find_group(y, "p")->procs[0]->depends_on.line,
-	    12);
+	assert_int_equal(a->ext->depends_on.nnames, 2);
+	assert_string_equal(a->ext->depends_on.names[0], "api");
+	assert_string_equal(b->ext->depends_on.names[1], "api2");
+	/* Not shared: each keeps where it was written. */
+	assert_ptr_not_equal(a->ext, b->ext);
+	assert_ptr_not_equal(a->ext->depends_on.names,
+	    b->ext->depends_on.names);
+	assert_int_equal(a->ext->depends_on.line, 11);
+	assert_int_equal(config_find_group(y, "p")->procs[0]->ext->
+	    depends_on.line, 12);
 	/* Where it was written does not count for reread. */
 	assert_true(config_group_equal(config_find_group(x, "p"),
 	    config_find_group(y, "p")));
@@ -431,7 +486,7 @@ test_depends_on(void **state)
 	assert_string_equal(names[0], "api");
 	assert_string_equal(names[1], "api2");
 	free(names);
-	assert_int_equal(config_find_group(x, "api")->procs[0]->
+	assert_int_equal(config_find_group(x, "api")->procs[0]->ext->
 	    depends_on.nnames, 0);
 	config_free(x);
 	config_free(y);
@@ -492,6 +547,7 @@ main(void)
 		cmocka_unit_test(test_process_info_order),
 		cmocka_unit_test(test_process_defaults_and_copies),
 		cmocka_unit_test(test_group_equal),
+		cmocka_unit_test(test_process_ext_shared),
 		cmocka_unit_test(test_depends_on),
 		cmocka_unit_test(test_depends_on_errors),
 	};
