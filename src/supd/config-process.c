@@ -2,7 +2,9 @@
  * The options of one process ([program:x], [fcgi-program:x] and
  * [eventlistener:x] alike): the rows of config_process_rows and the types
  * only they use. Rows that are reported come in the order of
- * getAllConfigInfo's keys, which config_process_info walks.
+ * getAllConfigInfo's keys, which config_process_info walks. supd's own
+ * keys are rows of config_process_ext_rows, into the shared struct
+ * process_ext: a new one goes there.
  */
 #include <ctype.h>
 #include <stddef.h>
