@@ -1,6 +1,7 @@
 /*
  * Recording the effective config for supd check --print; see
- * config-dump.h. Small and linear: it is filled once, for one command.
+ * config-dump.h. Small and mostly linear: it is filled once, for one
+ * command.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,13 @@ config_dump_section(const struct config_dump *d, const char *name)
 {
 	size_t	i;
 
+	/*
+	 * Rows come section after section: the latest one first, or a
+	 * config of thousands of programs takes a quadratic time to check.
+	 */
+	if (d->nsections > 0 &&
+	    strcmp(d->sections[d->nsections - 1].name, name) == 0)
+		return (&d->sections[d->nsections - 1]);
 	for (i = 0; i < d->nsections; i++) {
 		if (strcmp(d->sections[i].name, name) == 0)
 			return (&d->sections[i]);

@@ -97,6 +97,8 @@ int	 config_fcgi_socket_section(struct config_ctx *,
 void	 config_process_free(struct process_config *);
 /* A process's struct process_ext: shared by equal ones, freed by the last. */
 struct process_ext *config_process_ext_share(struct process_ext *);
+/* The shared defaults, for a section that sets none of supd's keys. */
+struct process_ext *config_process_ext_plain(struct config_parse *);
 void	 config_process_ext_unref(struct process_ext *);
 int	 config_process_ext_equal(const struct process_ext *,
 	     const struct process_ext *);

@@ -834,14 +834,28 @@ config_process_info(const struct process_config *p, int inuse,
 
 /* The latest ext shared, which the next equal one joins (or NULL). */
 static struct process_ext	*config_process_ext_last;
+/* The defaults of each kind of section (program, fcgi, listener). */
+static struct process_ext	*config_process_ext_defaults[3];
+
+static int
+config_process_ext_kind(int kind)
+{
+	return (kind == CONFIG_S_FCGI ? 1 : kind == CONFIG_S_LISTENER ? 2 : 0);
+}
 
 void
 config_process_ext_unref(struct process_ext *x)
 {
+	size_t	i;
+
 	if (x == NULL || --x->refs > 0)
 		return;
 	if (x == config_process_ext_last)
 		config_process_ext_last = NULL;
+	for (i = 0; i < 3; i++) {
+		if (x == config_process_ext_defaults[i])
+			config_process_ext_defaults[i] = NULL;
+	}
 	config_table_free(config_process_ext_rows, config_process_ext_nrows,
 	    x);
 	free(x);
@@ -874,6 +888,30 @@ config_process_ext_share(struct process_ext *x)
 	}
 	config_process_ext_last = x;
 	return (x);
+}
+
+/*
+ * The ext of a process whose section sets none of supd's keys: the rows'
+ * defaults for its kind of section, read once and then shared.
+ */
+struct process_ext *
+config_process_ext_plain(struct config_parse *cp)
+{
+	struct process_ext	**d;
+	void			 *obj = cp->obj;
+
+	d = &config_process_ext_defaults[config_process_ext_kind(cp->kind)];
+	if (*d != NULL) {
+		(*d)->refs++;
+		return (*d);
+	}
+	*d = xcalloc(1, sizeof **d);
+	(*d)->refs = 1;
+	cp->obj = *d;
+	config_table_parse(cp, config_process_ext_rows,
+	    config_process_ext_nrows, CONFIG_PHASE_ALL);
+	cp->obj = obj;
+	return (*d);
 }
 
 /* Free a process's config, as made by config_program(). */

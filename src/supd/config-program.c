@@ -234,36 +234,80 @@ config_process_check(struct config_ctx *ctx, const struct ini_section *sec,
 	return (0);
 }
 
-/* One process of a program section, for process_num. */
+/*
+ * One process of a program section, for process_num: a copy of the
+ * template t, or t itself for the last one (take), which saves a copy
+ * and a free for every program of one process. The ext is shared with
+ * every process that sets none of supd's keys (plain).
+ */
 static struct process_config *
-config_process(struct config_parse *cp, const struct process_config *t,
-    const char *program, int num)
+config_process(struct config_parse *cp, struct process_config *t,
+    const char *program, int num, int plain, int take)
 {
 	struct process_config	*p;
 	int			 bad;
 
-	p = xcalloc(1, sizeof *p);
-	config_table_copy(config_process_rows, config_process_nrows, p, t);
-	p->ext = xcalloc(1, sizeof *p->ext);
-	p->ext->refs = 1;
-	config_table_copy(config_process_ext_rows, config_process_ext_nrows,
-	    p->ext, t->ext);
+	if (take)
+		p = t;
+	else {
+		p = xcalloc(1, sizeof *p);
+		config_table_copy(config_process_rows, config_process_nrows,
+		    p, t);
+		if (!plain) {
+			p->ext = xcalloc(1, sizeof *p->ext);
+			p->ext->refs = 1;
+			config_table_copy(config_process_ext_rows,
+			    config_process_ext_nrows, p->ext, t->ext);
+		}
+	}
 	p->program = xstrdup(program);
 	p->process_num = num;
 	expand_vars_set_int(cp->vars, "process_num", num);
-	expand_vars_set_int(cp->vars, "numprocs", t->numprocs);
+	expand_vars_set_int(cp->vars, "numprocs", p->numprocs);
 	cp->obj = p;
 	bad = config_table_parse(cp, config_process_rows, config_process_nrows,
 	    CONFIG_PHASE_PROCESS);
-	cp->obj = p->ext;
-	bad |= config_table_parse(cp, config_process_ext_rows,
-	    config_process_ext_nrows, CONFIG_PHASE_PROCESS);
+	if (plain)
+		p->ext = config_process_ext_plain(cp);
+	else {
+		cp->obj = p->ext;
+		bad |= config_table_parse(cp, config_process_ext_rows,
+		    config_process_ext_nrows, CONFIG_PHASE_PROCESS);
+	}
+	cp->obj = t;
 	if (config_process_check(cp->ctx, cp->sec, p) != 0 || bad) {
 		config_process_free(p);
 		return (NULL);
 	}
-	p->ext = config_process_ext_share(p->ext);
+	if (!plain)
+		p->ext = config_process_ext_share(p->ext);
 	return (p);
+}
+
+/*
+ * Whether sec, or [DEFAULT], sets one of supd's own keys; when none does
+ * (most programs) they are not looked up one by one. check --print reads
+ * them all, to show their defaults.
+ */
+static int
+config_program_plain(const struct config_parse *cp)
+{
+	const struct ini_section	*secs[2];
+	size_t				 i, j;
+
+	if (cp->ctx->cf->dump != NULL)
+		return (0);
+	secs[0] = cp->sec;
+	secs[1] = &cp->ctx->ini->defaults;
+	for (i = 0; i < 2; i++) {
+		for (j = 0; j < secs[i]->noptions; j++) {
+			if (config_table_find(config_process_ext_rows,
+			    config_process_ext_nrows, secs[i]->options[j].name,
+			    cp->kind) != NULL)
+				return (0);
+		}
+	}
+	return (1);
 }
 
 static int
@@ -300,7 +344,7 @@ config_program(struct config_ctx *ctx, const struct ini_section *sec,
 	struct expand_vars	 vars;
 	struct process_config	*t, *p, **list = NULL;
 	char			*program, *cause = NULL;
-	int			 i, n = 0, bad;
+	int			 i, n = 0, bad, plain, last;
 
 	config_at(ctx, sec, NULL);
 	if (cv_name(strchr(sec->name, ':') + 1, &program, &cause) != 0) {
@@ -313,24 +357,30 @@ config_program(struct config_ctx *ctx, const struct ini_section *sec,
 	expand_vars_set_str(&vars, "host_node_name", ctx->node);
 	expand_vars_set_str(&vars, "group_name", group_name);
 	t = xcalloc(1, sizeof *t);
-	t->ext = xcalloc(1, sizeof *t->ext);
-	t->ext->refs = 1;
 	config_parse_init(&cp, ctx, sec, config_program_kind(sec->name),
 	    &vars, t);
+	plain = config_program_plain(&cp);
 	bad = config_table_parse(&cp, config_process_rows, config_process_nrows,
 	    CONFIG_PHASE_ONCE);
-	cp.obj = t->ext;
-	bad |= config_table_parse(&cp, config_process_ext_rows,
-	    config_process_ext_nrows, CONFIG_PHASE_ONCE);
-	cp.obj = t;
+	if (!plain) {
+		t->ext = xcalloc(1, sizeof *t->ext);
+		t->ext->refs = 1;
+		cp.obj = t->ext;
+		bad |= config_table_parse(&cp, config_process_ext_rows,
+		    config_process_ext_nrows, CONFIG_PHASE_ONCE);
+		cp.obj = t;
+	}
 	if (config_program_scaled != NULL &&
 	    strcmp(config_program_scaled, program) == 0)
 		t->numprocs = config_program_scaled_n;
 	if (!bad)
 		bad = config_program_check(ctx, sec, t);
-	for (i = t->numprocs_start; !bad &&
-	    i < t->numprocs_start + t->numprocs; i++) {
-		if ((p = config_process(&cp, t, program, i)) == NULL) {
+	last = t->numprocs_start + t->numprocs - 1;
+	for (i = t->numprocs_start; !bad && i <= last; i++) {
+		p = config_process(&cp, t, program, i, plain, i == last);
+		if (i == last)
+			t = NULL;	/* it became p, or was freed with it */
+		if (p == NULL) {
 			bad = 1;
 			break;
 		}

@@ -422,7 +422,10 @@ test_process_ext_shared(void **state)
 	    "etcd_key=/svc/api_%(process_num)d\nmax_rss=64MB\n");
 	plain = config_find_group(x, "a")->procs[0]->ext;
 	assert_ptr_equal(config_find_group(x, "b")->procs[0]->ext, plain);
-	assert_int_equal(plain->refs, 2);
+	/* One copy of the defaults, for every config loaded. */
+	assert_ptr_equal(config_find_group(y, "a")->procs[0]->ext, plain);
+	assert_int_equal(plain->refs, 3);
+	assert_ptr_not_equal(config_find_group(y, "b")->procs[0]->ext, plain);
 	assert_null(plain->health_check);
 	assert_int_equal(plain->ready_timeout, 60);
 	assert_int_equal(plain->health_retries, 3);
@@ -442,6 +445,21 @@ test_process_ext_shared(void **state)
 	    config_find_group(y, "api")));
 	assert_false(config_group_equal(config_find_group(x, "b"),
 	    config_find_group(y, "b")));
+	config_free(x);
+	config_free(y);
+	/* [DEFAULT] counts; listeners have defaults of their own. */
+	x = test_load(dir, "[DEFAULT]\nhealth_retries=7\n"
+	    "[program:a]\ncommand=sleep 1\n");
+	assert_int_equal(config_find_group(x, "a")->procs[0]->ext->
+	    health_retries, 7);
+	y = test_load(dir, "[program:a]\ncommand=sleep 1\n"
+	    "[eventlistener:l]\ncommand=sleep 1\nevents=TICK_60\n");
+	assert_int_equal(config_find_group(y, "a")->procs[0]->ext->
+	    ready_timeout, 60);
+	assert_int_equal(config_find_group(y, "l")->procs[0]->ext->
+	    ready_timeout, 0);
+	assert_int_equal(config_find_group(y, "l")->procs[0]->ext->
+	    etcd_ttl, 10);
 	config_free(x);
 	config_free(y);
 	test_rmdir(dir);
