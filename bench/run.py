@@ -79,6 +79,10 @@ def main():
         return subprocess.run(render).returncode
     if not os.access(HARNESS, os.X_OK):
         sys.exit('harness not found: %s (set SUPD_BENCH_HARNESS)' % HARNESS)
+    # supervisord, the s6 and runit anchors and gnuplot for the plots: a
+    # fresh machine has none of them, and a run without is not comparable.
+    subprocess.run([os.path.join(ROOT, 'scripts', 'deps.sh'), 'bench'],
+                   check=True)
     if args.skip_build:
         bindir = os.path.join(OUT, 'bin')
     else:
