@@ -116,9 +116,12 @@ capture_channel_name(const struct capture *c)
 static int
 capture_wants_lines(const struct process_config *pc)
 {
+	const struct check_spec	*ready = pc->ext->ready_check;
+	const struct check_spec	*health = pc->ext->health_check;
+
 	return (capture_line_input != NULL &&
-	    ((pc->ext->ready_check != NULL && pc->ext->ready_check->kind == CHECK_LOG) ||
-	    (pc->ext->health_check != NULL && pc->ext->health_check->kind == CHECK_LOG)));
+	    ((ready != NULL && ready->kind == CHECK_LOG) ||
+	    (health != NULL && health->kind == CHECK_LOG)));
 }
 
 /*

@@ -96,6 +96,7 @@ int	 config_fcgi_socket_section(struct config_ctx *,
 	     struct fcgi_socket_config *);
 void	 config_process_free(struct process_config *);
 /* A process's struct process_ext: shared by equal ones, freed by the last. */
+struct process_ext *config_process_ext_new(void);
 struct process_ext *config_process_ext_share(struct process_ext *);
 /* The shared defaults, for a section that sets none of supd's keys. */
 struct process_ext *config_process_ext_plain(struct config_parse *);

@@ -843,6 +843,17 @@ config_process_ext_kind(int kind)
 	return (kind == CONFIG_S_FCGI ? 1 : kind == CONFIG_S_LISTENER ? 2 : 0);
 }
 
+/* An empty ext with its one reference, for the rows to be read into. */
+struct process_ext *
+config_process_ext_new(void)
+{
+	struct process_ext	*x;
+
+	x = xcalloc(1, sizeof *x);
+	x->refs = 1;
+	return (x);
+}
+
 void
 config_process_ext_unref(struct process_ext *x)
 {
@@ -905,8 +916,7 @@ config_process_ext_plain(struct config_parse *cp)
 		(*d)->refs++;
 		return (*d);
 	}
-	*d = xcalloc(1, sizeof **d);
-	(*d)->refs = 1;
+	*d = config_process_ext_new();
 	cp->obj = *d;
 	config_table_parse(cp, config_process_ext_rows,
 	    config_process_ext_nrows, CONFIG_PHASE_ALL);

@@ -254,8 +254,7 @@ config_process(struct config_parse *cp, struct process_config *t,
 		config_table_copy(config_process_rows, config_process_nrows,
 		    p, t);
 		if (!plain) {
-			p->ext = xcalloc(1, sizeof *p->ext);
-			p->ext->refs = 1;
+			p->ext = config_process_ext_new();
 			config_table_copy(config_process_ext_rows,
 			    config_process_ext_nrows, p->ext, t->ext);
 		}
@@ -363,8 +362,7 @@ config_program(struct config_ctx *ctx, const struct ini_section *sec,
 	bad = config_table_parse(&cp, config_process_rows, config_process_nrows,
 	    CONFIG_PHASE_ONCE);
 	if (!plain) {
-		t->ext = xcalloc(1, sizeof *t->ext);
-		t->ext->refs = 1;
+		t->ext = config_process_ext_new();
 		cp.obj = t->ext;
 		bad |= config_table_parse(&cp, config_process_ext_rows,
 		    config_process_ext_nrows, CONFIG_PHASE_ONCE);
