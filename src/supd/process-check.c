@@ -95,9 +95,11 @@ static int			process_check_nhealth_observers;
 void
 process_check_add_health_observer(process_check_health_fn fn)
 {
-	if (process_check_nhealth_observers < PROCESS_CHECK_MAX_OBSERVERS)
-		process_check_health_observers[
-		    process_check_nhealth_observers++] = fn;
+	/* A fixed few, registered at start: one more is a build mistake. */
+	if (process_check_nhealth_observers >= PROCESS_CHECK_MAX_OBSERVERS)
+		fatalx("too many health observers");
+	process_check_health_observers[process_check_nhealth_observers++] =
+	    fn;
 }
 
 /* Tell the observers of a health result; turned: healthy changed. */

@@ -16,9 +16,13 @@
  * numprocs program is recycled only while all its siblings are RUNNING,
  * ready and not being restarted, so two members are never down at once;
  * otherwise the recycle waits, and is tried again whenever a process
- * enters RUNNING. A sibling stopped on purpose therefore holds recycles
- * back too: it is down already.
+ * enters RUNNING or has a health result (what ends a bounce). Waiting
+ * recycles go in the order they were asked for: members that recycle
+ * each other in turn must not starve one that asked first. A sibling
+ * stopped on purpose holds recycles back too: it is down already.
  */
+#include <sys/queue.h>
+
 #include <errno.h>
 #include <event2/event.h>
 #include <stdint.h>
@@ -35,6 +39,7 @@
 #include "log.h"
 #include "procinfo.h"
 #include "process.h"
+#include "process-check.h"
 #include "recycle.h"
 #include "server.h"
 #include "usage.h"
@@ -63,15 +68,17 @@ struct recycle_proc {
 	double			 over_since;	/* monotonic; 0: not over */
 	enum recycle_reason	 pending;	/* waiting for its siblings */
 	uint64_t		 rss;		/* of the sample that decided */
+	TAILQ_ENTRY(recycle_proc) queue;	/* while pending */
 };
+TAILQ_HEAD(recycle_queue, recycle_proc);
 
 static struct hmap	 recycle_procs;		/* process -> record */
 static struct recycle_proc **recycle_list;	/* the same, as an array */
 static int		 recycle_n;
 static struct event	*recycle_rss_timer;
-static int		 recycle_npending;
-
-static void	recycle_try(struct recycle_proc *);
+/* Pending recycles, oldest request first. */
+static struct recycle_queue recycle_pending =
+    TAILQ_HEAD_INITIALIZER(recycle_pending);
 
 static int64_t
 recycle_key(const struct process *p)
@@ -156,23 +163,50 @@ recycle_log(const struct recycle_proc *r)
 	    pc->name, up, pc->ext->max_uptime, pc->ext->max_uptime_jitter);
 }
 
-/*
- * Recycle now if the siblings allow it; else leave it pending. The
- * bounce's stop takes p out of RUNNING, which drops this record.
- */
 static void
+recycle_unqueue(struct recycle_proc *r)
+{
+	if (r->pending == RECYCLE_NONE)
+		return;
+	TAILQ_REMOVE(&recycle_pending, r, queue);
+	r->pending = RECYCLE_NONE;
+}
+
+/*
+ * Recycle now if the siblings allow it, and say so; else leave it
+ * pending. The bounce's stop takes p out of RUNNING, which drops this
+ * record.
+ */
+static int
 recycle_try(struct recycle_proc *r)
 {
 	struct process	*p = r->proc;
 
 	if (!recycle_siblings_up(p) || bounce_busy(p) ||
 	    !server_accepts_starts())
-		return;
-	recycle_npending--;
+		return (0);
 	recycle_log(r);
 	recycle_emit(r);
-	r->pending = RECYCLE_NONE;
+	recycle_unqueue(r);
 	bounce_start(p, NULL, NULL);
+	return (1);
+}
+
+/*
+ * Pending recycles whose siblings may now allow them, oldest first. A
+ * recycle that goes changes states, and state changes may drop other
+ * records: walk again from the head after each.
+ */
+static void
+recycle_retry(void)
+{
+	struct recycle_proc	*r;
+
+again:
+	TAILQ_FOREACH(r, &recycle_pending, queue) {
+		if (recycle_try(r))
+			goto again;
+	}
 }
 
 static void
@@ -181,8 +215,8 @@ recycle_request(struct recycle_proc *r, enum recycle_reason why)
 	if (r->pending != RECYCLE_NONE)
 		return;
 	r->pending = why;
-	recycle_npending++;
-	recycle_try(r);
+	TAILQ_INSERT_TAIL(&recycle_pending, r, queue);
+	recycle_retry();
 }
 
 static void
@@ -292,24 +326,11 @@ recycle_drop(struct recycle_proc *r)
 			break;
 		}
 	}
-	if (r->pending != RECYCLE_NONE)
-		recycle_npending--;
+	recycle_unqueue(r);
 	if (r->uptime != NULL)
 		event_free(r->uptime);
 	process_unref(r->proc);
 	free(r);
-}
-
-/* Pending recycles whose siblings may now allow them. */
-static void
-recycle_retry(void)
-{
-	int	i;
-
-	for (i = recycle_n - 1; i >= 0 && recycle_npending > 0; i--) {
-		if (i < recycle_n && recycle_list[i]->pending != RECYCLE_NONE)
-			recycle_try(recycle_list[i]);
-	}
 }
 
 static void
@@ -322,10 +343,17 @@ recycle_observer(struct process *p, enum process_state old, void *arg)
 		if (r == NULL && (p->config->ext->max_rss > 0 ||
 		    p->config->ext->max_uptime > 0))
 			recycle_add(p);
-		if (recycle_npending > 0)
-			recycle_retry();
+		recycle_retry();
 	} else if (r != NULL)
 		recycle_drop(r);
+}
+
+/* A health result may be what a sibling's bounce was waiting for. */
+static void
+recycle_health_cb(struct process *p, int healthy, int turned,
+    const char *result)
+{
+	recycle_retry();
 }
 
 void
@@ -334,6 +362,8 @@ recycle_init(void)
 	hmap_init(&recycle_procs);
 	recycle_rss_timer = evtimer_new(server_base, recycle_rss_cb, NULL);
 	process_add_observer(recycle_observer, NULL);
+	/* After bounce.c's: a bounce decides before its siblings look. */
+	process_check_add_health_observer(recycle_health_cb);
 }
 
 void

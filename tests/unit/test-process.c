@@ -28,116 +28,14 @@
 #include "process.h"
 #include "spawn.h"
 
-/*
- * Made-up pids beyond any pid_max: should a kill() ever reach the real
- * one, it finds no such process.
- */
-#define FAKE_PID	2000000000
+#include "fake-process.h"
 
-/* What process.c links against, faked. */
-uint64_t		 event_subscribed;
 static struct event_base *base;
 static int		 accepts = 1;
-static int		 spawns;
-static int		 spawn_fails;
-static pid_t		 killed_pid;
-static int		 killed_sig;
-static int		 nkills;
 
 /* Every state the observer saw, in order. */
 static enum process_state seen[64];
 static int		 nseen;
-
-/* kill(2) as process.c sees it: recorded, never sent. */
-int
-kill(pid_t pid, int sig)
-{
-	killed_pid = pid;
-	killed_sig = sig;
-	nkills++;
-	return (0);
-}
-
-const char *
-cv_signame(int sig)
-{
-	switch (sig) {
-	case SIGTERM:
-		return ("SIGTERM");
-	case SIGKILL:
-		return ("SIGKILL");
-	}
-	return ("SIG?");
-}
-
-void
-event_emit(enum event_type type, const char *payload, size_t len)
-{
-}
-
-struct spawn_args *
-spawn_prepare(const struct process_config *pc, char **cause)
-{
-	static int	dummy;
-
-	return ((struct spawn_args *)&dummy);
-}
-
-void
-spawn_args_free(struct spawn_args *sa)
-{
-}
-
-void
-spawn_close_child_fds(struct spawn_fds *fds)
-{
-}
-
-pid_t
-spawn_exec(struct spawn_args *sa, struct spawn_fds *fds, char **cause)
-{
-	if (spawn_fails) {
-		*cause = strdup("fake failure");
-		return (-1);
-	}
-	return (FAKE_PID + ++spawns);
-}
-
-int
-capture_open_pipes(const struct process_config *pc, struct spawn_fds *fds,
-    char **cause)
-{
-	fds->in_parent = fds->out_parent = fds->err_parent = -1;
-	fds->in_child = fds->out_child = fds->err_child = -1;
-	return (0);
-}
-
-struct capture *
-capture_create(struct process *p, int channel, int fd)
-{
-	return (NULL);
-}
-
-int
-capture_open_logs(struct capture *c, char **cause)
-{
-	return (0);
-}
-
-void
-capture_start(struct capture *c)
-{
-}
-
-void
-capture_drain(struct capture *c)
-{
-}
-
-void
-capture_free(struct capture *c)
-{
-}
 
 static int
 test_accepts_starts(void)
@@ -193,9 +91,7 @@ setup(void **state)
 	process_init(base, &test_hooks);
 	process_add_observer(test_observer, NULL);
 	accepts = 1;
-	spawns = spawn_fails = 0;
-	nkills = killed_sig = 0;
-	killed_pid = 0;
+	fake_process_reset();
 	nseen = 0;
 	return (0);
 }
@@ -249,10 +145,6 @@ assert_seen(int n, ...)
 	va_end(ap);
 	nseen = 0;
 }
-
-/* Wait statuses as waitpid gives them. */
-#define EXITED_WITH(code)	(((code) & 0xff) << 8)
-#define KILLED_BY(sig)		(sig)
 
 static void
 test_start_to_running(void **state)
