@@ -40,6 +40,7 @@
 #include <event2/listener.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,12 @@
 /* Replies from this size get a socket buffer to match, up to the max. */
 #define HTTP_BIG_REPLY		(128 * 1024)
 #define HTTP_MAX_SNDBUF		(4 * 1024 * 1024)
+/*
+ * A held call's client that pipelined its next request cannot be watched
+ * for leaving by reading (its bytes are evhttp's, and would wake the loop
+ * without end): it is asked for a hang-up this often instead.
+ */
+#define HTTP_HOLD_PROBE_SECS	1
 /* Pause after accept() fails (out of descriptors) before trying again. */
 #define HTTP_ACCEPT_PAUSE_MS	100
 
@@ -115,7 +122,7 @@ struct http_server {
 struct http_hold {
 	struct evhttp_request		*req;
 	struct evhttp_connection	*evcon;
-	struct event			*watch;
+	struct event			*watch;		/* or the probe timer */
 	http_gone_fn			 gone;
 	void				*arg;
 	int				 discard;
@@ -761,25 +768,56 @@ http_hold_close_cb(struct evhttp_connection *evcon, void *arg)
 	gone(garg);
 }
 
+/* Whether the client hung up or half-closed, even with bytes unread. */
+static int
+http_client_hung_up(int fd)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLRDHUP };
+
+	return (poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0);
+}
+
+static int
+http_hold_fd(const struct http_hold *h)
+{
+	return (bufferevent_getfd(evhttp_connection_get_bufferevent(h->evcon)));
+}
+
+/* A pipelined request waits behind the held one: see HTTP_HOLD_PROBE_SECS. */
+static void
+http_hold_probe_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_hold	*h = arg;
+
+	if (http_client_hung_up(http_hold_fd(h)))
+		evhttp_connection_free(h->evcon);
+}
+
 /*
  * The held connection is readable: end of file or an error means the
  * client left, so the connection is freed (and the close callback tells
  * the owner). Data is discarded or, for a possible pipelined request,
- * left for evhttp once we answer.
+ * left for evhttp once we answer, and the client probed for leaving.
  */
 static void
 http_hold_watch_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct http_hold	*h = arg;
+	struct timeval		 tv = { HTTP_HOLD_PROBE_SECS, 0 };
 	char			 buf[512];
 	ssize_t			 n;
 
 	n = recv(fd, buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
-	if (n > 0) {
-		if (h->discard)
-			(void)recv(fd, buf, n, MSG_DONTWAIT);
-		else
-			event_del(h->watch);
+	if (n > 0 && h->discard) {
+		(void)recv(fd, buf, n, MSG_DONTWAIT);
+		return;
+	}
+	if (n > 0 && !http_client_hung_up(fd)) {
+		event_free(h->watch);
+		h->watch = event_new(server_base, -1, EV_PERSIST,
+		    http_hold_probe_cb, h);
+		event_add(h->watch, &tv);
 		return;
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||

@@ -6,6 +6,7 @@ import gc
 import os
 import socket
 import threading
+import time
 import xmlrpc.client
 
 from conftest import wait_until
@@ -35,16 +36,38 @@ def fd_count(pid):
     return len(os.listdir("/proc/%d/fd" % pid))
 
 
-def settled_fds(pid):
-    """The daemon's descriptor count once two reads agree."""
+def socket_count(pid):
+    """The daemon's open sockets (listening and connected)."""
+    gc.collect()
+    fds = "/proc/%d/fd" % pid
+    n = 0
+    for fd in os.listdir(fds):
+        try:
+            n += os.readlink(os.path.join(fds, fd)).startswith("socket:")
+        except FileNotFoundError:
+            pass    # closed while we looked
+    return n
+
+
+def settled(count, pid):
+    """count(pid) once two reads agree."""
     last = [None]
 
     def check():
-        n = fd_count(pid)
+        n = count(pid)
         same = n == last[0]
         last[0] = n
         return n if same else None
-    return wait_until(check, interval=0.1, what="descriptor count to settle")
+    return wait_until(check, interval=0.1, what="%s to settle" % count.__name__)
+
+
+def settled_fds(pid):
+    """The daemon's descriptor count once two reads agree."""
+    return settled(fd_count, pid)
+
+
+def settled_sockets(pid):
+    return settled(socket_count, pid)
 
 
 def stop_crashers(sup):
@@ -218,6 +241,44 @@ def test_client_gone_while_its_call_waits(sup):
     sup.rpc.stopProcess("slow")
     wait_until(lambda: fd_count(daemon) == baseline, timeout=15,
                what="descriptors back to %d (now %d)" % (baseline, fd_count(daemon)))
+
+
+def test_client_gone_after_pipelining_while_its_call_waits(sup):
+    # The client sends its next request before the answer to a waiting
+    # call, then hangs up: the daemon closes its end long before the call
+    # would have been answered (startsecs), and keeps no descriptor.
+    sup.write("""
+        [program:slow]
+        command=sleep 1000
+        startsecs=60
+        autostart=false
+        """)
+    sup.start()
+    daemon = sup.proc.pid
+    sockets = settled_sockets(daemon)
+    sock = raw_connect(sup)
+    sock.sendall(rpc_request("supervisor.startProcess", "slow", True))
+    sup.wait_state("slow", "STARTING")
+    sock.sendall(rpc_request("supervisor.getState"))
+    time.sleep(0.5)     # seen before the hang-up, and after it
+    sock.shutdown(socket.SHUT_WR)
+    sock.settimeout(15)
+    got = b""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+    except ConnectionResetError:
+        pass    # closed with our pipelined request unread
+    sock.close()
+    assert got == b""
+    assert sup.rpc.getProcessInfo("slow")["statename"] == "STARTING"
+    # Its stdio pipes stay with it: count the sockets.
+    wait_until(lambda: socket_count(daemon) == sockets, timeout=15,
+               what="sockets back to %d (now %d)" % (sockets, socket_count(daemon)))
+    sup.rpc.stopProcess("slow")
 
 
 def test_many_waiting_calls_at_once(sup):
